@@ -1,0 +1,7 @@
+package dev.kvmigrate.inventory.model;
+
+/** Firmware type. */
+public enum BootMode {
+    BIOS,
+    UEFI
+}

@@ -1,0 +1,10 @@
+package dev.kvmigrate.inventory.model;
+
+/** Kinds of non-GPU host device. */
+public enum HostDeviceKind {
+    PCI,
+    USB,
+    SCSI,
+    MDEV,
+    OTHER
+}

@@ -1,0 +1,72 @@
+package dev.kvmigrate.cli;
+
+import dev.kvmigrate.common.ExitCode;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.util.Arrays;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code kv-migrate} command: parses, calls the engine, renders. No migration logic lives here. */
+@Command(
+        name = "kv-migrate",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = {
+            "Moves virtual machines from KVM hypervisors (libvirt, oVirt/RHV, OVA) onto KubeVirt,",
+            "carrying NVIDIA vGPUs and passthrough GPUs across as GPU requests the target really satisfies."
+        },
+        subcommands = {
+            InventoryCommand.class,
+            CompletionCommand.class,
+            CommandLine.HelpCommand.class
+        },
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  kv-migrate inventory scan --libvirt qemu:///system -o table",
+            "  kv-migrate inventory scan --xml-dir ./dumps --out inventory.json",
+            "",
+            "Exit codes:",
+            "  0  success                1  findings or failed items     2  usage error",
+            "  3  invalid input          4  source unreachable           5  target error",
+            "  6  I/O error              70 internal error (a bug)       130 interrupted",
+            "",
+            "Progress and logs go to stderr, results to stdout. NO_COLOR disables colour."
+        })
+public final class KvMigrate {
+
+    public static void main(String[] args) {
+        configureLogging(args);
+        System.exit(run(System.out, System.err, args));
+    }
+
+    /** Runs the CLI with the given streams; returns the exit code. The entry point tests call. */
+    public static int run(PrintStream out, PrintStream err, String... args) {
+        CommandLine cli = commandLine(out, err);
+        return cli.execute(args);
+    }
+
+    /** The configured command line, with error handling mapped to {@link ExitCode}s. */
+    public static CommandLine commandLine(PrintStream out, PrintStream err) {
+        CommandLine cli = new CommandLine(new KvMigrate());
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        ErrorHandler handler = new ErrorHandler();
+        cli.setExecutionExceptionHandler(handler);
+        cli.setParameterExceptionHandler(handler);
+        cli.setExitCodeExceptionMapper(handler);
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
+        cli.setUsageHelpAutoWidth(true);
+        return cli;
+    }
+
+    /** slf4j-simple reads its level once, when the first logger is made: set it before anything logs. */
+    static void configureLogging(String[] args) {
+        boolean debug = Arrays.asList(args).contains("--debug");
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", debug ? "debug" : "warn");
+        System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
+        System.setProperty("org.slf4j.simpleLogger.showThreadName", "false");
+        System.setProperty("org.slf4j.simpleLogger.showLogName", debug ? "true" : "false");
+        System.setProperty("org.slf4j.simpleLogger.showShortLogName", "true");
+    }
+}

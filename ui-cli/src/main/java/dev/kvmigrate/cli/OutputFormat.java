@@ -1,0 +1,8 @@
+package dev.kvmigrate.cli;
+
+/** {@code -o} values: tables for people, JSON and YAML stable for scripts. */
+enum OutputFormat {
+    table,
+    json,
+    yaml
+}
