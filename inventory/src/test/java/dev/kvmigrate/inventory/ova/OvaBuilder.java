@@ -50,12 +50,12 @@ final class OvaBuilder {
                     e.setLinkName(m.linkTarget());
                     tar.putArchiveEntry(e);
                 } else if (m.file() != null) {
-                    TarArchiveEntry e = new TarArchiveEntry(m.name());
+                    TarArchiveEntry e = new TarArchiveEntry(m.name(), true);
                     e.setSize(Files.size(m.file()));
                     tar.putArchiveEntry(e);
                     Files.copy(m.file(), tar);
                 } else {
-                    TarArchiveEntry e = new TarArchiveEntry(m.name());
+                    TarArchiveEntry e = new TarArchiveEntry(m.name(), true);
                     e.setSize(m.bytes().length);
                     tar.putArchiveEntry(e);
                     tar.write(m.bytes());
