@@ -38,6 +38,8 @@ final class FakeEngine extends Dispatcher {
     private final Map<String, Integer> failures = new ConcurrentHashMap<>();
     volatile int tokenUses = Integer.MAX_VALUE;
     volatile long delayMillis;
+    /** The CA the engine publishes at its pki-resource URL. */
+    volatile String caPem = "";
     private final AtomicInteger usesOfCurrent = new AtomicInteger();
 
     void vm(String open, Map<String, String> subs) {
@@ -76,6 +78,9 @@ final class FakeEngine extends Dispatcher {
                 return xml(Integer.parseInt(k[1]), "<fault><reason>Operation Failed</reason><detail>injected"
                         + " failure</detail></fault>");
             }
+        }
+        if (path.equals("/ovirt-engine/services/pki-resource")) {
+            return new MockResponse.Builder().setHeader("Content-Type", "application/x-x509-ca-cert").body(caPem).build();
         }
         if (path.equals("/ovirt-engine/sso/oauth/token")) {
             return token(request.getBody() == null ? "" : request.getBody().utf8());
