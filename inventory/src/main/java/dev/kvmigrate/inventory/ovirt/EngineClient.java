@@ -116,10 +116,10 @@ final class EngineClient implements AutoCloseable {
                     continue;
                 }
                 if (!resp.isSuccessful()) {
-                    throw KvMigrateException.sourceUnreachable("engine " + settings.engineRoot() + " answered "
+                    throw new EngineStatusException(resp.code(), "engine " + settings.engineRoot() + " answered "
                             + resp.code() + " to " + what + faultReason(resp.body())
                             + (resp.code() == 401 ? "; the login was refused again: check the user's permissions"
-                                    : "; check the engine (engine.log) and scan again"), null);
+                                    : "; check the engine (engine.log) and scan again"));
                 }
                 try (InputStream in = resp.body().byteStream()) {
                     return SafeXml.parse(in, what, SafeXml.DEFAULT_MAX_BYTES);

@@ -33,6 +33,10 @@ public final class OvirtSource implements VmSource {
     static final String FOLLOW =
             "disk_attachments.disk,nics.vnic_profile,host_devices,mediated_devices,watchdogs,cdroms,snapshots";
 
+    /** The same for engines before 4.5, which have no mediated devices. */
+    static final String FOLLOW_BEFORE_45 =
+            "disk_attachments.disk,nics.vnic_profile,host_devices,watchdogs,cdroms,snapshots";
+
     private final OvirtSettings settings;
     private final EngineClient client;
 
@@ -92,13 +96,26 @@ public final class OvirtSource implements VmSource {
         List<XmlNode> out = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         String base = settings.search().orElse("");
+        String follow = FOLLOW;
         String order = base.toLowerCase(Locale.ROOT).contains("sortby") ? "" : " sortby name asc";
         for (int page = 1; ; page++) {
             Map<String, String> q = new LinkedHashMap<>();
             q.put("search", (base + order + " page " + page).trim());
             q.put("max", Integer.toString(settings.pageSize()));
-            q.put("follow", FOLLOW);
-            List<XmlNode> vms = client.get("vms", q).children("vm");
+            q.put("follow", follow);
+            List<XmlNode> vms;
+            try {
+                vms = client.get("vms", q).children("vm");
+            } catch (EngineStatusException e) {
+                if (e.status() != 400 || !follow.equals(FOLLOW)) {
+                    throw e;
+                }
+                // Engines before 4.5 have no mediated devices and refuse to follow them; vGPUs come from mdev_type.
+                LOG.info("engine refused follow={} ({}); asking again without mediated_devices", FOLLOW, e.getMessage());
+                follow = FOLLOW_BEFORE_45;
+                page--;
+                continue;
+            }
             int fresh = 0;
             for (XmlNode vm : vms) {
                 if (vm.attr("id").map(seen::add).orElse(false)) {

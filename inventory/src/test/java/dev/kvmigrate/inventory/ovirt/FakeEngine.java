@@ -127,7 +127,13 @@ final class FakeEngine extends Dispatcher {
 
     private static final Pattern PAGE = Pattern.compile("page\\s+(\\d+)");
 
+    /** Behave like an engine before 4.5: refuse to follow mediated devices. */
+    volatile boolean before45;
+
     private MockResponse vms(HttpUrl url) {
+        if (before45 && String.valueOf(url.queryParameter("follow")).contains("mediated_devices")) {
+            return xml(400, "<fault><reason>Operation Failed</reason><detail>Unknown link mediated_devices</detail></fault>");
+        }
         String search = url.queryParameter("search") == null ? "" : url.queryParameter("search");
         Matcher m = PAGE.matcher(search);
         int page = m.find() ? Integer.parseInt(m.group(1)) : 1;

@@ -199,6 +199,36 @@ class OvirtSourceIT {
     }
 
     @Test
+    void anEngineBefore45IsAskedAgainWithoutMediatedDevices() throws Exception {
+        FakeEngine engine = RecordedEngines.inlined(GPU_ENGINE);
+        engine.before45 = true;
+        Inventory inv = scan(settings(engine, 100, FakeEngine.PASSWORD, null));
+        assertThat(inv.vm("cad-ws-01").orElseThrow().gpus()).hasSize(1);
+        assertThat(engine.log()).filteredOn(l -> l.startsWith("GET /ovirt-engine/api/vms")).hasSize(2)
+                .last().asString().contains("follow=" + OvirtSource.FOLLOW_BEFORE_45);
+    }
+
+    @Test
+    void logsNeverCarryThePassword() throws Exception {
+        FakeEngine engine = RecordedEngines.inlined(GPU_ENGINE);
+        engine.tokenUses = 1;
+        java.io.PrintStream saved = System.err;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            Inventory inv = scan(settings(engine, 2, FakeEngine.PASSWORD, null));
+            for (var format : dev.kvmigrate.inventory.model.InventoryCodec.Format.values()) {
+                assertThat(dev.kvmigrate.inventory.model.InventoryCodec.write(inv, format))
+                        .contains("cad-ws-01").doesNotContain(FakeEngine.PASSWORD);
+            }
+        } finally {
+            System.setErr(saved);
+        }
+        String log = captured.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(log).contains("token expired").doesNotContain(FakeEngine.PASSWORD);
+    }
+
+    @Test
     void anExpiredTokenIsRenewedOnceAndTheScanCompletes() throws Exception {
         FakeEngine engine = RecordedEngines.inlined(GPU_ENGINE);
         engine.tokenUses = 2;
