@@ -64,7 +64,11 @@ public enum ConcernCode {
     DISPLAY_SPICE(Severity.INFO, "SPICE display is configured; KubeVirt offers VNC only."),
     NAME_INVALID(Severity.INFO, "The VM name is not a valid Kubernetes name; the target uses the name shown."),
     ARCH_UNSUPPORTED(Severity.BLOCKER, "The guest architecture is not x86_64, which the GPU path and this converter target."),
-    SOURCE_PARSE_PARTIAL(Severity.WARNING, "Part of the VM's definition could not be read; the fields named were left out.");
+    SOURCE_PARSE_PARTIAL(Severity.WARNING, "Part of the VM's definition could not be read; the fields named were left out."),
+
+    // --- added with the oVirt and OVA sources
+    DISK_IMAGE_MISSING(Severity.BLOCKER, "A disk the OVF descriptor lists has no image file in the OVA or its directory; re-export the VM."),
+    DISK_SIZE_MISMATCH(Severity.WARNING, "A disk's size in the OVF descriptor differs from its image header; the header's size is used.");
 
     private final Severity severity;
     private final String meaning;
