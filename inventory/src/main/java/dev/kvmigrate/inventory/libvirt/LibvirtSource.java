@@ -24,6 +24,7 @@ import org.libvirt.Domain;
 import org.libvirt.DomainInfo;
 import org.libvirt.LibvirtException;
 import org.libvirt.StorageVolInfo;
+import org.libvirt.jna.Libvirt;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +35,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class LibvirtSource implements VmSource, SourceProblems {
     private static final Logger LOG = LoggerFactory.getLogger(LibvirtSource.class);
+
+    /**
+     * libvirt prints every error to stderr unless a callback takes it; errors reach us as exceptions anyway.
+     * Held in a static field so the native side's reference never dangles.
+     */
+    private static final Libvirt.VirErrorCallback QUIET = (userData, error) ->
+            LOG.debug("libvirt: {}", error == null ? "(no detail)" : error.message);
 
     private final String uri;
     private final Connect conn;
@@ -52,6 +60,7 @@ public final class LibvirtSource implements VmSource, SourceProblems {
      */
     public static LibvirtSource open(String uri) {
         try {
+            Connect.setErrorCallback(QUIET);
             Connect conn = new Connect(uri, true);
             return new LibvirtSource(uri, conn, isLocal(uri));
         } catch (LibvirtException e) {
@@ -83,9 +92,20 @@ public final class LibvirtSource implements VmSource, SourceProblems {
         List<Domain> domains = new ArrayList<>();
         List<String> names = new ArrayList<>();
         try {
-            for (Domain d : conn.listAllDomains(0)) {
-                domains.add(d);
-                names.add(d.getName());
+            List<Domain> all = new ArrayList<>(List.of(conn.listAllDomains(0)));
+            List<String> allNames = new ArrayList<>();
+            for (Domain d : all) {
+                allNames.add(d.getName());
+            }
+            // Active domains come first from libvirt; sort by name so that scans diff cleanly.
+            Integer[] order = new Integer[all.size()];
+            for (int i = 0; i < order.length; i++) {
+                order[i] = i;
+            }
+            java.util.Arrays.sort(order, java.util.Comparator.comparing(allNames::get));
+            for (int i : order) {
+                domains.add(all.get(i));
+                names.add(allNames.get(i));
             }
         } catch (LibvirtException e) {
             throw KvMigrateException.sourceUnreachable("cannot list the domains of " + uri + ": "
