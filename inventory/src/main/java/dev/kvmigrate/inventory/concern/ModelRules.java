@@ -40,6 +40,8 @@ public final class ModelRules {
     /** libvirt/QEMU i440fx machine names: {@code pc}, {@code pc-1.2}, {@code pc-i440fx-7.2}, oVirt {@code i440fx_*}. */
     private static final Pattern I440FX = Pattern.compile("pc|pc-\\d.*|.*i440fx.*");
 
+    private static final Set<String> X86 = Set.of("x86_64", "i686", "i386");
+
     private static final List<Function<Vm, List<Concern>>> RULES = List.of(
             ModelRules::gpus, ModelRules::hostDevices, ModelRules::platform, ModelRules::cpuAndMemory,
             ModelRules::disks, ModelRules::nics, ModelRules::stateAndIdentity);
@@ -116,7 +118,8 @@ public final class ModelRules {
         vm.firmware().machineType().filter(m -> I440FX.matcher(m.toLowerCase(Locale.ROOT)).matches())
                 .ifPresent(m -> out.add(ConcernCode.MACHINE_I440FX.at("firmware.machineType", p(vm) + "machine type "
                         + m + " is i440fx; KubeVirt runs q35, so the guest sees a new chipset (check its drivers)")));
-        if (!vm.firmware().arch().equals("x86_64")) {
+        // A 32-bit x86 guest (libvirt arch i686) runs unchanged on an x86_64 KubeVirt node.
+        if (!X86.contains(vm.firmware().arch())) {
             out.add(ConcernCode.ARCH_UNSUPPORTED.at("firmware.arch", p(vm) + "architecture " + vm.firmware().arch()
                     + " is not x86_64; kv-migrate converts x86_64 guests only"));
         }

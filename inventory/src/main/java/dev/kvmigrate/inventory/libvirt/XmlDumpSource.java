@@ -76,7 +76,15 @@ public final class XmlDumpSource implements VmSource, SourceProblems {
                 continue;
             }
             switch (root.name()) {
-                case "domain" -> domains.add(new Domain(root, file));
+                case "domain" -> {
+                    if (root.children().isEmpty()) {
+                        // <domain>0</domain>: a PCI address fragment, not a domain definition.
+                        LOG.info("{}: <domain> without child elements is not a domain definition; skipped", file);
+                        skipped.add(file);
+                    } else {
+                        domains.add(new Domain(root, file));
+                    }
+                }
                 case "device" -> devices.add(root);
                 case "node" -> {
                     root.children("domain").forEach(d -> domains.add(new Domain(d, file)));

@@ -189,6 +189,13 @@ class ModelRulesTest {
     }
 
     @Test
+    void thirtyTwoBitX86IsNotAnArchitectureProblem() {
+        Vm vm = vm(b -> set(b, () -> b.firmware = new Firmware(BootMode.BIOS, false, NONE, NONE,
+                Optional.of("pc-q35-7.2"), "i686")));
+        assertThat(ModelRules.check(vm)).isEmpty();
+    }
+
+    @Test
     void invalidNameShowsTheKubernetesName() {
         Vm vm = vm(b -> set(b, () -> b.name = "Web_01.prod"));
         assertThat(ModelRules.check(vm).get(0).message()).contains("web-01-prod");
