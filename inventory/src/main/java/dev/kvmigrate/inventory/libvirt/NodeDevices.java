@@ -85,7 +85,11 @@ public final class NodeDevices {
                     byUuid.putIfAbsent(m.uuid(), m);
                 } else if (type.equals("pci")) {
                     Pci p = pci(name.get(), cap);
-                    pciByName.put(p.name(), p);
+                    // The same name twice (dumps taken at different times): keep the one that lists mdev types.
+                    Pci seen = pciByName.get(p.name());
+                    if (seen == null || (seen.mdevTypes().isEmpty() && !p.mdevTypes().isEmpty())) {
+                        pciByName.put(p.name(), p);
+                    }
                     p.address().ifPresent(a -> pciByAddress.putIfAbsent(a, p));
                 }
             }
