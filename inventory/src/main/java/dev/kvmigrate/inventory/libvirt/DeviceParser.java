@@ -43,6 +43,7 @@ final class DeviceParser {
         List<String> graphics = domain.all("devices/graphics").stream().flatMap(g -> g.attr("type").stream())
                 .collect(Collectors.toList());
         List<String> video = domain.all("devices/video").stream().flatMap(v -> v.attr("model", "type").stream())
+                .filter(m -> !m.equals("none"))
                 .collect(Collectors.toList());
         return new Devices(disks, nics, tpm, watchdog, graphics, video);
     }
