@@ -86,58 +86,99 @@ public final class LibvirtSource implements VmSource, SourceProblems {
         }
     }
 
+    /** libvirt's {@code VIR_CONNECT_LIST_DOMAINS_ACTIVE} / {@code _INACTIVE} flags of virConnectListAllDomains. */
+    private static final int LIST_ACTIVE = 1;
+    private static final int LIST_INACTIVE = 2;
+
+    /** One selected domain: its handle, whether it runs, and (once fetched) its XML or what went wrong. */
+    private static final class Entry {
+        final Domain domain;
+        final String name;
+        final boolean active;
+        XmlNode xml;
+        Vm vm;
+        String problem;
+
+        Entry(Domain domain, String name, boolean active) {
+            this.domain = domain;
+            this.name = name;
+            this.active = active;
+        }
+    }
+
     @Override
     public synchronized Inventory scan(VmSelector selector) {
         problems.clear();
-        List<Domain> domains = new ArrayList<>();
-        List<String> names = new ArrayList<>();
+        List<Entry> all = new ArrayList<>();
         try {
-            List<Domain> all = new ArrayList<>(List.of(conn.listAllDomains(0)));
-            List<String> allNames = new ArrayList<>();
-            for (Domain d : all) {
-                allNames.add(d.getName());
+            for (Domain d : conn.listAllDomains(LIST_ACTIVE)) {
+                all.add(new Entry(d, d.getName(), true));
             }
-            // Active domains come first from libvirt; sort by name so that scans diff cleanly.
-            Integer[] order = new Integer[all.size()];
-            for (int i = 0; i < order.length; i++) {
-                order[i] = i;
-            }
-            java.util.Arrays.sort(order, java.util.Comparator.comparing(allNames::get));
-            for (int i : order) {
-                domains.add(all.get(i));
-                names.add(allNames.get(i));
+            for (Domain d : conn.listAllDomains(LIST_INACTIVE)) {
+                all.add(new Entry(d, d.getName(), false));
             }
         } catch (LibvirtException e) {
             throw KvMigrateException.sourceUnreachable("cannot list the domains of " + uri + ": "
                     + oneLine(e.getMessage()) + "; check that this user may list domains there", e);
         }
+        // Sorted by name so that two scans of the same host diff cleanly.
+        all.sort(java.util.Comparator.comparing(e -> e.name));
+        List<String> names = all.stream().map(e -> e.name).collect(java.util.stream.Collectors.toList());
         Scans.requireAllMatched(selector, names, uri);
-        NodeDevices devices = null;
-        List<Vm> vms = new ArrayList<>();
-        for (int i = 0; i < domains.size(); i++) {
-            String name = names.get(i);
-            if (!selector.matches(name)) {
-                continue;
+        List<Entry> selected = new ArrayList<>();
+        for (Entry e : all) {
+            if (selector.matches(e.name)) {
+                selected.add(e);
+            } else {
+                free(e.domain);
             }
-            Domain d = domains.get(i);
-            try {
-                XmlNode xml = SafeXml.parse(d.getXMLDesc(0), "libvirt domain " + name);
-                if (devices == null && !xml.all("devices/hostdev").isEmpty()) {
-                    devices = nodeDevices();
-                }
-                Vm vm = DomainParser.parse(xml, devices == null ? NodeDevices.NONE : devices,
-                        "libvirt domain " + name + " at " + uri, state(d.getInfo().state), snapshots(d, name));
-                vms.add(Scans.finish(vm, this::size));
-            } catch (LibvirtException e) {
-                problems.add("libvirt domain " + name + " at " + uri + " could not be read: "
-                        + oneLine(e.getMessage()) + " (undefined while scanning?); scan again");
-            } catch (KvMigrateException e) {
-                problems.add(e.getMessage());
-            } finally {
-                free(d);
+        }
+        // libvirt connections are thread-safe: fetch and parse domains in parallel, node devices once in between.
+        selected.parallelStream().forEach(this::fetch);
+        NodeDevices devices = selected.stream().anyMatch(e -> e.xml != null && !e.xml.all("devices/hostdev")
+                .isEmpty()) ? nodeDevices() : NodeDevices.NONE;
+        selected.parallelStream().forEach(e -> build(e, devices));
+        List<Vm> vms = new ArrayList<>();
+        for (Entry e : selected) {
+            if (e.vm != null) {
+                vms.add(e.vm);
+            } else {
+                problems.add(e.problem);
             }
         }
         return Inventory.of(new SourceRef(SourceKind.LIBVIRT, uri), Optional.of(Instant.now().toString()), vms);
+    }
+
+    private void fetch(Entry e) {
+        try {
+            e.xml = SafeXml.parse(e.domain.getXMLDesc(0), "libvirt domain " + e.name);
+        } catch (LibvirtException ex) {
+            e.problem = "libvirt domain " + e.name + " at " + uri + " could not be read: " + oneLine(ex.getMessage())
+                    + " (undefined while scanning?); scan again";
+        } catch (KvMigrateException ex) {
+            e.problem = ex.getMessage();
+        }
+    }
+
+    private void build(Entry e, NodeDevices devices) {
+        try {
+            if (e.xml == null) {
+                return;
+            }
+            // Only an active domain can be paused or suspended: ask libvirt for the state of those alone.
+            PowerState state = e.active ? state(e.domain.getInfo().state) : PowerState.SHUTOFF;
+            Vm vm = DomainParser.parse(e.xml, devices, "libvirt domain " + e.name + " at " + uri, state,
+                    snapshots(e.domain, e.name));
+            e.vm = Scans.finish(vm, this::size);
+        } catch (LibvirtException ex) {
+            e.problem = "libvirt domain " + e.name + " at " + uri + " could not be read: " + oneLine(ex.getMessage())
+                    + " (undefined while scanning?); scan again";
+        } catch (KvMigrateException ex) {
+            e.problem = ex.getMessage();
+        } finally {
+            e.xml = null;
+            free(e.domain);
+        }
     }
 
     /** Every node device of the host, fetched once; a host that lists none gives an empty index. */
