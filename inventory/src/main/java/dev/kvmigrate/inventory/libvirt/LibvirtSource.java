@@ -67,7 +67,7 @@ public final class LibvirtSource implements VmSource, SourceProblems {
             throw KvMigrateException.sourceUnreachable("cannot connect to libvirt at " + uri + ": "
                     + oneLine(e.getMessage()) + "; check the URI, that libvirtd runs there and that this user may"
                     + " connect (e.g. membership of group libvirt, or qemu+ssh://user@host/system)", e);
-        } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
+        } catch (LinkageError e) {
             throw KvMigrateException.sourceUnreachable("cannot load libvirt's native library to connect to " + uri
                     + " (" + oneLine(e.getMessage()) + "); install the libvirt0 package, or scan 'virsh dumpxml'"
                     + " output with --xml-dir", new RuntimeException(e));
