@@ -59,6 +59,10 @@ public final class LibvirtSource implements VmSource, SourceProblems {
      * {@code test:///path/node.xml}). Failure is SOURCE_UNREACHABLE naming the URI and what to check.
      */
     public static LibvirtSource open(String uri) {
+        testDriverFile(uri).filter(f -> !java.nio.file.Files.isReadable(f)).ifPresent(f -> {
+            throw KvMigrateException.sourceUnreachable("cannot connect to libvirt at " + uri + ": test-driver file "
+                    + f + " does not exist or is not readable; check the URI (test:///ABSOLUTE/PATH.xml)", null);
+        });
         try {
             Connect.setErrorCallback(QUIET);
             Connect conn = new Connect(uri, true);
@@ -72,6 +76,16 @@ public final class LibvirtSource implements VmSource, SourceProblems {
                     + " (" + oneLine(e.getMessage()) + "); install the libvirt0 package, or scan 'virsh dumpxml'"
                     + " output with --xml-dir", new RuntimeException(e));
         }
+    }
+
+    /** The node file of a {@code test:///path.xml} URI ({@code test:///default} has none). */
+    static Optional<Path> testDriverFile(String uri) {
+        if (!uri.startsWith("test:///") || uri.equals("test:///default")) {
+            return Optional.empty();
+        }
+        String path = uri.substring("test://".length());
+        int query = path.indexOf('?');
+        return Optional.of(Path.of(query >= 0 ? path.substring(0, query) : path));
     }
 
     /** A URI naming the local host: no host part and no remote transport. */
