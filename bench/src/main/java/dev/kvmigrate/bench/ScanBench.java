@@ -58,6 +58,14 @@ public final class ScanBench {
                         + gpus + " GPUs resolved");
             }
 
+            // The same scan again in this JVM: what a long-lived process (or a warmed JIT) pays.
+            long t1 = System.nanoTime();
+            try (LibvirtSource source = LibvirtSource.open(uri)) {
+                source.scan(VmSelector.ALL);
+            }
+            System.out.printf(Locale.ROOT, "kv-migrate scan again, same JVM (JIT warm): %.2f s%n",
+                    (System.nanoTime() - t1) / 1e9);
+
             String virsh = which("virsh");
             if (virsh == null) {
                 System.out.println("virsh baseline: SKIPPED — virsh is not installed (apt-get install libvirt-clients)");
