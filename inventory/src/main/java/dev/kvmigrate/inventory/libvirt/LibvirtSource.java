@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.libvirt.Connect;
+import org.libvirt.Device;
 import org.libvirt.Domain;
 import org.libvirt.DomainInfo;
 import org.libvirt.LibvirtException;
@@ -74,7 +75,7 @@ public final class LibvirtSource implements VmSource, SourceProblems {
         } catch (LinkageError e) {
             throw KvMigrateException.sourceUnreachable("cannot load libvirt's native library to connect to " + uri
                     + " (" + oneLine(e.getMessage()) + "); install the libvirt0 package, or scan 'virsh dumpxml'"
-                    + " output with --xml-dir", new RuntimeException(e));
+                    + " output with --xml-dir", e);
         }
     }
 
@@ -208,7 +209,12 @@ public final class LibvirtSource implements VmSource, SourceProblems {
         }
         for (String n : names) {
             try {
-                docs.add(SafeXml.parse(conn.deviceLookupByName(n).getXMLDescription(), "node device " + n));
+                Device device = conn.deviceLookupByName(n);
+                try {
+                    docs.add(SafeXml.parse(device.getXMLDescription(), "node device " + n));
+                } finally {
+                    device.free();
+                }
             } catch (LibvirtException | KvMigrateException e) {
                 LOG.warn("{}: node device {} unreadable: {}", uri, n, oneLine(e.getMessage()));
             }
