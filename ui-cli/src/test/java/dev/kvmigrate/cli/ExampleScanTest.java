@@ -13,7 +13,7 @@ class ExampleScanTest {
     @Test
     void exampleScansToATableWithItsGpus() {
         assertThat(EXAMPLE).as("examples/gpu-host beside ui-cli").isDirectory();
-        InventoryScanCommandIT.Result r = InventoryScanCommandIT.run("inventory", "scan", "--xml-dir",
+        CliRun r = CliRun.run("inventory", "scan", "--xml-dir",
                 EXAMPLE.toString(), "-o", "table");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.err()).isEmpty();
@@ -27,7 +27,7 @@ class ExampleScanTest {
     void exampleDisksAreSizedOnceTheyExist() throws Exception {
         Path disks = EXAMPLE.resolve("disks");
         boolean present = Files.exists(disks.resolve("web-03.qcow2"));
-        InventoryScanCommandIT.Result r = InventoryScanCommandIT.run("inventory", "scan", "--xml-dir",
+        CliRun r = CliRun.run("inventory", "scan", "--xml-dir",
                 EXAMPLE.toString(), "--vm", "web-03", "-o", "json");
         assertThat(r.code()).isZero();
         if (present) {

@@ -7,8 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kvmigrate.inventory.model.Inventory;
 import dev.kvmigrate.inventory.model.InventoryCodec;
 import dev.kvmigrate.testing.SharedDir;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,14 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code kv-migrate inventory scan} end to end through {@link KvMigrate#run}, on libvirt's test driver. */
 class InventoryScanCommandIT {
-    record Result(int code, String out, String err) {}
-
-    static Result run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = KvMigrate.run(new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), args);
-        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private static CliRun run(String... args) {
+        return CliRun.run(args);
     }
 
     static String gpuHost() {
@@ -35,7 +27,7 @@ class InventoryScanCommandIT {
 
     @Test
     void jsonListsAllFiveVmsWithTheirGpus() throws Exception {
-        Result r = run("inventory", "scan", "--libvirt", gpuHost(), "-o", "json");
+        CliRun r = run("inventory", "scan", "--libvirt", gpuHost(), "-o", "json");
         assertThat(r.code()).as(r.err()).isZero();
         JsonNode inv = new ObjectMapper().readTree(r.out());
         assertThat(inv.path("apiVersion").asText()).isEqualTo("kv-migrate.dev/v1alpha1");
@@ -73,7 +65,7 @@ class InventoryScanCommandIT {
 
     @Test
     void tableShowsGpusAndConcernLines() {
-        Result r = run("inventory", "scan", "--libvirt", gpuHost());
+        CliRun r = run("inventory", "scan", "--libvirt", gpuHost());
         assertThat(r.code()).isZero();
         assertThat(r.out()).contains("NAME", "GPUS", "CONCERNS", "vGPU GRID T4-1Q", "2x vGPU NVIDIA A10-12Q",
                 "GPU GH100 [H100 SXM5 80GB]", "UEFI+SB", "BLOCKER GPU_MDEV_MISSING", "1 blocker");
@@ -82,7 +74,7 @@ class InventoryScanCommandIT {
     @Test
     void outWritesTheInventoryFileAndSummarisesOnStderr(@TempDir Path tmp) {
         Path file = tmp.resolve("inv.yaml");
-        Result r = run("inventory", "scan", "--libvirt", gpuHost(), "--vm", "train-*", "--out", file.toString());
+        CliRun r = run("inventory", "scan", "--libvirt", gpuHost(), "--vm", "train-*", "--out", file.toString());
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).isEmpty();
         assertThat(r.err()).contains("wrote 1 VM(s) to " + file);
@@ -92,7 +84,7 @@ class InventoryScanCommandIT {
 
     @Test
     void unreachableUriExits4WithOneLine() {
-        Result r = run("inventory", "scan", "--libvirt", "test:///nonexistent/dir/host.xml");
+        CliRun r = run("inventory", "scan", "--libvirt", "test:///nonexistent/dir/host.xml");
         assertThat(r.code()).isEqualTo(4);
         assertThat(r.err().strip().lines()).singleElement().satisfies(l -> assertThat(l)
                 .startsWith("kv-migrate: cannot connect to libvirt at test:///nonexistent/dir/host.xml"));
@@ -102,7 +94,7 @@ class InventoryScanCommandIT {
 
     @Test
     void unmatchedVmPatternExits3NamingItAndTheVms() {
-        Result r = run("inventory", "scan", "--libvirt", gpuHost(), "--vm", "cad-ws-99");
+        CliRun r = run("inventory", "scan", "--libvirt", gpuHost(), "--vm", "cad-ws-99");
         assertThat(r.code()).isEqualTo(3);
         assertThat(r.err()).contains("cad-ws-99", "cad-ws-01").doesNotContain("Exception");
     }
@@ -115,7 +107,7 @@ class InventoryScanCommandIT {
 
     @Test
     void missingXmlDirExits3() {
-        Result r = run("inventory", "scan", "--xml-dir", "/nonexistent/dumps");
+        CliRun r = run("inventory", "scan", "--xml-dir", "/nonexistent/dumps");
         assertThat(r.code()).isEqualTo(3);
         assertThat(r.err()).contains("/nonexistent/dumps is not a directory");
     }
@@ -129,7 +121,7 @@ class InventoryScanCommandIT {
                 + "'file:///etc/passwd'>]><domain><name>&x;</name></domain>");
         Files.writeString(dir.resolve("zero.xml"), "<domain><name>zero-cpu</name><memory>1024</memory>"
                 + "<vcpu>0</vcpu></domain>");
-        Result r = run("inventory", "scan", "--xml-dir", dir.toString(), "-o", "json");
+        CliRun r = run("inventory", "scan", "--xml-dir", dir.toString(), "-o", "json");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("good-01").doesNotContain("root:");
         assertThat(r.err()).contains("cut.xml", "xxe.xml", "DOCTYPE", "zero.xml", "<vcpu>")
@@ -139,7 +131,7 @@ class InventoryScanCommandIT {
 
     @Test
     void helpShowsExamples() {
-        Result r = run("inventory", "scan", "--help");
+        CliRun r = run("inventory", "scan", "--help");
         assertThat(r.code()).isZero();
         assertThat(r.out()).contains("--libvirt", "--xml-dir", "--vm", "--out", "Examples:");
     }
