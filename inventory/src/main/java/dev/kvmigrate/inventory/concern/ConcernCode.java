@@ -48,7 +48,7 @@ public enum ConcernCode {
     DISK_FORMAT_UNKNOWN(Severity.WARNING, "A disk's image format is unknown; the importer detects it from the bytes."),
 
     // --- network
-    NIC_MODEL_UNSUPPORTED(Severity.WARNING, "A NIC model KubeVirt does not offer (rtl8139, …) is replaced by virtio or e1000e."),
+    NIC_MODEL_UNSUPPORTED(Severity.WARNING, "A NIC model KubeVirt does not offer (vmxnet3, i82551, …) is replaced by virtio or e1000e."),
     NIC_DIRECT(Severity.WARNING, "A NIC is attached directly to a host device (macvtap); map it to a Multus or SR-IOV network."),
     NIC_HOSTDEV(Severity.WARNING, "A NIC is an SR-IOV VF or PCI device; map it to an SR-IOV network."),
     NIC_VHOSTUSER(Severity.WARNING, "A NIC uses vhost-user; it has no KubeVirt equivalent and needs a mapping."),

@@ -1,0 +1,118 @@
+package dev.kvmigrate.cli;
+
+import dev.kvmigrate.inventory.SourceProblems;
+import dev.kvmigrate.inventory.VmSelector;
+import dev.kvmigrate.inventory.VmSource;
+import dev.kvmigrate.inventory.libvirt.LibvirtSource;
+import dev.kvmigrate.inventory.libvirt.XmlDumpSource;
+import dev.kvmigrate.inventory.model.Inventory;
+import dev.kvmigrate.inventory.model.InventoryCodec;
+import dev.kvmigrate.inventory.model.Severity;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code kv-migrate inventory scan}: read one source into an inventory, print it or write the inventory file. */
+@Command(name = "scan", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {
+            "Scan a source and list its VMs with disks, NICs, GPUs (vGPU types resolved through the host's",
+            "mediated devices, passthrough GPUs by PCI product) and migration concerns.",
+            "Concerns are findings, not failures: a scan that worked exits 0."
+        },
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  kv-migrate inventory scan --libvirt qemu:///system",
+            "  kv-migrate inventory scan --libvirt qemu+ssh://root@kvm1/system --vm 'cad-*' -o yaml",
+            "  kv-migrate inventory scan --libvirt test:///$PWD/gpu-host.xml -o json",
+            "  kv-migrate inventory scan --xml-dir examples/gpu-host -o table",
+            "  kv-migrate inventory scan --xml-dir ./dumps --out inventory.yaml",
+            "",
+            "--xml-dir reads *.xml files (recursively) as 'virsh dumpxml NAME' and 'virsh nodedev-dumpxml DEV' print",
+            "them; other files are ignored, XML of other kinds skipped, broken files reported by name.",
+            "",
+            "Exit codes: 0 scanned, 2 usage, 3 invalid input (also --vm matching nothing), 4 source unreachable,",
+            "6 I/O error."
+        })
+final class InventoryScanCommand implements Callable<Integer> {
+
+    /** Exactly one source. New source kinds add an option here and a case in {@link #open()}. */
+    static final class SourceOptions {
+        @Option(names = "--libvirt", paramLabel = "URI",
+                description = "libvirt connection URI (qemu:///system, qemu+ssh://host/system, test:///path.xml).")
+        String libvirt;
+
+        @Option(names = "--xml-dir", paramLabel = "DIR",
+                description = "Directory of 'virsh dumpxml' / 'virsh nodedev-dumpxml' output (offline hosts).")
+        Path xmlDir;
+    }
+
+    @ArgGroup(exclusive = true, multiplicity = "1", heading = "Source (one of):%n")
+    SourceOptions source;
+
+    @Option(names = "--vm", paramLabel = "NAME|GLOB",
+            description = "VM name or shell glob; repeatable. Default: all VMs. A pattern matching nothing is an error.")
+    List<String> vms = new ArrayList<>();
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "table",
+            description = "Output on stdout: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    OutputFormat output;
+
+    @Option(names = "--out", paramLabel = "FILE",
+            description = "Write the inventory file instead (YAML for .yaml/.yml, else JSON), atomically.")
+    Path out;
+
+    @Mixin
+    DebugOption debug;
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        Inventory inv;
+        List<String> problems;
+        try (VmSource src = open()) {
+            inv = src.scan(VmSelector.of(vms));
+            problems = src instanceof SourceProblems p ? p.problems() : List.of();
+        }
+        PrintWriter err = spec.commandLine().getErr();
+        for (String p : problems) {
+            err.println("kv-migrate: warning: " + p);
+        }
+        if (out != null) {
+            InventoryCodec.write(inv, out);
+            err.println("kv-migrate: wrote " + inv.vms().size() + " VM(s) to " + out + " ("
+                    + count(inv, Severity.BLOCKER) + " blocker(s), " + count(inv, Severity.WARNING) + " warning(s)"
+                    + (problems.isEmpty() ? "" : ", " + problems.size() + " unreadable item(s)") + ")");
+            err.flush();
+            return 0;
+        }
+        err.flush();
+        PrintWriter stdout = spec.commandLine().getOut();
+        if (output == OutputFormat.table) {
+            stdout.print(InventoryTable.render(inv));
+            stdout.flush();
+        } else {
+            Printer.print(stdout, inv, output);
+        }
+        return 0;
+    }
+
+    private VmSource open() {
+        if (source.libvirt != null) {
+            return LibvirtSource.open(source.libvirt);
+        }
+        return XmlDumpSource.open(source.xmlDir);
+    }
+
+    private static long count(Inventory inv, Severity severity) {
+        return inv.vms().stream().flatMap(vm -> vm.concerns().stream()).filter(c -> c.severity() == severity).count();
+    }
+}
