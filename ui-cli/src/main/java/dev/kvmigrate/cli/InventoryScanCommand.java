@@ -5,18 +5,25 @@ import dev.kvmigrate.inventory.VmSelector;
 import dev.kvmigrate.inventory.VmSource;
 import dev.kvmigrate.inventory.libvirt.LibvirtSource;
 import dev.kvmigrate.inventory.libvirt.XmlDumpSource;
+import dev.kvmigrate.inventory.ova.OvaSource;
+import dev.kvmigrate.inventory.ovirt.OvirtSettings;
+import dev.kvmigrate.inventory.ovirt.OvirtSource;
+import dev.kvmigrate.inventory.ovirt.Secret;
 import dev.kvmigrate.inventory.model.Inventory;
 import dev.kvmigrate.inventory.model.InventoryCodec;
 import dev.kvmigrate.inventory.model.Severity;
 import java.io.PrintWriter;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code kv-migrate inventory scan}: read one source into an inventory, print it or write the inventory file. */
@@ -33,6 +40,9 @@ import picocli.CommandLine.Spec;
             "  kv-migrate inventory scan --libvirt test:///$PWD/gpu-host.xml -o json",
             "  kv-migrate inventory scan --xml-dir examples/gpu-host -o table",
             "  kv-migrate inventory scan --xml-dir ./dumps --out inventory.yaml",
+            "  kv-migrate inventory scan --ovirt https://engine/ovirt-engine/api --user admin@internal \\",
+            "      --password-file pw.txt --ca-file engine-ca.pem --search 'cluster=prod and status=down'",
+            "  kv-migrate inventory scan --ova export/vm.ova -o yaml",
             "",
             "--xml-dir reads *.xml files (recursively) as 'virsh dumpxml NAME' and 'virsh nodedev-dumpxml DEV' print",
             "them; other files are ignored, XML of other kinds skipped, broken files reported by name.",
@@ -41,6 +51,7 @@ import picocli.CommandLine.Spec;
             "6 I/O error."
         })
 final class InventoryScanCommand implements Callable<Integer> {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(InventoryScanCommand.class);
 
     /** Exactly one source. New source kinds add an option here and a case in {@link #open()}. */
     static final class SourceOptions {
@@ -51,10 +62,41 @@ final class InventoryScanCommand implements Callable<Integer> {
         @Option(names = "--xml-dir", paramLabel = "DIR",
                 description = "Directory of 'virsh dumpxml' / 'virsh nodedev-dumpxml' output (offline hosts).")
         Path xmlDir;
+
+        @Option(names = "--ovirt", paramLabel = "URL",
+                description = "oVirt/RHV engine API URL (https://ENGINE/ovirt-engine/api).")
+        URI ovirt;
+
+        @Option(names = "--ova", paramLabel = "FILE|DIR",
+                description = "OVA archive (plain or gzip), OVF descriptor, or unpacked OVA directory.")
+        Path ova;
+    }
+
+    /** Engine credentials and TLS, used with --ovirt. The password never comes from argv. */
+    static final class OvirtOptions {
+        @Option(names = "--user", paramLabel = "USER", description = "Engine user, e.g. admin@internal.")
+        String user;
+
+        @Option(names = "--password-file", paramLabel = "FILE",
+                description = "File whose first line is the password (else env " + OvirtSettings.PASSWORD_ENV + ").")
+        Path passwordFile;
+
+        @Option(names = "--ca-file", paramLabel = "FILE", description = "PEM CA that signed the engine's certificate.")
+        Path caFile;
+
+        @Option(names = "--insecure", description = "Do not verify the engine's TLS certificate (not recommended).")
+        boolean insecure;
+
+        @Option(names = "--search", paramLabel = "QUERY",
+                description = "Engine search expression, e.g. 'cluster=prod and status=down'.")
+        String search;
     }
 
     @ArgGroup(exclusive = true, multiplicity = "1", heading = "Source (one of):%n")
     SourceOptions source;
+
+    @ArgGroup(exclusive = false, heading = "oVirt / RHV (with --ovirt):%n")
+    OvirtOptions ovirtOptions = new OvirtOptions();
 
     @Option(names = "--vm", paramLabel = "NAME|GLOB",
             description = "VM name or shell glob; repeatable. Default: all VMs. A pattern matching nothing is an error.")
@@ -81,6 +123,9 @@ final class InventoryScanCommand implements Callable<Integer> {
         try (VmSource src = open()) {
             inv = src.scan(VmSelector.of(vms));
             problems = src instanceof SourceProblems p ? p.problems() : List.of();
+            if (src instanceof OvirtSource o) {
+                LOG.debug("oVirt scan used {} requests", o.requestCount());
+            }
         }
         PrintWriter err = spec.commandLine().getErr();
         for (String p : problems) {
@@ -106,10 +151,39 @@ final class InventoryScanCommand implements Callable<Integer> {
     }
 
     private VmSource open() {
+        if (source.ovirt == null && (ovirtOptions.user != null || ovirtOptions.passwordFile != null
+                || ovirtOptions.caFile != null || ovirtOptions.insecure || ovirtOptions.search != null)) {
+            throw new ParameterException(spec.commandLine(),
+                    "--user, --password-file, --ca-file, --insecure and --search go with --ovirt");
+        }
         if (source.libvirt != null) {
             return LibvirtSource.open(source.libvirt);
         }
+        if (source.ovirt != null) {
+            return OvirtSource.open(ovirtSettings());
+        }
+        if (source.ova != null) {
+            return OvaSource.open(source.ova);
+        }
         return XmlDumpSource.open(source.xmlDir);
+    }
+
+    private OvirtSettings ovirtSettings() {
+        if (ovirtOptions.user == null) {
+            throw new ParameterException(spec.commandLine(), "--ovirt needs --user (e.g. --user admin@internal)");
+        }
+        Secret password = ovirtOptions.passwordFile != null
+                ? Secret.fromFile(ovirtOptions.passwordFile)
+                : Secret.fromEnvironment(OvirtSettings.PASSWORD_ENV).orElseThrow(() -> new ParameterException(
+                        spec.commandLine(), "--ovirt needs a password: --password-file FILE or environment variable "
+                                + OvirtSettings.PASSWORD_ENV));
+        try {
+            return OvirtSettings.of(source.ovirt, ovirtOptions.user, password,
+                    Optional.ofNullable(ovirtOptions.caFile), ovirtOptions.insecure,
+                    Optional.ofNullable(ovirtOptions.search));
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
     }
 
     private static long count(Inventory inv, Severity severity) {

@@ -57,6 +57,16 @@ public final class ModelRules {
         return List.copyOf(out);
     }
 
+    /**
+     * {@code vm} with the model's concerns appended, except codes the source already raised for it: a source's
+     * own concern knows more (the engine's device list, the OVF section) and says it better.
+     */
+    public static Vm apply(Vm vm) {
+        Set<String> raised = new java.util.HashSet<>();
+        vm.concerns().forEach(c -> raised.add(c.code()));
+        return vm.withConcerns(check(vm).stream().filter(c -> !raised.contains(c.code())).toList());
+    }
+
     static List<Concern> gpus(Vm vm) {
         List<Concern> out = new ArrayList<>();
         int ramfb = 0;

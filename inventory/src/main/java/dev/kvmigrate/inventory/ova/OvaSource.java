@@ -1,5 +1,6 @@
 package dev.kvmigrate.inventory.ova;
 
+import dev.kvmigrate.inventory.concern.ModelRules;
 import dev.kvmigrate.common.KvMigrateException;
 import dev.kvmigrate.common.image.ImageFormat;
 import dev.kvmigrate.common.image.ImageInfo;
@@ -69,7 +70,7 @@ public final class OvaSource implements VmSource {
 
     /** Adds the source-neutral concerns to a mapped VM (the OVA-specific ones are already on it). */
     private Vm withConcerns(Vm vm) {
-        return vm;
+        return ModelRules.apply(vm);
     }
 
     private List<Vm> archive() {

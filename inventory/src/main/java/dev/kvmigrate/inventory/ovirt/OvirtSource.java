@@ -1,5 +1,6 @@
 package dev.kvmigrate.inventory.ovirt;
 
+import dev.kvmigrate.inventory.concern.ModelRules;
 import dev.kvmigrate.inventory.VmSelector;
 import dev.kvmigrate.inventory.VmSource;
 import dev.kvmigrate.inventory.model.Inventory;
@@ -88,7 +89,7 @@ public final class OvirtSource implements VmSource {
 
     /** Adds the source-neutral concerns to a mapped VM (the oVirt-specific ones are already on it). */
     private Vm withConcerns(Vm vm) {
-        return vm;
+        return ModelRules.apply(vm);
     }
 
     /** All VM elements, page by page, until a short page (or a page that repeats what was seen). */
