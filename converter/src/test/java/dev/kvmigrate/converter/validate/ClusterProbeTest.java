@@ -68,8 +68,8 @@ class ClusterProbeTest {
         ObjectNode nad = (ObjectNode) JSON.readTree("""
                 {"apiVersion": "k8s.cni.cncf.io/v1", "kind": "NetworkAttachmentDefinition",
                  "metadata": {"name": "br-eng", "namespace": "eng"}, "spec": {"config": "{}"}}""");
-        client.genericKubernetesResources(ClusterProbe.NAD).inNamespace("eng")
-                .resource(JSON.convertValue(nad, GenericKubernetesResource.class)).create();
+        SchemaSet nadCrd = SchemaSet.of(List.of(Path.of(getClass().getResource("../validate/nad-crd.yaml").toURI())));
+        create(nadCrd, ClusterProbe.NAD, nad);
 
         ClusterProbe.Probe probe = ClusterProbe.probe(client);
         assertThat(probe.schemas().schemaFor("kubevirt.io/v1", "VirtualMachine")).isPresent();

@@ -75,6 +75,24 @@ class ValidatorTest {
     }
 
     @Test
+    void crdSchemasAreClosedToo() throws Exception {
+        SchemaSet crd = SchemaSet.of(List.of(Path.of(getClass().getResource("nad-crd.yaml").toURI())));
+        ManifestReader.Result r = ManifestReader.read("nad.yaml", """
+                apiVersion: k8s.cni.cncf.io/v1
+                kind: NetworkAttachmentDefinition
+                metadata: {name: lan, namespace: vms}
+                spec:
+                  config: 42
+                  extra: true
+                """);
+        List<Finding> findings = Validator.schemaFindings(r.objects().get(0), crd);
+        assertThat(findings).extracting(Finding::path, f -> f.position().line()).containsExactlyInAnyOrder(
+                org.assertj.core.groups.Tuple.tuple("$.spec.config", 5),
+                org.assertj.core.groups.Tuple.tuple("$.spec.extra", 6));
+        assertThat(crd.schemaFor("k8s.cni.cncf.io/v1", "Other")).isEmpty();
+    }
+
+    @Test
     void emptyPatchPermitsNothing() {
         assertThat(KubevirtCr.permittedResources(AdminPatch.of(List.of()).patch())).isEmpty();
     }
