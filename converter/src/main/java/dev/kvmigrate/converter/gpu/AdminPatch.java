@@ -57,8 +57,9 @@ public record AdminPatch(ObjectNode patch, String summary) {
             }
         }
         ObjectNode config = F.objectNode();
+        Set<String> unpermittable = new TreeSet<>();
         if (!byResource.isEmpty()) {
-            ObjectNode permitted = config.putObject("permittedHostDevices");
+            ObjectNode permitted = F.objectNode();
             ArrayNode mdevs = F.arrayNode();
             ArrayNode pcis = F.arrayNode();
             Set<String> selectors = new TreeSet<>();
@@ -75,6 +76,8 @@ public record AdminPatch(ObjectNode patch, String summary) {
                     e.put("pciVendorSelector", d.vendorDevice().get().toUpperCase(Locale.ROOT));
                     e.put("resourceName", d.resource());
                     e.put("externalResourceProvider", external(d.resource()));
+                } else if (d.isMediated() ? d.mdevTypeName().isEmpty() : d.vendorDevice().isEmpty()) {
+                    unpermittable.add(d.resource());
                 }
             }
             if (!mdevs.isEmpty()) {
@@ -82,6 +85,9 @@ public record AdminPatch(ObjectNode patch, String summary) {
             }
             if (!pcis.isEmpty()) {
                 permitted.set("pciHostDevices", pcis);
+            }
+            if (!permitted.isEmpty()) {
+                config.set("permittedHostDevices", permitted);
             }
         }
         if (!typeIds.isEmpty()) {
@@ -94,7 +100,7 @@ public record AdminPatch(ObjectNode patch, String summary) {
         }
         ObjectNode patch = F.objectNode();
         patch.putObject("spec").set("configuration", config);
-        return new AdminPatch(patch, summary(byResource, users, typeIds, gates));
+        return new AdminPatch(patch, summary(byResource, users, typeIds, gates, unpermittable));
     }
 
     /** NVIDIA's device plugin advertises {@code nvidia.com/} resources; KubeVirt's own plugin serves the rest. */
@@ -108,7 +114,7 @@ public record AdminPatch(ObjectNode patch, String summary) {
     }
 
     private static String summary(Map<String, DeviceRequest> byResource, Map<String, List<String>> users,
-            Set<String> typeIds, Set<String> gates) {
+            Set<String> typeIds, Set<String> gates, Set<String> unpermittable) {
         StringBuilder s = new StringBuilder("# KubeVirt CR changes for this conversion\n\n");
         if (byResource.isEmpty() && gates.isEmpty()) {
             return s.append("No device or feature gate is needed.\n").toString();
@@ -131,6 +137,10 @@ public record AdminPatch(ObjectNode patch, String summary) {
         if (!typeIds.isEmpty()) {
             s.append("Mediated device types for the nodes: ").append(String.join(", ", typeIds))
                     .append(" (type ids are driver-version specific: check them on the target nodes).\n");
+        }
+        if (!unpermittable.isEmpty()) {
+            s.append("Not in the patch, selector unknown (add permittedHostDevices entries by hand): ")
+                    .append(String.join(", ", unpermittable)).append(".\n");
         }
         if (!gates.isEmpty()) {
             s.append("Feature gates: ").append(String.join(", ", gates)).append(".\n");

@@ -1,7 +1,6 @@
 package dev.kvmigrate.converter.validate;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.kvmigrate.converter.Quantity;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -171,9 +170,12 @@ public final class Rules {
         long virtualBytes;
         try {
             virtualBytes = Long.parseLong(virtual);
-            requestBytes = Quantity.parseBytes(size);
-        } catch (IllegalArgumentException e) {
-            out.add(Finding.at(o, "/spec/storage/resources/requests/storage", "volume-size", e.getMessage()));
+            requestBytes = io.fabric8.kubernetes.api.model.Quantity.getAmountInBytes(
+                    new io.fabric8.kubernetes.api.model.Quantity(size)).setScale(0, java.math.RoundingMode.CEILING)
+                    .longValueExact();
+        } catch (IllegalArgumentException | ArithmeticException e) {
+            out.add(Finding.at(o, "/spec/storage/resources/requests/storage", "volume-size", "size '" + size
+                    + "' or virtual size '" + virtual + "' is not a valid quantity: " + e.getMessage()));
             return;
         }
         boolean block = storage.path("volumeMode").asText("").equals("Block");

@@ -114,4 +114,13 @@ class DeviceResolverTest {
                 .doesNotContain("VMPersistentState");
         assertThat(AdminPatch.of(List.of()).isEmpty()).isTrue();
     }
+
+    @Test
+    void vgpuMappedByTypeIdOnlyIsNamedInTheSummaryForTheAdmin() {
+        DeviceRequest v = new DeviceRequest(DeviceRequest.Kind.VGPU, "example.com/x", Optional.empty(),
+                Optional.of("nvidia-230"), Optional.empty(), true, false);
+        AdminPatch p = AdminPatch.of(List.of(new AdminPatch.VmDevices("a", List.of(v), false)));
+        assertThat(p.patch().toString()).doesNotContain("permittedHostDevices").contains("nvidia-230");
+        assertThat(p.summary()).contains("selector unknown").contains("example.com/x");
+    }
 }
