@@ -15,18 +15,22 @@ import java.util.stream.Stream;
  * Writes a conversion to a directory, atomically: everything goes to a sibling temp directory that is renamed
  * into place, so a failure never leaves half an output that looks good. Layout:
  * <pre>
- * DIR/kustomization.yaml          kubectl apply -k DIR
- * DIR/manifests/*.yaml            one object per file: kubectl apply -f DIR/manifests
+ * DIR/*.yaml                       one object per file: kubectl apply -f DIR
+ * DIR/Kustomization                the kustomization (kubectl apply -k DIR)
  * DIR/admin/kubevirt-cr-patch.yaml merge patch for the KubeVirt CR (when devices or gates are needed)
- * DIR/admin/summary.md            count per GPU resource and the VMs that need it
- * DIR/concerns.yaml               per VM: written or blocked, and the concerns
- * DIR/.kv-migrate-output          marks the directory as written by kv-migrate
+ * DIR/admin/summary.md             count per GPU resource and the VMs that need it
+ * DIR/admin/concerns.yaml          per VM: written or blocked, and the concerns
+ * DIR/.kv-migrate-output           marks the directory as written by kv-migrate
  * </pre>
+ * The kustomization uses kustomize's extensionless file name {@code Kustomization}: {@code kubectl apply -f DIR}
+ * reads only {@code .yaml}/{@code .yml}/{@code .json} files and would fail on a {@code kustomization.yaml}, which
+ * is no Kubernetes object. The side files live in {@code admin/}, which a non-recursive apply skips.
  * An existing DIR is replaced only when it is empty or carries the marker.
  */
 public final class ManifestWriter {
     public static final String MARKER = ".kv-migrate-output";
-    public static final String MANIFESTS = "manifests";
+    public static final String KUSTOMIZATION = "Kustomization";
+    public static final String ADMIN = "admin";
 
     private ManifestWriter() {}
 
@@ -61,23 +65,22 @@ public final class ManifestWriter {
     }
 
     private static void fill(ConversionResult result, Path dir, OutputFormat format) throws IOException {
-        Path manifests = Files.createDirectory(dir.resolve(MANIFESTS));
         ObjectNode kustomization = Trees.obj().put("apiVersion", "kustomize.config.k8s.io/v1beta1")
                 .put("kind", "Kustomization");
         ArrayNode resources = kustomization.putArray("resources");
         for (Manifest m : result.manifests()) {
             String name = format.fileName(m.fileName());
-            Files.writeString(manifests.resolve(name), format.render(m.body()));
-            resources.add(MANIFESTS + "/" + name);
+            Files.writeString(dir.resolve(name), format.render(m.body()));
+            resources.add(name);
         }
-        Files.writeString(dir.resolve("kustomization.yaml"), OutputFormat.YAML.render(kustomization));
-        Path admin = Files.createDirectory(dir.resolve("admin"));
+        Files.writeString(dir.resolve(KUSTOMIZATION), OutputFormat.YAML.render(kustomization));
+        Path admin = Files.createDirectory(dir.resolve(ADMIN));
         if (!result.adminPatch().isEmpty()) {
             Files.writeString(admin.resolve(format.fileName("kubevirt-cr-patch.yaml")),
                     format.render(result.adminPatch().patch()));
         }
         Files.writeString(admin.resolve("summary.md"), result.adminPatch().summary());
-        Files.writeString(dir.resolve(format.fileName("concerns.yaml")),
+        Files.writeString(admin.resolve(format.fileName("concerns.yaml")),
                 format.render(ConversionReport.tree(result)));
         Files.writeString(dir.resolve(MARKER), "written by kv-migrate convert; replaced on the next run\n");
     }

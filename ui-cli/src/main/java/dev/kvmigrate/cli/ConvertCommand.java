@@ -27,8 +27,8 @@ import picocli.CommandLine.Spec;
         description = {"Convert VMs of an inventory into KubeVirt VirtualMachines and CDI DataVolumes, with GPU",
             "requests, the KubeVirt CR patch that permits them, and a concerns report.",
             "VMs with a blocker are reported and not written; the others are."},
-        footer = {"", "Output in DIR: kustomization.yaml (kubectl apply -k DIR), manifests/ (kubectl apply -f",
-            "DIR/manifests), admin/kubevirt-cr-patch.yaml + admin/summary.md, concerns.yaml.",
+        footer = {"", "Output in DIR: one YAML per object (kubectl apply -f DIR), Kustomization (kubectl apply -k",
+            "DIR), admin/kubevirt-cr-patch.yaml, admin/summary.md, admin/concerns.yaml.",
             "", "Exit codes: 0 every VM written, 1 some VM blocked (the others are written), 2 usage,",
             "3 invalid inventory or mappings, 6 I/O error."})
 final class ConvertCommand implements Callable<Integer> {

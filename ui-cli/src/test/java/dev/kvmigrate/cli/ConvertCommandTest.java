@@ -22,12 +22,18 @@ class ConvertCommandTest {
         assertThat(r.code()).as(r.err()).isEqualTo(1);
         assertThat(r.out()).contains("BLOCKED orphan-vgpu-05", "GPU_MDEV_MISSING", "written cad-ws-01",
                 "wrote 10 objects for 4 of 5 VMs");
-        assertThat(out.resolve("manifests/virtualmachine-render-02.yaml")).exists();
-        assertThat(out.resolve("manifests/virtualmachine-orphan-vgpu-05.yaml")).doesNotExist();
+        assertThat(out.resolve("virtualmachine-render-02.yaml")).exists();
+        assertThat(out.resolve("virtualmachine-orphan-vgpu-05.yaml")).doesNotExist();
         assertThat(Files.readString(out.resolve("admin/kubevirt-cr-patch.yaml")))
                 .contains("nvidia.com/GRID_T4-1Q", "nvidia.com/NVIDIA_A10-12Q", "nvidia.com/GH100_H100_SXM5_80GB");
-        assertThat(Files.readString(out.resolve("kustomization.yaml")))
-                .contains("manifests/virtualmachine-cad-ws-01.yaml");
+        assertThat(Files.readString(out.resolve("Kustomization")))
+                .contains("- virtualmachine-cad-ws-01.yaml", "- datavolume-cad-ws-01-sda.yaml");
+        assertThat(Files.readString(out.resolve("admin/concerns.yaml"))).contains("GPU_MDEV_MISSING");
+        try (var files = Files.list(out)) {
+            assertThat(files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".yaml")))
+                    .as("kubectl apply -f DIR reads every .yaml: objects only").hasSize(10)
+                    .allMatch(n -> n.startsWith("virtualmachine-") || n.startsWith("datavolume-"));
+        }
 
         Path schemas = SharedDir.require("schemas");
         Path junit = tmp.resolve("reports/junit.xml");
@@ -46,12 +52,12 @@ class ConvertCommandTest {
         KvMigrateTest.Result first = KvMigrateTest.run("convert", "--inventory", inv, "--vm", "legacy-*", "--out",
                 out.toString(), "-o", "json");
         assertThat(first.code()).as(first.err()).isZero();
-        assertThat(out.resolve("manifests/virtualmachine-legacy-db-04.json")).exists();
+        assertThat(out.resolve("virtualmachine-legacy-db-04.json")).exists();
         KvMigrateTest.Result again = KvMigrateTest.run("convert", "--inventory", inv, "--vm", "train-03", "--out",
                 out.toString());
         assertThat(again.code()).isZero();
-        assertThat(out.resolve("manifests/virtualmachine-legacy-db-04.json")).doesNotExist();
-        assertThat(out.resolve("manifests/virtualmachine-train-03.yaml")).exists();
+        assertThat(out.resolve("virtualmachine-legacy-db-04.json")).doesNotExist();
+        assertThat(out.resolve("virtualmachine-train-03.yaml")).exists();
     }
 
     @Test

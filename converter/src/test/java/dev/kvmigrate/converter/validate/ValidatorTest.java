@@ -35,7 +35,7 @@ class ValidatorTest {
     void jsonOutputValidatesToo(@TempDir Path tmp) {
         ConversionResult result = dev.kvmigrate.converter.GoldenAccess.convert();
         ManifestWriter.write(result, tmp.resolve("out"), OutputFormat.JSON);
-        ValidationReport report = Validator.validate(List.of(tmp.resolve("out/manifests")), realSchemas(),
+        ValidationReport report = Validator.validate(List.of(tmp.resolve("out")), realSchemas(),
                 ClusterFacts.NONE);
         assertThat(report.findings()).isEmpty();
         assertThat(report.notes()).isNotEmpty();
