@@ -93,7 +93,7 @@ final class ConvertCommand implements Callable<Integer> {
         w.print(ConversionReport.text(result));
         long written = result.vms().stream().filter(v -> !v.blocked()).count();
         w.println("wrote " + result.manifests().size() + " objects for " + written + " of " + result.vms().size()
-                + " VMs to " + out + (result.anyBlocked() ? " (blocked VMs are listed in concerns)" : ""));
+                + " VMs to " + out + (result.anyBlocked() ? " (blocked VMs are listed in admin/concerns.yaml)" : ""));
         w.flush();
         return result.anyBlocked() ? ExitCode.FINDINGS.code() : ExitCode.OK.code();
     }
