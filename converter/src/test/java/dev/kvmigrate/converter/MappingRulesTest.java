@@ -219,4 +219,33 @@ class MappingRulesTest {
                 .allMatch(m -> m.body().path("spec").path("instancetype").path("name").asText()
                         .equals("kvm-2c-2gi"));
     }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "OVIRT_IMAGE|false|false|{\"upload\":{}}",
+        "OVIRT_IMAGE|false|true|{\"imageio\":{\"url\":\"https://engine/ovirt-engine/api\",\"diskId\":\"d-1\",\"secretRef\":\"engine-creds\",\"certConfigMap\":\"engine-ca\"}}",
+        "FILE|false|true|{\"upload\":{}}",
+        "FILE|true|false|{\"upload\":{}}",
+        "OVIRT_IMAGE|true|true|{\"blank\":{}}"
+    })
+    void dataVolumeSource(dev.kvmigrate.inventory.model.DiskSourceType type, boolean blank, boolean imageio,
+            String expected) {
+        dev.kvmigrate.inventory.model.Disk disk = new dev.kvmigrate.inventory.model.Disk("vda", DiskDevice.DISK,
+                new dev.kvmigrate.inventory.model.DiskSource(type, "d-1", Optional.of("sd1"), Optional.empty(),
+                        Optional.empty(), Optional.empty(), Optional.empty()),
+                dev.kvmigrate.inventory.model.DiskFormat.QCOW2, Optional.of(10L << 30), Optional.empty(),
+                DiskBus.VIRTIO, Optional.empty(), false, false, Optional.empty(), Optional.empty());
+        Vm vm = new Vm("1", "a", null, null, null, null, Cpu.simple(1), Memory.of(1 << 30),
+                Firmware.bios(Optional.empty()), null, null, null, List.of(disk), null, null, null, null, null, null,
+                null, null, null, 0, null);
+        Mappings map = MappingsReader.parse(blank ? "storage:\n  pools:\n    sd1: {blank: true}\n" : "", "m");
+        ConvertOptions options = new ConvertOptions(Optional.empty(), Optional.empty(), imageio
+                ? Optional.of(new ConvertOptions.Imageio("https://engine/ovirt-engine/api", "engine-creds",
+                        Optional.of("engine-ca"))) : Optional.empty(), false);
+        List<Concern> out = new ArrayList<>();
+        DiskMapping.Disks d = DiskMapping.map(vm, "a", map, options, x -> x, Map.of(), out::add);
+        assertThat(d.dataVolumes().get(0).body().path("spec").path("source").toString()).isEqualTo(expected);
+        assertThat(d.disks().get(0).path("bootOrder").asInt()).isEqualTo(1);
+        assertThat(out).isEmpty();
+    }
 }

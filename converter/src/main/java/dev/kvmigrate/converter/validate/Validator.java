@@ -85,8 +85,9 @@ public final class Validator {
         List<ValidationReport.ObjectRef> refs = new ArrayList<>();
         for (LocatedObject o : objects) {
             refs.add(new ValidationReport.ObjectRef(o.file(), o.at(""), o.id()));
-            findings.addAll(schemaFindings(o, schemas));
         }
+        // Schemas are immutable and thread-safe once built: check objects in parallel, keep file order.
+        objects.parallelStream().map(o -> schemaFindings(o, schemas)).toList().forEach(findings::addAll);
         findings.addAll(Rules.check(objects, facts));
         List<String> notes = new ArrayList<>();
         if (facts.permittedDevices().isEmpty()) {
