@@ -24,13 +24,13 @@ import picocli.CommandLine.Spec;
 
 /** {@code kv-migrate convert}: inventory → KubeVirt manifests, the admin patch and the concerns report. */
 @Command(name = "convert", mixinStandardHelpOptions = true,
-        description = {"Convert VMs of an inventory into KubeVirt VirtualMachines and CDI DataVolumes, with GPU",
-            "requests, the KubeVirt CR patch that permits them, and a concerns report.",
-            "VMs with a blocker are reported and not written; the others are."},
-        footer = {"", "Output in DIR: one YAML per object (kubectl apply -f DIR), Kustomization (kubectl apply -k",
-            "DIR), admin/kubevirt-cr-patch.yaml, admin/summary.md, admin/concerns.yaml.",
-            "", "Exit codes: 0 every VM written, 1 some VM blocked (the others are written), 2 usage,",
-            "3 invalid inventory or mappings, 6 I/O error."})
+        description = "Convert VMs of an inventory into KubeVirt VirtualMachines and CDI DataVolumes, with GPU"
+                + " requests, the KubeVirt CR patch that permits them, and a concerns report. VMs with a blocker are"
+                + " reported and not written; the others are.",
+        footer = {"", "Output in DIR: one YAML per object (kubectl apply -f DIR), Kustomization (kubectl apply -k"
+                + " DIR), admin/kubevirt-cr-patch.yaml, admin/summary.md, admin/concerns.yaml.",
+            "", "Exit codes: 0 every VM written, 1 some VM blocked (the others are written), 2 usage, 3 invalid"
+                + " inventory or mappings, 6 I/O error."})
 final class ConvertCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;

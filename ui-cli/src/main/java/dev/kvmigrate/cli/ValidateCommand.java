@@ -28,12 +28,12 @@ import picocli.CommandLine.Spec;
 
 /** {@code kv-migrate validate}: manifests against OpenAPI schemas and the rules beyond them, for CI pipelines. */
 @Command(name = "validate", mixinStandardHelpOptions = true,
-        description = {"Validate manifests against OpenAPI schemas (swagger.json, a directory of them, CRD YAML or",
-            "the cluster's /openapi/v2) and the rules beyond the schema: permitted GPU/host device names, one ramFB",
-            "GPU per VM, referenced volumes exist, RFC 1123 names, unique MACs, volume sizes; with --from-cluster",
-            "also storage classes, NetworkAttachmentDefinitions, namespaces and GPU capacity."},
-        footer = {"", "Exit codes: 0 no findings, 1 findings, 2 usage, 3 invalid schema or CR file,",
-            "4 cluster unreachable."})
+        description = "Validate manifests against OpenAPI schemas (swagger.json, a directory of them, CRD YAML or"
+                + " the cluster's /openapi/v2) and the rules beyond the schema: permitted GPU/host device names, one"
+                + " ramFB GPU per VM, referenced volumes exist, RFC 1123 names, unique MACs, volume sizes; with"
+                + " --from-cluster also storage classes, NetworkAttachmentDefinitions, namespaces and GPU capacity.",
+        footer = {"", "Exit codes: 0 no findings, 1 findings, 2 usage, 3 invalid schema or CR file, 4 cluster"
+                + " unreachable."})
 final class ValidateCommand implements Callable<Integer> {
     enum Format { text, json }
 
