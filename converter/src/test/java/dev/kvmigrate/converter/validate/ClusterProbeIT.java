@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** --from-cluster against fabric8's CRUD mock; every custom object sent to it is first checked by the real schema. */
 @EnableKubernetesMockClient(crud = true)
-class ClusterProbeTest {
+class ClusterProbeIT {
     static KubernetesMockServer server;
     static KubernetesClient client;
 
