@@ -18,6 +18,8 @@ import picocli.CommandLine.Command;
         },
         subcommands = {
             InventoryCommand.class,
+            ConvertCommand.class,
+            ValidateCommand.class,
             CompletionCommand.class,
             CommandLine.HelpCommand.class
         },

@@ -1,0 +1,32 @@
+package dev.kvmigrate.converter;
+
+import dev.kvmigrate.converter.gpu.AdminPatch;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The outcome of converting a set of VMs.
+ *
+ * @param vms one entry per selected VM, in inventory order
+ * @param shared objects several VMs use (emitted instancetypes and preferences)
+ * @param adminPatch the KubeVirt CR patch and its summary for the VMs written
+ */
+public record ConversionResult(List<VmConversion> vms, List<Manifest> shared, AdminPatch adminPatch) {
+    public ConversionResult {
+        vms = List.copyOf(vms);
+        shared = List.copyOf(shared);
+        Objects.requireNonNull(adminPatch, "adminPatch");
+    }
+
+    /** Every manifest to write: shared objects first, then each written VM's VirtualMachine and DataVolumes. */
+    public List<Manifest> manifests() {
+        List<Manifest> all = new ArrayList<>(shared);
+        vms.forEach(v -> all.addAll(v.manifests()));
+        return all;
+    }
+
+    public boolean anyBlocked() {
+        return vms.stream().anyMatch(VmConversion::blocked);
+    }
+}

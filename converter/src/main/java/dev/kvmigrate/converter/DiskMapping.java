@@ -1,0 +1,182 @@
+package dev.kvmigrate.converter;
+
+import static dev.kvmigrate.converter.Trees.obj;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kvmigrate.converter.mapping.Mappings;
+import dev.kvmigrate.converter.mapping.StorageRule;
+import dev.kvmigrate.inventory.concern.KubernetesName;
+import dev.kvmigrate.inventory.model.Concern;
+import dev.kvmigrate.inventory.model.Disk;
+import dev.kvmigrate.inventory.model.DiskBus;
+import dev.kvmigrate.inventory.model.DiskDevice;
+import dev.kvmigrate.inventory.model.DiskSourceType;
+import dev.kvmigrate.inventory.model.Severity;
+import dev.kvmigrate.inventory.model.Vm;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
+
+/**
+ * Disks → {@code devices.disks}, {@code volumes} and one CDI DataVolume per disk. Pure.
+ *
+ * <p>Volume size: the virtual size (or the storage map's {@code size}), plus CDI's default filesystem overhead
+ * (0.055, CDIConfig {@code filesystemOverhead.global}) unless the volume mode is Block: {@code ceil(virtual /
+ * (1 - 0.055))}, rounded up to a whole MiB. The headroom holds even where CDI does not add it itself.
+ */
+final class DiskMapping {
+    /** CDI's default global filesystem overhead, as parts per thousand (0.055). */
+    static final long FS_OVERHEAD_PER_MILLE = 55;
+    static final String VIRTUAL_SIZE_ANNOTATION = "kv-migrate.dev/virtual-size";
+
+    private DiskMapping() {}
+
+    /** The mapped disks of one VM. */
+    record Disks(ArrayNode disks, ArrayNode volumes, List<Manifest> dataVolumes) {}
+
+    /** Bytes to request for a disk of {@code virtualBytes}. */
+    static long requestBytes(long virtualBytes, Optional<String> volumeMode) {
+        if (volumeMode.map("Block"::equals).orElse(false)) {
+            return Quantity.roundUpToMib(virtualBytes);
+        }
+        long usable = 1000 - FS_OVERHEAD_PER_MILLE;
+        long withOverhead = Math.multiplyExact(virtualBytes, 1000L) / usable
+                + (Math.multiplyExact(virtualBytes, 1000L) % usable == 0 ? 0 : 1);
+        return Quantity.roundUpToMib(withOverhead);
+    }
+
+    /** KubeVirt disk bus for a source bus: IDE → sata, unknown ones → virtio. */
+    static String bus(DiskDevice device, DiskBus bus) {
+        if (device == DiskDevice.CDROM) {
+            return bus == DiskBus.SCSI ? "scsi" : "sata";
+        }
+        return switch (bus) {
+            case VIRTIO -> "virtio";
+            case SATA, IDE -> "sata";
+            case SCSI -> "scsi";
+            case USB -> "usb";
+            default -> "virtio";
+        };
+    }
+
+    static Disks map(Vm vm, String vmName, Mappings mappings, ConvertOptions options, UnaryOperator<String> unique,
+            Map<String, String> labels, Consumer<Concern> concerns) {
+        ArrayNode disks = Trees.F.arrayNode();
+        ArrayNode volumes = Trees.F.arrayNode();
+        List<Manifest> dvs = new ArrayList<>();
+        boolean anyBootOrder = vm.disks().stream().anyMatch(d -> d.bootOrder().isPresent());
+        boolean firstDisk = true;
+        for (int i = 0; i < vm.disks().size(); i++) {
+            Disk d = vm.disks().get(i);
+            String field = "disks[" + i + "]";
+            String who = "VM " + vm.name() + ": disk " + d.target();
+            if (d.device() == DiskDevice.FLOPPY || (d.device() == DiskDevice.CDROM
+                    && d.source().type() == DiskSourceType.NONE)) {
+                concerns.accept(ConversionCode.DISK_SKIPPED.at(field, who + " (" + d.device().name()
+                        .toLowerCase(Locale.ROOT) + " without an image) is not created"));
+                continue;
+            }
+            if (d.device() == DiskDevice.LUN || d.source().type() == DiskSourceType.OVIRT_LUN) {
+                concerns.accept(ConversionCode.DISK_NOT_CONVERTIBLE.at(field, who + " is a direct LUN; attach the"
+                        + " LUN to the cluster as a PVC and add it to the VM by hand"));
+                continue;
+            }
+            StorageRule rule = mappings.storageFor(vm.name(), d.target(), d.source().pool()
+                    .or(() -> d.source().type() == DiskSourceType.OVIRT_IMAGE ? d.source().host() : Optional.empty()));
+            Optional<Long> size = rule.sizeBytes().or(d::virtualSize).filter(s -> s > 0);
+            if (size.isEmpty()) {
+                if (d.device() == DiskDevice.CDROM) {
+                    concerns.accept(new Concern(Severity.WARNING, ConversionCode.DISK_SKIPPED.name(), who
+                            + " is a CD-ROM image of unknown size and is left out; give its size in a storage.disks"
+                            + " entry '" + vm.name() + "/" + d.target() + "' to carry it", Optional.of(field)));
+                    continue;
+                }
+                concerns.accept(ConversionCode.DISK_SIZE_REQUIRED.at(field, who + " has no known virtual size;"
+                        + " add 'size' to a storage.disks entry '" + vm.name() + "/" + d.target() + "'"));
+                continue;
+            }
+            String diskName = KubernetesName.of(d.target());
+            String dvName = unique.apply(vmName + "-" + diskName);
+            disks.add(diskEntry(d, diskName, field, who, concerns,
+                    !anyBootOrder && firstDisk && d.device() == DiskDevice.DISK));
+            firstDisk &= d.device() != DiskDevice.DISK;
+            ObjectNode volume = volumes.addObject().put("name", diskName);
+            volume.putObject("dataVolume").put("name", dvName);
+            dvs.add(dataVolume(vm, d, dvName, size.get(), rule, options, labels));
+        }
+        return new Disks(disks, volumes, dvs);
+    }
+
+    private static ObjectNode diskEntry(Disk d, String diskName, String field, String who,
+            Consumer<Concern> concerns, boolean defaultBoot) {
+        ObjectNode n = obj().put("name", diskName);
+        String bus = bus(d.device(), d.bus());
+        boolean changed = d.device() == DiskDevice.DISK && !bus.equals(d.bus().name().toLowerCase(Locale.ROOT));
+        if (changed) {
+            concerns.accept(ConversionCode.DISK_BUS_CHANGED.at(field + ".bus", who + ": bus "
+                    + d.bus().name().toLowerCase(Locale.ROOT) + " becomes " + bus + "; the guest needs a " + bus
+                    + " driver"));
+        }
+        if (d.device() == DiskDevice.CDROM) {
+            n.putObject("cdrom").put("bus", bus).put("readonly", true);
+        } else {
+            ObjectNode target = n.putObject("disk").put("bus", bus);
+            if (d.readOnly()) {
+                target.put("readonly", true);
+            }
+        }
+        d.bootOrder().ifPresentOrElse(o -> n.put("bootOrder", o), () -> {
+            if (defaultBoot) {
+                n.put("bootOrder", 1);
+            }
+        });
+        d.serial().ifPresent(s -> n.put("serial", s));
+        if (d.shareable()) {
+            n.put("shareable", true);
+        }
+        return n;
+    }
+
+    private static Manifest dataVolume(Vm vm, Disk d, String dvName, long virtualBytes, StorageRule rule,
+            ConvertOptions options, Map<String, String> labels) {
+        Map<String, String> annotations = new LinkedHashMap<>();
+        annotations.put("kv-migrate.dev/source-vm", vm.name());
+        annotations.put("kv-migrate.dev/source-disk", d.target());
+        if (!d.source().location().isEmpty()) {
+            annotations.put("kv-migrate.dev/source-location", d.source().location());
+        }
+        annotations.put("kv-migrate.dev/source-format", d.format().name().toLowerCase(Locale.ROOT));
+        annotations.put(VIRTUAL_SIZE_ANNOTATION, Long.toString(virtualBytes));
+        ObjectNode dv = obj().put("apiVersion", "cdi.kubevirt.io/v1beta1").put("kind", "DataVolume");
+        dv.set("metadata", Trees.metadata(dvName, options.namespace(), labels, annotations));
+        ObjectNode spec = dv.putObject("spec");
+        ObjectNode source = spec.putObject("source");
+        if (rule.isBlank()) {
+            source.putObject("blank");
+        } else if (options.imageio().isPresent() && d.source().type() == DiskSourceType.OVIRT_IMAGE) {
+            ConvertOptions.Imageio io = options.imageio().get();
+            ObjectNode imageio = source.putObject("imageio").put("url", io.url()).put("diskId",
+                    d.source().location()).put("secretRef", io.secretRef());
+            io.certConfigMap().ifPresent(c -> imageio.put("certConfigMap", c));
+        } else {
+            source.putObject("upload");
+        }
+        spec.put("contentType", "kubevirt");
+        ObjectNode storage = spec.putObject("storage");
+        if (!rule.accessModes().isEmpty()) {
+            ArrayNode modes = storage.putArray("accessModes");
+            rule.accessModes().forEach(modes::add);
+        }
+        rule.volumeMode().ifPresent(m -> storage.put("volumeMode", m));
+        rule.storageClassName().ifPresent(c -> storage.put("storageClassName", c));
+        storage.putObject("resources").putObject("requests").put("storage",
+                Quantity.format(requestBytes(virtualBytes, rule.volumeMode())));
+        return new Manifest("datavolume-" + dvName + ".yaml", dv);
+    }
+}

@@ -1,0 +1,108 @@
+package dev.kvmigrate.converter;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kvmigrate.converter.mapping.Mappings;
+import dev.kvmigrate.converter.mapping.NetworkTarget;
+import dev.kvmigrate.inventory.concern.KubernetesName;
+import dev.kvmigrate.inventory.model.Concern;
+import dev.kvmigrate.inventory.model.Nic;
+import dev.kvmigrate.inventory.model.NicType;
+import dev.kvmigrate.inventory.model.Vm;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * NICs → {@code devices.interfaces} + {@code networks}. MACs are kept; the network map picks pod masquerade, a
+ * Multus bridge or SR-IOV; an unmapped NIC takes the pod network while it is free. Pure.
+ */
+final class NetworkMapping {
+    /** Interface models KubeVirt accepts. */
+    static final Set<String> MODELS = Set.of("virtio", "e1000", "e1000e", "igb", "ne2k_pci", "pcnet", "rtl8139");
+
+    private NetworkMapping() {}
+
+    record Networks(ArrayNode interfaces, ArrayNode networks) {}
+
+    /** A source NIC model as KubeVirt names it, or empty when KubeVirt has no such model. */
+    static Optional<String> model(String sourceModel) {
+        String m = sourceModel.toLowerCase(Locale.ROOT).replace('-', '_');
+        if (m.equals("pv") || m.equals("rtl8139_virtio")) {
+            return Optional.of("virtio");
+        }
+        return MODELS.contains(m) ? Optional.of(m) : Optional.empty();
+    }
+
+    static Networks map(Vm vm, Mappings mappings, Consumer<Concern> concerns) {
+        ArrayNode interfaces = Trees.F.arrayNode();
+        ArrayNode networks = Trees.F.arrayNode();
+        boolean podTaken = false;
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < vm.nics().size(); i++) {
+            Nic nic = vm.nics().get(i);
+            if (!nic.plugged()) {
+                continue;
+            }
+            String field = "nics[" + i + "]";
+            String who = "VM " + vm.name() + ": NIC " + nic.name().or(nic::mac).orElse("#" + i) + " on '"
+                    + nic.network() + "'";
+            Optional<NetworkTarget> mapped = mappings.network(nic.network());
+            NetworkTarget target;
+            if (mapped.isPresent()) {
+                target = mapped.get();
+                if (target.type() == NetworkTarget.Type.POD && podTaken) {
+                    concerns.accept(ConversionCode.NETWORK_POD_TWICE.at(field, who + " maps to the pod network,"
+                            + " which another NIC already uses; map '" + nic.network() + "' to a"
+                            + " NetworkAttachmentDefinition"));
+                    continue;
+                }
+            } else if (!podTaken && nic.type() != NicType.HOSTDEV) {
+                target = NetworkTarget.POD_NETWORK;
+                concerns.accept(ConversionCode.NETWORK_POD_DEFAULT.at(field, who + " is not mapped and joins the"
+                        + " pod network (masquerade); add a networks entry for '" + nic.network() + "' to change"
+                        + " that"));
+            } else {
+                concerns.accept(ConversionCode.NETWORK_UNMAPPED.at(field, who + " is not mapped"
+                        + (nic.type() == NicType.HOSTDEV ? " (an SR-IOV VF needs an sriov network)"
+                                : " and the pod network is taken")
+                        + "; add a networks entry '" + nic.network() + ": {type: bridge|sriov, nad: ns/name}'"));
+                continue;
+            }
+            podTaken |= target.type() == NetworkTarget.Type.POD;
+            String name = uniqueName(nic.name().map(KubernetesName::of).orElse("nic" + i), names);
+            ObjectNode iface = interfaces.addObject().put("name", name);
+            if (target.type() != NetworkTarget.Type.SRIOV) {
+                Optional<String> model = model(nic.model());
+                if (model.isEmpty()) {
+                    concerns.accept(ConversionCode.NIC_MODEL_REPLACED.at(field + ".model", who + ": model "
+                            + nic.model() + " becomes virtio; the guest needs the virtio-net driver"));
+                }
+                iface.put("model", model.orElse("virtio"));
+            }
+            nic.mac().ifPresent(mac -> iface.put("macAddress", mac));
+            iface.putObject(switch (target.type()) {
+                case POD -> "masquerade";
+                case BRIDGE -> "bridge";
+                case SRIOV -> "sriov";
+            });
+            ObjectNode network = networks.addObject().put("name", name);
+            if (target.type() == NetworkTarget.Type.POD) {
+                network.putObject("pod");
+            } else {
+                network.putObject("multus").put("networkName", target.nad().orElseThrow());
+            }
+        }
+        return new Networks(interfaces, networks);
+    }
+
+    private static String uniqueName(String base, Set<String> taken) {
+        String name = base;
+        for (int n = 2; !taken.add(name); n++) {
+            name = base + "-" + n;
+        }
+        return name;
+    }
+}

@@ -1,0 +1,48 @@
+package dev.kvmigrate.converter;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+
+/** How manifests are rendered: stable YAML (field order as built, minimal quoting) or indented JSON. */
+public enum OutputFormat {
+    YAML("yaml", YAMLMapper.builder(YAMLFactory.builder()
+                    .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+                    .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+                    .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
+                    .disable(YAMLGenerator.Feature.SPLIT_LINES)
+                    .build()).build()),
+    JSON("json", JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build());
+
+    private final String extension;
+    private final ObjectMapper mapper;
+
+    OutputFormat(String extension, ObjectMapper mapper) {
+        this.extension = extension;
+        this.mapper = mapper;
+    }
+
+    public String extension() {
+        return extension;
+    }
+
+    public String render(JsonNode tree) {
+        try {
+            String s = mapper.writeValueAsString(tree);
+            return s.endsWith("\n") ? s : s + "\n";
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot render manifest: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /** A file name with this format's extension in place of {@code .yaml}. */
+    public String fileName(String yamlName) {
+        return yamlName.endsWith(".yaml") ? yamlName.substring(0, yamlName.length() - 5) + "." + extension
+                : yamlName;
+    }
+}

@@ -1,0 +1,162 @@
+package dev.kvmigrate.converter;
+
+import static dev.kvmigrate.converter.Trees.obj;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kvmigrate.converter.gpu.DeviceRequest;
+import dev.kvmigrate.converter.gpu.DeviceResolver;
+import dev.kvmigrate.converter.mapping.InstancetypeChoice;
+import dev.kvmigrate.converter.mapping.Mappings;
+import dev.kvmigrate.inventory.model.BootMode;
+import dev.kvmigrate.inventory.model.Concern;
+import dev.kvmigrate.inventory.model.PowerState;
+import dev.kvmigrate.inventory.model.Severity;
+import dev.kvmigrate.inventory.model.SourceRef;
+import dev.kvmigrate.inventory.model.Vm;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+
+/** One VM → a {@code kubevirt.io/v1} VirtualMachine and its DataVolumes. A pure function of its inputs. */
+public final class VmConverter {
+    public static final String ANNOTATION_PREFIX = "kv-migrate.dev/";
+    private static final Set<String> WATCHDOG_ACTIONS = Set.of("poweroff", "reset", "shutdown");
+
+    private VmConverter() {}
+
+    /**
+     * Converts one VM.
+     *
+     * @param vm the VM; its own blockers stop it before anything is built
+     * @param targetName the Kubernetes name it was given
+     * @param source where the inventory came from
+     * @param instancetype the instancetype/preference to reference instead of inline sizing, if any
+     * @param uniqueDvName gives a DataVolume name unique within the conversion
+     */
+    public static VmConversion convert(Vm vm, String targetName, SourceRef source, Mappings mappings,
+            ConvertOptions options, InstancetypeChoice instancetype, UnaryOperator<String> uniqueDvName) {
+        List<Concern> concerns = new ArrayList<>();
+        if (!targetName.equals(vm.name())) {
+            concerns.add(ConversionCode.NAME_CHANGED.of("VM " + vm.name() + " is named " + targetName
+                    + " on the target"));
+        }
+        List<Concern> scanBlockers = vm.concerns().stream().filter(c -> c.severity() == Severity.BLOCKER).toList();
+        if (!scanBlockers.isEmpty()) {
+            concerns.addAll(scanBlockers);
+            return new VmConversion(vm.name(), targetName, List.of(), concerns, List.of(), false);
+        }
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put("app.kubernetes.io/managed-by", "kv-migrate");
+        labels.put(ANNOTATION_PREFIX + "source-kind", source.kind().name().toLowerCase(Locale.ROOT).replace('_', '-'));
+        Map<String, String> annotations = new LinkedHashMap<>();
+        annotations.put(ANNOTATION_PREFIX + "source-name", vm.name());
+        annotations.put(ANNOTATION_PREFIX + "source-id", vm.id());
+        annotations.put(ANNOTATION_PREFIX + "source-location", source.location());
+        options.plan().ifPresent(p -> annotations.put(ANNOTATION_PREFIX + "plan", p));
+
+        DeviceResolver.Resolution devices = DeviceResolver.resolve(vm, mappings);
+        concerns.addAll(devices.concerns());
+        DiskMapping.Disks disks = DiskMapping.map(vm, targetName, mappings, options, uniqueDvName, labels,
+                concerns::add);
+        NetworkMapping.Networks nets = NetworkMapping.map(vm, mappings, concerns::add);
+
+        ObjectNode domain = obj();
+        boolean inlineSizing = instancetype.instancetype().isEmpty();
+        if (inlineSizing) {
+            domain.set("cpu", DomainMapping.cpu(vm.cpu(), vm.memory()));
+            domain.set("memory", DomainMapping.memory(vm.memory(), vm.name(), concerns::add));
+        }
+        domain.set("machine", DomainMapping.machine(vm, concerns::add));
+        ObjectNode firmware = DomainMapping.firmware(vm, concerns::add);
+        domain.set("firmware", firmware);
+        boolean secure = firmware.path("bootloader").path("efi").path("secureBoot").asBoolean(false);
+        DomainMapping.features(vm, secure).ifPresent(f -> domain.set("features", f));
+        domain.set("clock", DomainMapping.clock(vm, concerns::add));
+        ObjectNode devicesNode = domain.putObject("devices");
+        devicesNode.set("disks", disks.disks());
+        if (nets.interfaces().isEmpty()) {
+            devicesNode.put("autoattachPodInterface", false);
+        } else {
+            devicesNode.set("interfaces", nets.interfaces());
+        }
+        List<DeviceRequest> requests = new ArrayList<>(devices.gpus());
+        requests.addAll(devices.hostDevices());
+        if (!devices.gpus().isEmpty()) {
+            devicesNode.set("gpus", gpus(devices.gpus()));
+        }
+        if (!devices.hostDevices().isEmpty()) {
+            ArrayNode hd = devicesNode.putArray("hostDevices");
+            for (int i = 0; i < devices.hostDevices().size(); i++) {
+                hd.addObject().put("name", "hostdev" + i).put("deviceName", devices.hostDevices().get(i).resource());
+            }
+        }
+        boolean windows = DomainMapping.isWindows(vm);
+        boolean tpm = vm.tpm().isPresent() || windows;
+        if (tpm) {
+            devicesNode.putObject("tpm").put("persistent", true);
+            if (vm.tpm().isEmpty()) {
+                concerns.add(ConversionCode.TPM_ADDED.at("tpm", "VM " + vm.name() + ": a Windows guest gets a"
+                        + " persistent TPM"));
+            }
+        }
+        vm.watchdog().ifPresent(w -> {
+            if (w.model().equalsIgnoreCase("i6300esb")) {
+                String action = WATCHDOG_ACTIONS.contains(w.action()) ? w.action() : "reset";
+                devicesNode.putObject("watchdog").put("name", "watchdog").putObject("i6300esb")
+                        .put("action", action);
+            } else {
+                concerns.add(ConversionCode.WATCHDOG_DROPPED.at("watchdog", "VM " + vm.name() + ": watchdog model "
+                        + w.model() + " is left out; KubeVirt offers i6300esb only"));
+            }
+        });
+
+        ObjectNode vmNode = obj().put("apiVersion", "kubevirt.io/v1").put("kind", "VirtualMachine");
+        vmNode.set("metadata", Trees.metadata(targetName, options.namespace(), labels, annotations));
+        ObjectNode spec = vmNode.putObject("spec");
+        spec.put("runStrategy", runStrategy(vm));
+        instancetype.instancetype().ifPresent(name -> spec.putObject("instancetype")
+                .put("kind", instancetype.instancetypeKindOrDefault()).put("name", name));
+        instancetype.preference().ifPresent(name -> spec.putObject("preference")
+                .put("kind", instancetype.preferenceKindOrDefault()).put("name", name));
+        ObjectNode template = spec.putObject("template");
+        template.putObject("metadata").putObject("labels").put("kubevirt.io/domain", targetName);
+        ObjectNode tspec = template.putObject("spec");
+        tspec.set("domain", domain);
+        if (!nets.networks().isEmpty()) {
+            tspec.set("networks", nets.networks());
+        }
+        tspec.set("volumes", disks.volumes());
+
+        List<Manifest> manifests = new ArrayList<>();
+        manifests.add(new Manifest("virtualmachine-" + targetName + ".yaml", vmNode));
+        manifests.addAll(disks.dataVolumes());
+        boolean persistent = tpm || vm.firmware().bootMode() == BootMode.UEFI && vm.firmware().nvram().isPresent();
+        boolean blocked = concerns.stream().anyMatch(c -> c.severity() == Severity.BLOCKER);
+        return new VmConversion(vm.name(), targetName, blocked ? List.of() : manifests, concerns,
+                blocked ? List.of() : requests, !blocked && persistent);
+    }
+
+    /** HA or running on the source → Always; otherwise Halted (start it once the disks are in). */
+    static String runStrategy(Vm vm) {
+        return vm.placement().highAvailability() || vm.powerState() == PowerState.RUNNING ? "Always" : "Halted";
+    }
+
+    private static ArrayNode gpus(List<DeviceRequest> gpus) {
+        ArrayNode arr = Trees.F.arrayNode();
+        for (int i = 0; i < gpus.size(); i++) {
+            DeviceRequest g = gpus.get(i);
+            ObjectNode n = arr.addObject().put("name", "gpu" + i).put("deviceName", g.resource());
+            if (g.kind() == DeviceRequest.Kind.VGPU) {
+                ObjectNode display = n.putObject("virtualGPUOptions").putObject("display");
+                display.put("enabled", g.display());
+                display.putObject("ramFB").put("enabled", g.ramfb());
+            }
+        }
+        return arr;
+    }
+}

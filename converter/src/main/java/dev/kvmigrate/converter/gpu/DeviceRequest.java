@@ -1,0 +1,44 @@
+package dev.kvmigrate.converter.gpu;
+
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One device a VM asks the cluster for, with what the KubeVirt CR needs to permit it.
+ *
+ * @param kind vGPU, passthrough GPU or other host device
+ * @param resource the device-plugin resource name ({@code nvidia.com/GRID_T4-1Q}), used as {@code deviceName}
+ * @param mdevTypeName the mdev type name, the CR's {@code mdevNameSelector} (vGPU and mediated host devices)
+ * @param mdevTypeId the sysfs mdev type id ({@code nvidia-230}) for {@code mediatedDeviceTypes}
+ * @param vendorDevice {@code 10de:2330}, the CR's {@code pciVendorSelector} (PCI devices)
+ * @param display vGPU display on
+ * @param ramfb vGPU ramfb boot display on (after the one-ramfb-per-VM rule)
+ */
+public record DeviceRequest(Kind kind, String resource, Optional<String> mdevTypeName, Optional<String> mdevTypeId,
+        Optional<String> vendorDevice, boolean display, boolean ramfb) {
+    /** Kinds of requested device. */
+    public enum Kind {
+        VGPU,
+        PASSTHROUGH_GPU,
+        MEDIATED_HOST_DEVICE,
+        PCI_HOST_DEVICE
+    }
+
+    public DeviceRequest {
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(resource, "resource");
+        mdevTypeName = Objects.requireNonNullElse(mdevTypeName, Optional.empty());
+        mdevTypeId = Objects.requireNonNullElse(mdevTypeId, Optional.empty());
+        vendorDevice = Objects.requireNonNullElse(vendorDevice, Optional.empty());
+    }
+
+    /** Whether KubeVirt lists it under {@code devices.gpus} (else {@code devices.hostDevices}). */
+    public boolean isGpu() {
+        return kind == Kind.VGPU || kind == Kind.PASSTHROUGH_GPU;
+    }
+
+    /** Whether the device is mediated (permitted by {@code mdevNameSelector}). */
+    public boolean isMediated() {
+        return kind == Kind.VGPU || kind == Kind.MEDIATED_HOST_DEVICE;
+    }
+}

@@ -1,0 +1,84 @@
+package dev.kvmigrate.converter.mapping;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * What the user decides about the target: networks, storage, GPU and host-device resource names, instancetypes.
+ * Read from {@code mappings.yaml} by {@link MappingsReader}; plans embed the same structure. Documented in
+ * {@code docs/mappings.md}.
+ *
+ * @param networks source network / bridge / device / vNIC profile name → target network
+ * @param storage volume rules
+ * @param gpus GPU key → resource name; a key is an mdev type id ({@code nvidia-230}), an mdev type name
+ *     ({@code GRID T4-1Q}) or {@code vendor:device} ({@code 10de:2330})
+ * @param hostDevices {@code vendor:device} → resource name for non-GPU PCI devices
+ * @param instancetypes instancetype/preference references
+ */
+public record Mappings(
+        Map<String, NetworkTarget> networks,
+        StorageMap storage,
+        Map<String, String> gpus,
+        @JsonProperty("hostDevices") Map<String, String> hostDevices,
+        InstancetypeMap instancetypes) {
+    public static final Mappings NONE = new Mappings(Map.of(), StorageMap.NONE, Map.of(), Map.of(),
+            InstancetypeMap.NONE);
+
+    public Mappings {
+        networks = Map.copyOf(new TreeMap<>(Objects.requireNonNullElse(networks, Map.of())));
+        storage = Objects.requireNonNullElse(storage, StorageMap.NONE);
+        gpus = normaliseKeys(Objects.requireNonNullElse(gpus, Map.of()), "gpus");
+        hostDevices = normaliseKeys(Objects.requireNonNullElse(hostDevices, Map.of()), "hostDevices");
+        instancetypes = Objects.requireNonNullElse(instancetypes, InstancetypeMap.NONE);
+    }
+
+    /** vendor:device keys are compared lower-case ({@code 10DE:2330} = {@code 10de:2330}); resources must be set. */
+    private static Map<String, String> normaliseKeys(Map<String, String> in, String section) {
+        Map<String, String> out = new TreeMap<>();
+        in.forEach((key, resource) -> {
+            if (resource == null || resource.isBlank()) {
+                throw new IllegalArgumentException(section + " entry '" + key + "' has no resource name");
+            }
+            out.put(isVendorDevice(key) ? key.toLowerCase(Locale.ROOT) : key, resource.trim());
+        });
+        return Map.copyOf(out);
+    }
+
+    static boolean isVendorDevice(String key) {
+        return key.matches("(?i)[0-9a-f]{4}:[0-9a-f]{4}");
+    }
+
+    /** The target of a source network, if mapped. */
+    public Optional<NetworkTarget> network(String sourceNetwork) {
+        return Optional.ofNullable(networks.get(sourceNetwork));
+    }
+
+    /** The GPU resource mapped for the first key present, tried in the order given. */
+    public Optional<String> gpuResource(Optional<String> typeId, Optional<String> typeName,
+            Optional<String> vendorDevice) {
+        for (Optional<String> key : java.util.List.of(typeId, typeName, vendorDevice)) {
+            if (key.isPresent() && gpus.containsKey(key.get())) {
+                return Optional.of(gpus.get(key.get()));
+            }
+        }
+        return Optional.empty();
+    }
+
+    public Optional<String> hostDeviceResource(Optional<String> vendorDevice) {
+        return vendorDevice.map(hostDevices::get);
+    }
+
+    /** The storage rule for one disk: default, overridden by its pool's rule, overridden by the disk's rule. */
+    public StorageRule storageFor(String vmName, String diskTarget, Optional<String> pool) {
+        StorageRule rule = storage.defaults();
+        if (pool.isPresent() && storage.pools().containsKey(pool.get())) {
+            rule = rule.overriddenBy(storage.pools().get(pool.get()));
+        }
+        StorageRule disk = storage.disks().get(vmName + "/" + diskTarget);
+        return disk == null ? rule : rule.overriddenBy(disk);
+    }
+}

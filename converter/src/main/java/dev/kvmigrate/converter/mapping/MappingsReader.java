@@ -1,0 +1,80 @@
+package dev.kvmigrate.converter.mapping;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.kvmigrate.common.KvMigrateException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.stream.Collectors;
+
+/**
+ * Reads {@code mappings.yaml} strictly: unknown keys, wrong types and invalid values are errors that name
+ * {@code file:line:column} and the key path.
+ */
+public final class MappingsReader {
+    private static final ObjectMapper YAML = YAMLMapper.builder()
+            .addModule(new Jdk8Module())
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
+            .build();
+
+    private MappingsReader() {}
+
+    public static Mappings read(Path path) {
+        String text;
+        try {
+            text = Files.readString(path);
+        } catch (NoSuchFileException e) {
+            throw KvMigrateException.invalidInput("mappings file " + path + " does not exist; check the --map path",
+                    e);
+        } catch (IOException e) {
+            throw KvMigrateException.io("cannot read mappings file " + path + ": " + e.getMessage(), e);
+        }
+        return parse(text, path.toString());
+    }
+
+    /** Parses mappings YAML; {@code name} names the input in error messages. An empty document is no mapping. */
+    public static Mappings parse(String yaml, String name) {
+        if (yaml.isBlank()) {
+            return Mappings.NONE;
+        }
+        try {
+            Mappings m = YAML.readValue(yaml, Mappings.class);
+            return m == null ? Mappings.NONE : m;
+        } catch (JsonMappingException e) {
+            throw KvMigrateException.invalidInput(describe(name, e), e);
+        } catch (JsonProcessingException e) {
+            throw KvMigrateException.invalidInput(name + where(e.getLocation()) + ": not valid YAML: "
+                    + e.getOriginalMessage(), e);
+        }
+    }
+
+    private static String describe(String name, JsonMappingException e) {
+        String path = e.getPath().stream()
+                .map(r -> r.getFieldName() != null ? "." + r.getFieldName() : "[" + r.getIndex() + "]")
+                .collect(Collectors.joining());
+        String at = path.isEmpty() ? "" : " at " + path.substring(1);
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String reason = root instanceof IllegalArgumentException || root instanceof NullPointerException
+                ? root.getMessage()
+                : e.getOriginalMessage();
+        return name + where(e.getLocation()) + at + ": " + reason + "; see docs/mappings.md";
+    }
+
+    private static String where(JsonLocation location) {
+        return location == null || location.getLineNr() < 1
+                ? ""
+                : ":" + location.getLineNr() + ":" + location.getColumnNr();
+    }
+}

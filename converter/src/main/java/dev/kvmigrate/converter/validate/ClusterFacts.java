@@ -1,0 +1,42 @@
+package dev.kvmigrate.converter.validate;
+
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What is known about the target, from a KubeVirt CR file or a live cluster. An absent fact means the rule that
+ * needs it is not checked (and the report says so).
+ *
+ * @param permittedDevices resource names the KubeVirt CR permits
+ * @param volumes {@code namespace/name} of DataVolumes and PVCs that already exist
+ * @param storageClasses StorageClass names
+ * @param networkAttachments {@code namespace/name} of NetworkAttachmentDefinitions
+ * @param namespaces existing namespaces
+ * @param allocatable per device resource, the sum of nodes' allocatable
+ * @param defaultNamespace the namespace objects without one land in
+ */
+public record ClusterFacts(Optional<Set<String>> permittedDevices, Optional<Set<String>> volumes,
+        Optional<Set<String>> storageClasses, Optional<Set<String>> networkAttachments,
+        Optional<Set<String>> namespaces, Optional<Map<String, Long>> allocatable, String defaultNamespace) {
+    public static final ClusterFacts NONE = new ClusterFacts(Optional.empty(), Optional.empty(), Optional.empty(),
+            Optional.empty(), Optional.empty(), Optional.empty(), "default");
+
+    public ClusterFacts {
+        permittedDevices = Objects.requireNonNullElse(permittedDevices, Optional.<Set<String>>empty()).map(Set::copyOf);
+        volumes = Objects.requireNonNullElse(volumes, Optional.<Set<String>>empty()).map(Set::copyOf);
+        storageClasses = Objects.requireNonNullElse(storageClasses, Optional.<Set<String>>empty()).map(Set::copyOf);
+        networkAttachments = Objects.requireNonNullElse(networkAttachments, Optional.<Set<String>>empty())
+                .map(Set::copyOf);
+        namespaces = Objects.requireNonNullElse(namespaces, Optional.<Set<String>>empty()).map(Set::copyOf);
+        allocatable = Objects.requireNonNullElse(allocatable, Optional.<Map<String, Long>>empty()).map(Map::copyOf);
+        defaultNamespace = Objects.requireNonNullElse(defaultNamespace, "default");
+    }
+
+    /** These facts with the permitted devices replaced. */
+    public ClusterFacts withPermittedDevices(Set<String> permitted) {
+        return new ClusterFacts(Optional.of(permitted), volumes, storageClasses, networkAttachments, namespaces,
+                allocatable, defaultNamespace);
+    }
+}

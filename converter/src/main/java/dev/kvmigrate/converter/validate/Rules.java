@@ -1,0 +1,190 @@
+package dev.kvmigrate.converter.validate;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/** The checks beyond the schema, over a whole set of objects. Pure. */
+public final class Rules {
+    static final String DEVICES = "/spec/template/spec/domain/devices";
+    private static final Pattern LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
+    private static final Pattern SUBDOMAIN = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
+    /** CDI's default filesystem overhead, 0.055, as parts per thousand. */
+    private static final long FS_OVERHEAD_PER_MILLE = 55;
+
+    private Rules() {}
+
+    public static List<Finding> check(List<LocatedObject> objects, ClusterFacts facts) {
+        List<Finding> out = new ArrayList<>();
+        Set<String> volumesInSet = new HashSet<>();
+        for (LocatedObject o : objects) {
+            if (o.kind().equals("DataVolume") || o.kind().equals("PersistentVolumeClaim")) {
+                volumesInSet.add(ns(o, facts) + "/" + o.name());
+            }
+        }
+        Map<String, LocatedObject> macs = new HashMap<>();
+        Map<String, Long> requested = new TreeMap<>();
+        Map<String, LocatedObject> firstRequester = new HashMap<>();
+        for (LocatedObject o : objects) {
+            names(o, out);
+            facts.namespaces().ifPresent(nss -> {
+                if (!nss.contains(ns(o, facts))) {
+                    out.add(Finding.at(o, "/metadata/namespace", "namespace-exists", "namespace " + ns(o, facts)
+                            + " does not exist; create it first or pass --target-namespace to convert"));
+                }
+            });
+            if (o.kind().equals("VirtualMachine")) {
+                vm(o, facts, volumesInSet, macs, out);
+                for (String list : new String[] {"gpus", "hostDevices"}) {
+                    for (JsonNode d : o.body().at(DEVICES + "/" + list)) {
+                        String dn = d.path("deviceName").asText("");
+                        if (!dn.isEmpty()) {
+                            requested.merge(dn, 1L, Long::sum);
+                            firstRequester.putIfAbsent(dn, o);
+                        }
+                    }
+                }
+            } else if (o.kind().equals("DataVolume")) {
+                dataVolume(o, facts, out);
+            }
+        }
+        facts.allocatable().ifPresent(alloc -> requested.forEach((resource, count) -> {
+            long have = alloc.getOrDefault(resource, 0L);
+            if (count > have) {
+                LocatedObject first = firstRequester.get(resource);
+                out.add(Finding.at(first, DEVICES, "gpu-capacity", "the set requests " + count + " × " + resource
+                        + " but the nodes' allocatable total is " + have + "; shortfall " + (count - have)
+                        + " (add nodes with that device or convert fewer VMs)"));
+            }
+        }));
+        return out;
+    }
+
+    private static String ns(LocatedObject o, ClusterFacts facts) {
+        return o.namespace().isEmpty() ? facts.defaultNamespace() : o.namespace();
+    }
+
+    private static void names(LocatedObject o, List<Finding> out) {
+        String name = o.name();
+        boolean label = o.kind().equals("VirtualMachine");
+        boolean ok = label ? name.length() <= 63 && LABEL.matcher(name).matches()
+                : name.length() <= 253 && SUBDOMAIN.matcher(name).matches();
+        if (!ok) {
+            out.add(Finding.at(o, "/metadata/name", "rfc1123-name", "name '" + name + "' is not a valid RFC 1123 "
+                    + (label ? "label (lower-case alphanumerics and '-', at most 63)" : "subdomain")));
+        }
+    }
+
+    private static void vm(LocatedObject o, ClusterFacts facts, Set<String> volumesInSet,
+            Map<String, LocatedObject> macs, List<Finding> out) {
+        JsonNode devices = o.body().at(DEVICES);
+        int ramfb = 0;
+        for (String list : new String[] {"gpus", "hostDevices"}) {
+            JsonNode arr = devices.path(list);
+            for (int i = 0; i < arr.size(); i++) {
+                String pointer = DEVICES + "/" + list + "/" + i;
+                String dn = arr.get(i).path("deviceName").asText("");
+                if (list.equals("gpus") && arr.get(i).at("/virtualGPUOptions/display/ramFB/enabled").asBoolean()) {
+                    if (++ramfb > 1) {
+                        out.add(Finding.at(o, pointer + "/virtualGPUOptions/display/ramFB", "one-ramfb",
+                                "more than one GPU has ramFB enabled; KubeVirt allows one, disable it on this one"));
+                    }
+                }
+                facts.permittedDevices().ifPresent(permitted -> {
+                    if (!dn.isEmpty() && !permitted.contains(dn)) {
+                        out.add(Finding.at(o, pointer + "/deviceName", "device-permitted", "deviceName " + dn
+                                + " is not permitted by the KubeVirt CR (permittedHostDevices); apply the admin"
+                                + " patch or fix the name (case-sensitive)"));
+                    }
+                });
+            }
+        }
+        JsonNode volumes = o.body().at("/spec/template/spec/volumes");
+        for (int i = 0; i < volumes.size(); i++) {
+            JsonNode v = volumes.get(i);
+            String ref = v.path("dataVolume").path("name").asText(v.path("persistentVolumeClaim").path("claimName")
+                    .asText(""));
+            if (ref.isEmpty()) {
+                continue;
+            }
+            String key = ns(o, facts) + "/" + ref;
+            boolean inCluster = facts.volumes().map(s -> s.contains(key)).orElse(false);
+            boolean inTemplates = false;
+            for (JsonNode t : o.body().at("/spec/dataVolumeTemplates")) {
+                inTemplates |= ref.equals(t.path("metadata").path("name").asText());
+            }
+            if (!volumesInSet.contains(key) && !inCluster && !inTemplates) {
+                out.add(Finding.at(o, "/spec/template/spec/volumes/" + i, "volume-exists", "volume " + ref
+                        + " refers to a DataVolume/PVC that is neither in this set"
+                        + (facts.volumes().isPresent() ? " nor in the cluster" : "")
+                        + "; add its manifest or create it first"));
+            }
+        }
+        JsonNode ifaces = devices.path("interfaces");
+        for (int i = 0; i < ifaces.size(); i++) {
+            String mac = ifaces.get(i).path("macAddress").asText("").toLowerCase(Locale.ROOT);
+            if (mac.isEmpty()) {
+                continue;
+            }
+            LocatedObject other = macs.putIfAbsent(mac, o);
+            if (other != null) {
+                out.add(Finding.at(o, DEVICES + "/interfaces/" + i + "/macAddress", "mac-unique", "MAC " + mac
+                        + " is also used by " + other.id() + " (" + other.file() + "); MACs must be unique"));
+            }
+        }
+        facts.networkAttachments().ifPresent(nads -> {
+            JsonNode nets = o.body().at("/spec/template/spec/networks");
+            for (int i = 0; i < nets.size(); i++) {
+                String nn = nets.get(i).path("multus").path("networkName").asText("");
+                String key = nn.contains("/") ? nn : ns(o, facts) + "/" + nn;
+                if (!nn.isEmpty() && !nads.contains(key)) {
+                    out.add(Finding.at(o, "/spec/template/spec/networks/" + i + "/multus/networkName", "nad-exists",
+                            "NetworkAttachmentDefinition " + key + " does not exist in the cluster"));
+                }
+            }
+        });
+    }
+
+    private static void dataVolume(LocatedObject o, ClusterFacts facts, List<Finding> out) {
+        JsonNode storage = o.body().at("/spec/storage");
+        String cls = storage.path("storageClassName").asText("");
+        facts.storageClasses().ifPresent(classes -> {
+            if (!cls.isEmpty() && !classes.contains(cls)) {
+                out.add(Finding.at(o, "/spec/storage/storageClassName", "storageclass-exists", "StorageClass " + cls
+                        + " does not exist in the cluster; fix the storage map"));
+            }
+        });
+        String virtual = o.body().at("/metadata/annotations").path("kv-migrate.dev/virtual-size").asText("");
+        String size = storage.at("/resources/requests/storage").asText("");
+        if (virtual.isEmpty() || size.isEmpty()) {
+            return;
+        }
+        long requestBytes;
+        long virtualBytes;
+        try {
+            virtualBytes = Long.parseLong(virtual);
+            requestBytes = io.fabric8.kubernetes.api.model.Quantity.getAmountInBytes(
+                    new io.fabric8.kubernetes.api.model.Quantity(size)).setScale(0, java.math.RoundingMode.CEILING)
+                    .longValueExact();
+        } catch (IllegalArgumentException | ArithmeticException e) {
+            out.add(Finding.at(o, "/spec/storage/resources/requests/storage", "volume-size", "size '" + size
+                    + "' or virtual size '" + virtual + "' is not a valid quantity: " + e.getMessage()));
+            return;
+        }
+        boolean block = storage.path("volumeMode").asText("").equals("Block");
+        long needed = block ? virtualBytes
+                : (virtualBytes * 1000 + (1000 - FS_OVERHEAD_PER_MILLE) - 1) / (1000 - FS_OVERHEAD_PER_MILLE);
+        if (requestBytes < needed) {
+            out.add(Finding.at(o, "/spec/storage/resources/requests/storage", "volume-size", "requested " + size
+                    + " (" + requestBytes + " bytes) is smaller than the image's virtual size " + virtualBytes
+                    + (block ? "" : " plus CDI's 5.5% filesystem overhead") + " = " + needed + " bytes"));
+        }
+    }
+}

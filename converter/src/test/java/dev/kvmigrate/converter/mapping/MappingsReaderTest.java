@@ -1,0 +1,88 @@
+package dev.kvmigrate.converter.mapping;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.kvmigrate.common.ExitCode;
+import dev.kvmigrate.common.KvMigrateException;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class MappingsReaderTest {
+    static final String FULL = """
+            networks:
+              default: {type: pod}
+              br-eng: {type: bridge, nad: eng/br-eng}
+              ens1f0: {type: sriov, nad: sriov-a}
+            storage:
+              default: {storageClassName: standard, accessModes: [ReadWriteOnce]}
+              pools:
+                fast: {storageClassName: fast-ssd, volumeMode: Block}
+              disks:
+                vm1/vdb: {blank: true, size: 20Gi}
+            gpus:
+              10DE:2330: nvidia.com/H100
+            hostDevices:
+              8086:10c9: intel.com/igb
+            instancetypes:
+              default: {instancetype: u1.large, preference: rhel.9}
+              vms:
+                win: {instancetype: m1.xlarge, instancetypeKind: VirtualMachineInstancetype}
+            """;
+
+    @Test
+    void readsEverySection() {
+        Mappings m = MappingsReader.parse(FULL, "m.yaml");
+        assertThat(m.network("br-eng")).contains(NetworkTarget.multus(NetworkTarget.Type.BRIDGE, "eng/br-eng"));
+        assertThat(m.network("default")).contains(NetworkTarget.POD_NETWORK);
+        assertThat(m.gpuResource(Optional.empty(), Optional.empty(), Optional.of("10de:2330")))
+                .contains("nvidia.com/H100");
+        assertThat(m.hostDeviceResource(Optional.of("8086:10c9"))).contains("intel.com/igb");
+        assertThat(m.instancetypes().forVm("win").instancetypeKindOrDefault()).isEqualTo("VirtualMachineInstancetype");
+        assertThat(m.instancetypes().forVm("other").instancetype()).contains("u1.large");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "vm1|vdb|fast|fast-ssd|Block|true|21474836480",
+        "vm1|vda|fast|fast-ssd|Block|false|",
+        "vm2|vda|slow|standard||false|",
+        "vm2|vda||standard||false|"
+    })
+    void storageRulesOverrideFieldByField(String vm, String disk, String pool, String cls, String mode,
+            boolean blank, Long size) {
+        StorageRule r = MappingsReader.parse(FULL, "m.yaml").storageFor(vm, disk, Optional.ofNullable(pool));
+        assertThat(r.storageClassName()).contains(cls);
+        assertThat(r.volumeMode()).isEqualTo(Optional.ofNullable(mode));
+        assertThat(r.accessModes()).isEqualTo(List.of("ReadWriteOnce"));
+        assertThat(r.isBlank()).isEqualTo(blank);
+        assertThat(r.sizeBytes()).isEqualTo(Optional.ofNullable(size));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "'networks:\\n  a: {type: bridge}'|m.yaml:2:|needs 'nad",
+        "'networks:\\n  a: {type: pod, nad: x/y}'|m.yaml:2:|takes no nad",
+        "'networks:\\n  a: {type: tunnel}'|m.yaml:2:|tunnel",
+        "'storage:\\n  default: {volumeMode: Blok}'|m.yaml:2:|Blok",
+        "'storage:\\n  disks:\\n    a/b: {size: lots}'|m.yaml:3:|lots",
+        "'gpu:\\n  a: b'|m.yaml:2:|Unrecognized field \"gpu\"",
+        "'gpus:\\n  nvidia-1: \"\"'|m.yaml:2:|no resource name",
+        "'instancetypes:\\n  default: {instancetypeKind: Foo}'|m.yaml:2:|Foo",
+        "'networks:\\n  a: \"x'|m.yaml:2:|quoted scalar"
+    })
+    void errorsNameFileLineAndFix(String yaml, String where, String what) {
+        assertThatThrownBy(() -> MappingsReader.parse(yaml.replace("\\n", "\n"), "m.yaml"))
+                .isInstanceOf(KvMigrateException.class)
+                .hasMessageContaining(where).hasMessageContaining(what)
+                .satisfies(e -> assertThat(((KvMigrateException) e).exitCode()).isEqualTo(ExitCode.INVALID_INPUT));
+    }
+
+    @Test
+    void emptyFileIsNoMapping() {
+        assertThat(MappingsReader.parse("  \n", "m.yaml")).isEqualTo(Mappings.NONE);
+    }
+}

@@ -1,0 +1,100 @@
+package dev.kvmigrate.cli;
+
+import dev.kvmigrate.common.ExitCode;
+import dev.kvmigrate.converter.ConversionReport;
+import dev.kvmigrate.converter.ConversionResult;
+import dev.kvmigrate.converter.ConvertOptions;
+import dev.kvmigrate.converter.Converter;
+import dev.kvmigrate.converter.ManifestWriter;
+import dev.kvmigrate.converter.OutputFormat;
+import dev.kvmigrate.converter.mapping.Mappings;
+import dev.kvmigrate.converter.mapping.MappingsReader;
+import dev.kvmigrate.inventory.VmSelector;
+import dev.kvmigrate.inventory.model.Inventory;
+import dev.kvmigrate.inventory.model.InventoryCodec;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code kv-migrate convert}: inventory → KubeVirt manifests, the admin patch and the concerns report. */
+@Command(name = "convert", mixinStandardHelpOptions = true,
+        description = "Convert VMs of an inventory into KubeVirt VirtualMachines and CDI DataVolumes, with GPU"
+                + " requests, the KubeVirt CR patch that permits them, and a concerns report. VMs with a blocker are"
+                + " reported and not written; the others are.",
+        footer = {"", "Output in DIR: one YAML per object (kubectl apply -f DIR), Kustomization (kubectl apply -k"
+                + " DIR), admin/kubevirt-cr-patch.yaml, admin/summary.md, admin/concerns.yaml.",
+            "", "Exit codes: 0 every VM written, 1 some VM blocked (the others are written), 2 usage, 3 invalid"
+                + " inventory or mappings, 6 I/O error."})
+final class ConvertCommand implements Callable<Integer> {
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Mixin
+    DebugOption debug;
+
+    @Option(names = "--inventory", required = true, paramLabel = "FILE", description = "Inventory file (JSON/YAML).")
+    Path inventory;
+
+    @Option(names = "--vm", paramLabel = "NAME|GLOB", description = "VMs to convert (repeatable); all by default.")
+    List<String> vms = new ArrayList<>();
+
+    @Option(names = "--map", paramLabel = "FILE", description = "Mappings file (docs/mappings.md).")
+    Path map;
+
+    @Option(names = "--target-namespace", paramLabel = "NS", description = "Namespace written into every object.")
+    String namespace;
+
+    @Option(names = "--plan", paramLabel = "NAME", description = "Plan name recorded in an annotation.")
+    String plan;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "yaml|json", defaultValue = "yaml",
+            description = "Manifest format: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
+    OutputFormat format;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR",
+            description = "Output directory; replaced atomically, refused when it holds files kv-migrate did not"
+                    + " write.")
+    Path out;
+
+    @Option(names = "--emit-instancetypes",
+            description = "Write one instancetype + preference per distinct shape instead of inline CPU/memory.")
+    boolean emitInstancetypes;
+
+    @Option(names = "--imageio-url", paramLabel = "URL",
+            description = "Pull oVirt disks with CDI's imageio source from this engine API URL instead of upload.")
+    String imageioUrl;
+
+    @Option(names = "--imageio-secret", paramLabel = "NAME", description = "Secret with the engine credentials.")
+    String imageioSecret;
+
+    @Option(names = "--imageio-ca-configmap", paramLabel = "NAME", description = "ConfigMap with the engine CA.")
+    String imageioCa;
+
+    @Override
+    public Integer call() {
+        if ((imageioUrl == null) != (imageioSecret == null)) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--imageio-url and --imageio-secret go together");
+        }
+        Inventory inv = InventoryCodec.read(inventory);
+        Mappings mappings = map == null ? Mappings.NONE : MappingsReader.read(map);
+        ConvertOptions options = new ConvertOptions(Optional.ofNullable(namespace), Optional.ofNullable(plan),
+                Optional.ofNullable(imageioUrl).map(u -> new ConvertOptions.Imageio(u, imageioSecret,
+                        Optional.ofNullable(imageioCa))), emitInstancetypes);
+        ConversionResult result = Converter.convert(inv, VmSelector.of(vms), mappings, options);
+        ManifestWriter.write(result, out, format);
+        var w = spec.commandLine().getOut();
+        w.print(ConversionReport.text(result));
+        long written = result.vms().stream().filter(v -> !v.blocked()).count();
+        w.println("wrote " + result.manifests().size() + " objects for " + written + " of " + result.vms().size()
+                + " VMs to " + out + (result.anyBlocked() ? " (blocked VMs are listed in admin/concerns.yaml)" : ""));
+        w.flush();
+        return result.anyBlocked() ? ExitCode.FINDINGS.code() : ExitCode.OK.code();
+    }
+}

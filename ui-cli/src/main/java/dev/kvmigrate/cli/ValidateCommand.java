@@ -1,0 +1,123 @@
+package dev.kvmigrate.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.kvmigrate.common.ExitCode;
+import dev.kvmigrate.common.KvMigrateException;
+import dev.kvmigrate.converter.validate.ClusterFacts;
+import dev.kvmigrate.converter.validate.ClusterProbe;
+import dev.kvmigrate.converter.validate.KubevirtCr;
+import dev.kvmigrate.converter.validate.ReportRenderer;
+import dev.kvmigrate.converter.validate.SchemaSet;
+import dev.kvmigrate.converter.validate.ValidationReport;
+import dev.kvmigrate.converter.validate.Validator;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code kv-migrate validate}: manifests against OpenAPI schemas and the rules beyond them, for CI pipelines. */
+@Command(name = "validate", mixinStandardHelpOptions = true,
+        description = "Validate manifests against OpenAPI schemas (swagger.json, a directory of them, CRD YAML or"
+                + " the cluster's /openapi/v2) and the rules beyond the schema: permitted GPU/host device names, one"
+                + " ramFB GPU per VM, referenced volumes exist, RFC 1123 names, unique MACs, volume sizes; with"
+                + " --from-cluster also storage classes, NetworkAttachmentDefinitions, namespaces and GPU capacity.",
+        footer = {"", "Exit codes: 0 no findings, 1 findings, 2 usage, 3 invalid schema or CR file, 4 cluster"
+                + " unreachable."})
+final class ValidateCommand implements Callable<Integer> {
+    enum Format { text, json }
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Mixin
+    DebugOption debug;
+
+    @Parameters(arity = "1..*", paramLabel = "PATH", description = "Manifest files or directories.")
+    List<Path> paths = new ArrayList<>();
+
+    @Option(names = "--schema", paramLabel = "FILE|DIR", description = "Schema source (repeatable).")
+    List<Path> schemas = new ArrayList<>();
+
+    @Option(names = "--kubevirt-cr", paramLabel = "FILE",
+            description = "KubeVirt CR (or kv-migrate's admin patch) whose permittedHostDevices to check against.")
+    Path kubevirtCr;
+
+    @Option(names = "--from-cluster", description = "Also check against the cluster of the current kubeconfig.")
+    boolean fromCluster;
+
+    @Option(names = "--kubeconfig", paramLabel = "FILE", description = "Kubeconfig file (else KUBECONFIG).")
+    File kubeconfig;
+
+    @Option(names = "--context", paramLabel = "NAME", description = "Kubeconfig context.")
+    String context;
+
+    @Option(names = {"-o", "--output"}, defaultValue = "text", paramLabel = "text|json",
+            description = "Report format: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
+    Format format;
+
+    @Option(names = "--report-junit", paramLabel = "FILE", description = "Also write JUnit XML, one testcase per"
+            + " object.")
+    Path junit;
+
+    @Override
+    public Integer call() throws IOException {
+        if (schemas.isEmpty() && !fromCluster) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "no schema: pass --schema FILE|DIR (e.g. KubeVirt's and CDI's swagger.json) or --from-cluster");
+        }
+        if ((kubeconfig != null || context != null) && !fromCluster) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--kubeconfig and --context need --from-cluster");
+        }
+        SchemaSet set = SchemaSet.of(schemas);
+        ClusterFacts facts = ClusterFacts.NONE;
+        if (fromCluster) {
+            try (KubernetesClient client = ClusterProbe.connect(Optional.ofNullable(kubeconfig),
+                    Optional.ofNullable(context))) {
+                ClusterProbe.Probe probe = ClusterProbe.probe(client);
+                set = set.with(probe.schemas());
+                facts = probe.facts();
+            }
+        }
+        if (kubevirtCr != null) {
+            facts = facts.withPermittedDevices(KubevirtCr.permittedResources(readCr(kubevirtCr)));
+        }
+        ValidationReport report = Validator.validate(paths, set, facts);
+        var out = spec.commandLine().getOut();
+        if (format == Format.json) {
+            out.print(ReportRenderer.json(report).toPrettyString() + "\n");
+        } else {
+            out.print(ReportRenderer.text(report));
+        }
+        out.flush();
+        if (junit != null) {
+            Path parent = junit.toAbsolutePath().getParent();
+            Files.createDirectories(parent);
+            Path tmp = Files.createTempFile(parent, ".junit", ".xml");
+            Files.writeString(tmp, ReportRenderer.junit(report));
+            Files.move(tmp, junit, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        }
+        return report.clean() ? ExitCode.OK.code() : ExitCode.FINDINGS.code();
+    }
+
+    private static JsonNode readCr(Path file) {
+        try {
+            return new YAMLMapper().readTree(file.toFile());
+        } catch (IOException e) {
+            throw KvMigrateException.invalidInput("--kubevirt-cr " + file + " is not readable YAML/JSON: "
+                    + e.getMessage(), e);
+        }
+    }
+}
