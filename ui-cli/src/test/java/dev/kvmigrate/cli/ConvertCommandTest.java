@@ -16,7 +16,7 @@ class ConvertCommandTest {
     @Test
     void convertsWritesTheUnblockedVmsAndExitsOneForTheBlockedOne(@TempDir Path tmp) throws Exception {
         Path out = tmp.resolve("out");
-        KvMigrateTest.Result r = KvMigrateTest.run("convert", "--inventory",
+        CliRun r = CliRun.run("convert", "--inventory",
                 resource("gpu-host-inventory.yaml").toString(), "--map", resource("gpu-host-mappings.yaml").toString(),
                 "--target-namespace", "migrated", "--out", out.toString());
         assertThat(r.code()).as(r.err()).isEqualTo(1);
@@ -37,7 +37,7 @@ class ConvertCommandTest {
 
         Path schemas = SharedDir.require("schemas");
         Path junit = tmp.resolve("reports/junit.xml");
-        KvMigrateTest.Result v = KvMigrateTest.run("validate", out.toString(), "--schema", schemas.toString(),
+        CliRun v = CliRun.run("validate", out.toString(), "--schema", schemas.toString(),
                 "--kubevirt-cr", out.resolve("admin/kubevirt-cr-patch.yaml").toString(), "--report-junit",
                 junit.toString());
         assertThat(v.code()).as(v.out() + v.err()).isZero();
@@ -49,11 +49,11 @@ class ConvertCommandTest {
     void selectsVmsByGlobAndRerunsIntoItsOwnOutput(@TempDir Path tmp) throws Exception {
         Path out = tmp.resolve("out");
         String inv = resource("gpu-host-inventory.yaml").toString();
-        KvMigrateTest.Result first = KvMigrateTest.run("convert", "--inventory", inv, "--vm", "legacy-*", "--out",
+        CliRun first = CliRun.run("convert", "--inventory", inv, "--vm", "legacy-*", "--out",
                 out.toString(), "-o", "json");
         assertThat(first.code()).as(first.err()).isZero();
         assertThat(out.resolve("virtualmachine-legacy-db-04.json")).exists();
-        KvMigrateTest.Result again = KvMigrateTest.run("convert", "--inventory", inv, "--vm", "train-03", "--out",
+        CliRun again = CliRun.run("convert", "--inventory", inv, "--vm", "train-03", "--out",
                 out.toString());
         assertThat(again.code()).isZero();
         assertThat(out.resolve("virtualmachine-legacy-db-04.json")).doesNotExist();
@@ -64,11 +64,11 @@ class ConvertCommandTest {
     void refusesAForeignNonEmptyDirectoryAndUnknownVms(@TempDir Path tmp) throws Exception {
         Files.writeString(tmp.resolve("precious.txt"), "mine");
         String inv = resource("gpu-host-inventory.yaml").toString();
-        KvMigrateTest.Result r = KvMigrateTest.run("convert", "--inventory", inv, "--out", tmp.toString());
+        CliRun r = CliRun.run("convert", "--inventory", inv, "--out", tmp.toString());
         assertThat(r.code()).isEqualTo(3);
         assertThat(r.err()).contains("not empty and was not written by kv-migrate");
         assertThat(tmp.resolve("precious.txt")).hasContent("mine");
-        KvMigrateTest.Result none = KvMigrateTest.run("convert", "--inventory", inv, "--vm", "nope*", "--out",
+        CliRun none = CliRun.run("convert", "--inventory", inv, "--vm", "nope*", "--out",
                 tmp.resolve("x").toString());
         assertThat(none.code()).isEqualTo(3);
         assertThat(none.err()).contains("no VM in the inventory matches nope*");
@@ -79,7 +79,7 @@ class ConvertCommandTest {
     void badMappingsNameFileAndLine(@TempDir Path tmp) throws Exception {
         Path map = tmp.resolve("m.yaml");
         Files.writeString(map, "networks:\n  lan: {type: bridge}\n");
-        KvMigrateTest.Result r = KvMigrateTest.run("convert", "--inventory",
+        CliRun r = CliRun.run("convert", "--inventory",
                 resource("gpu-host-inventory.yaml").toString(), "--map", map.toString(), "--out",
                 tmp.resolve("o").toString());
         assertThat(r.code()).isEqualTo(3);

@@ -34,7 +34,7 @@ class ValidateCommandTest {
         Files.writeString(cr, "spec:\n  configuration:\n    permittedHostDevices:\n      mediatedDevices:\n"
                 + "      - {mdevNameSelector: GRID T4-1Q, resourceName: nvidia.com/GRID_T4-1Q}\n");
         Path junit = tmp.resolve("junit.xml");
-        KvMigrateTest.Result text = KvMigrateTest.run("validate", vm.toString(), "--schema", schemas.toString(),
+        CliRun text = CliRun.run("validate", vm.toString(), "--schema", schemas.toString(),
                 "--kubevirt-cr", cr.toString(), "--report-junit", junit.toString());
         assertThat(text.code()).isEqualTo(1);
         assertThat(text.out()).contains(vm + ":13:9: VirtualMachine/vm1: $.spec.template.spec.domain.bogus:"
@@ -42,7 +42,7 @@ class ValidateCommandTest {
                 .contains("1 objects, 2 findings");
         assertThat(Files.readString(junit)).contains("<testcase classname=\"" + vm + "\" name=\"VirtualMachine/vm1\">")
                 .contains("tests=\"1\" failures=\"1\"");
-        KvMigrateTest.Result json = KvMigrateTest.run("validate", vm.toString(), "--schema", schemas.toString(),
+        CliRun json = CliRun.run("validate", vm.toString(), "--schema", schemas.toString(),
                 "-o", "json");
         assertThat(json.code()).isEqualTo(1);
         assertThat(json.out()).contains("\"rule\" : \"schema\"", "\"line\" : 13", "\"clean\" : false");
@@ -50,9 +50,9 @@ class ValidateCommandTest {
 
     @Test
     void usageErrorsExitTwo(@TempDir Path tmp) {
-        assertThat(KvMigrateTest.run("validate").code()).isEqualTo(2);
-        assertThat(KvMigrateTest.run("validate", tmp.toString()).code()).isEqualTo(2);
-        KvMigrateTest.Result missing = KvMigrateTest.run("validate", tmp.resolve("nope").toString(), "--schema",
+        assertThat(CliRun.run("validate").code()).isEqualTo(2);
+        assertThat(CliRun.run("validate", tmp.toString()).code()).isEqualTo(2);
+        CliRun missing = CliRun.run("validate", tmp.resolve("nope").toString(), "--schema",
                 tmp.toString());
         assertThat(missing.code()).isEqualTo(2);
         assertThat(missing.err()).contains("does not exist");
