@@ -39,60 +39,36 @@ public final class ReportRenderer {
 
     /** JUnit XML: one testcase per object (classname = file), failures are its findings; file-level problems too. */
     public static String junit(ValidationReport r) {
-        StringBuilder cases = new StringBuilder();
-        int tests = 0;
-        int failures = 0;
+        java.util.List<JUnitXml.Case> cases = new java.util.ArrayList<>();
         java.util.Set<Finding> attached = new java.util.HashSet<>();
         for (ValidationReport.ObjectRef o : r.objects()) {
-            tests++;
             var findings = r.findingsFor(o);
             attached.addAll(findings);
-            failures += findings.isEmpty() ? 0 : 1;
-            cases.append(testcase(o.file(), o.id(), findings));
+            cases.add(testcase(o.file(), o.id(), findings));
         }
         for (Finding f : r.findings()) {
             if (!attached.contains(f)) {
-                tests++;
-                failures++;
-                cases.append(testcase(f.file(), f.object(), java.util.List.of(f)));
+                cases.add(testcase(f.file(), f.object(), java.util.List.of(f)));
             }
         }
-        return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n  <testsuite name=\"kv-migrate validate\""
-                + " tests=\"" + tests + "\" failures=\"" + failures + "\" errors=\"0\" skipped=\"0\">\n" + cases
-                + "  </testsuite>\n</testsuites>\n";
+        return JUnitXml.render("kv-migrate validate", cases);
     }
 
-    private static String testcase(String file, String name, java.util.List<Finding> findings) {
-        StringBuilder s = new StringBuilder("    <testcase classname=\"").append(xml(file)).append("\" name=\"")
-                .append(xml(name)).append('"');
+    private static JUnitXml.Case testcase(String file, String name, java.util.List<Finding> findings) {
         if (findings.isEmpty()) {
-            return s.append("/>\n").toString();
+            return JUnitXml.Case.passed(file, name);
         }
-        s.append(">\n      <failure message=\"").append(xml(findings.size() + (findings.size() == 1 ? " finding: "
-                : " findings, first: ") + findings.get(0).message())).append("\" type=\"")
-                .append(xml(findings.get(0).rule())).append("\">");
+        StringBuilder body = new StringBuilder();
         for (Finding f : findings) {
-            s.append(xml(f.toString())).append('\n');
+            body.append(f.toString()).append('\n');
         }
-        return s.append("</failure>\n    </testcase>\n").toString();
+        String message = findings.size() + (findings.size() == 1 ? " finding: " : " findings, first: ")
+                + findings.get(0).message();
+        return new JUnitXml.Case(file, name, java.util.Optional.empty(), java.util.Optional.of(
+                new JUnitXml.Failure(message, findings.get(0).rule(), body.toString())), java.util.Optional.empty());
     }
 
     static String xml(String s) {
-        StringBuilder out = new StringBuilder(s.length());
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '<' -> out.append("&lt;");
-                case '>' -> out.append("&gt;");
-                case '&' -> out.append("&amp;");
-                case '"' -> out.append("&quot;");
-                case '\'' -> out.append("&apos;");
-                default -> {
-                    if (c >= 0x20 || c == '\n' || c == '\t' || c == '\r') {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        return out.toString();
+        return JUnitXml.xml(s);
     }
 }

@@ -1,0 +1,101 @@
+package dev.kvmigrate.inventory.libvirt;
+
+import dev.kvmigrate.common.ExitCode;
+import dev.kvmigrate.common.KvMigrateException;
+import dev.kvmigrate.inventory.PowerControl;
+import dev.kvmigrate.inventory.model.PowerState;
+import java.time.Duration;
+import org.libvirt.Connect;
+import org.libvirt.Domain;
+import org.libvirt.DomainInfo;
+import org.libvirt.LibvirtException;
+
+/** Power state and graceful shutdown of libvirt domains, over a read-write connection. */
+public final class LibvirtPower implements PowerControl {
+    private static final long POLL_MS = 200;
+    private final String uri;
+    private final Connect conn;
+
+    private LibvirtPower(String uri, Connect conn) {
+        this.uri = uri;
+        this.conn = conn;
+    }
+
+    public static LibvirtPower open(String uri) {
+        try {
+            return new LibvirtPower(uri, new Connect(uri, false));
+        } catch (LibvirtException e) {
+            throw KvMigrateException.sourceUnreachable("cannot connect read-write to libvirt at " + uri + ": "
+                    + e.getMessage() + "; shutting VMs down needs a read-write connection (group libvirt, or"
+                    + " qemu+ssh://root@host/system)", e);
+        } catch (LinkageError e) {
+            throw KvMigrateException.sourceUnreachable("cannot load libvirt's native library for " + uri
+                    + "; install the libvirt0 package", e);
+        }
+    }
+
+    @Override
+    public PowerState state(String vmName) {
+        try {
+            return map(domain(vmName).getInfo().state);
+        } catch (LibvirtException e) {
+            throw KvMigrateException.sourceUnreachable("VM " + vmName + ": cannot read its state from " + uri + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void shutdown(String vmName, Duration timeout) {
+        try {
+            Domain d = domain(vmName);
+            if (map(d.getInfo().state) == PowerState.SHUTOFF) {
+                return;
+            }
+            d.shutdown();
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (map(d.getInfo().state) != PowerState.SHUTOFF) {
+                if (System.nanoTime() > deadline) {
+                    throw KvMigrateException.sourceUnreachable("VM " + vmName + " is still running " + timeout
+                            .toSeconds() + " s after a graceful shutdown request; shut it down in the guest (or"
+                            + " raise options.runningVm.timeout), then `kv-migrate plan run --resume`", null);
+                }
+                Thread.sleep(POLL_MS);
+            }
+        } catch (LibvirtException e) {
+            throw KvMigrateException.sourceUnreachable("VM " + vmName + ": shutdown through " + uri + " failed: "
+                    + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KvMigrateException(ExitCode.INTERRUPTED, "interrupted while VM " + vmName + " shuts down", e);
+        }
+    }
+
+    private Domain domain(String vmName) throws LibvirtException {
+        try {
+            return conn.domainLookupByName(vmName);
+        } catch (LibvirtException e) {
+            throw KvMigrateException.invalidInput("VM " + vmName + " is not on " + uri + " any more ("
+                    + e.getMessage() + "); check the plan's VM selection", e);
+        }
+    }
+
+    static PowerState map(DomainInfo.DomainState s) {
+        return switch (s) {
+            case VIR_DOMAIN_RUNNING, VIR_DOMAIN_BLOCKED -> PowerState.RUNNING;
+            case VIR_DOMAIN_PAUSED -> PowerState.PAUSED;
+            case VIR_DOMAIN_SHUTOFF -> PowerState.SHUTOFF;
+            case VIR_DOMAIN_CRASHED -> PowerState.CRASHED;
+            case VIR_DOMAIN_PMSUSPENDED -> PowerState.SUSPENDED;
+            default -> PowerState.RUNNING;
+        };
+    }
+
+    @Override
+    public void close() {
+        try {
+            conn.close();
+        } catch (LibvirtException ignored) {
+            // closing a connection that failed: nothing left to do
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package dev.kvmigrate.plans.model;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
+import dev.kvmigrate.common.KvMigrateException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.stream.Collectors;
+
+/**
+ * Reads plan files strictly: an unknown key, a wrong type or an invalid value is an error naming
+ * {@code file:line:column}, the key path and the fix (exit code 3).
+ */
+public final class PlanReader {
+    private static final ObjectMapper YAML = YAMLMapper.builder()
+            .addModule(new Jdk8Module())
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
+
+    private PlanReader() {}
+
+    public static LoadedPlan read(Path file) {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw KvMigrateException.invalidInput("plan file " + file + " does not exist; create one with"
+                    + " `kv-migrate plan init --from inventory.json --out " + file + "`", e);
+        } catch (IOException e) {
+            throw KvMigrateException.io("cannot read plan file " + file + ": " + e.getMessage(), e);
+        }
+        return new LoadedPlan(parse(text, file.toString()), file.toAbsolutePath().normalize());
+    }
+
+    /** Parses plan YAML; {@code name} names the input in error messages. */
+    public static MigrationPlan parse(String yaml, String name) {
+        if (yaml.isBlank()) {
+            throw KvMigrateException.invalidInput(name + " is empty; a plan starts with `apiVersion: "
+                    + MigrationPlan.API_VERSION + "` and `kind: " + MigrationPlan.KIND + "`", null);
+        }
+        try {
+            return YAML.readValue(yaml, MigrationPlan.class);
+        } catch (JsonMappingException e) {
+            throw KvMigrateException.invalidInput(describe(name, e), e);
+        } catch (JsonProcessingException e) {
+            throw KvMigrateException.invalidInput(name + where(e.getLocation()) + ": not valid YAML: "
+                    + e.getOriginalMessage(), e);
+        }
+    }
+
+    private static String describe(String name, JsonMappingException e) {
+        String path = e.getPath().stream()
+                .map(r -> r.getFieldName() != null ? "." + r.getFieldName() : "[" + r.getIndex() + "]")
+                .collect(Collectors.joining());
+        String at = path.isEmpty() ? "" : " at " + path.substring(1);
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String reason = root instanceof IllegalArgumentException || root instanceof NullPointerException
+                ? root.getMessage()
+                : e.getOriginalMessage();
+        return name + where(e.getLocation()) + at + ": " + reason + "; see docs/plans.md (or `kv-migrate plan schema`)";
+    }
+
+    private static String where(JsonLocation location) {
+        return location == null || location.getLineNr() < 1
+                ? ""
+                : ":" + location.getLineNr() + ":" + location.getColumnNr();
+    }
+}

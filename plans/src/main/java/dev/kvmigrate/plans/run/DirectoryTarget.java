@@ -1,0 +1,97 @@
+package dev.kvmigrate.plans.run;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.kvmigrate.common.KvMigrateException;
+import dev.kvmigrate.converter.Manifest;
+import dev.kvmigrate.converter.OutputFormat;
+import dev.kvmigrate.converter.gpu.AdminPatch;
+import dev.kvmigrate.plans.report.AtomicFile;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The no-cluster target {@code dir:PATH}: one YAML file per object in PATH ({@code kubectl apply -f PATH}), each
+ * disk a sparse raw image in {@code PATH/disks/} named after its DataVolume, the KubeVirt CR patch in
+ * {@code PATH/admin/}. Files are written whole (temp + rename); an object file that another plan wrote is never
+ * overwritten.
+ */
+public final class DirectoryTarget implements Target {
+    private static final YAMLMapper YAML = new YAMLMapper();
+    private final Path dir;
+    private final String plan;
+    private final DiskImporter disks;
+
+    public DirectoryTarget(Path dir, String plan, DiskImporter disks) {
+        this.dir = dir.toAbsolutePath().normalize();
+        this.plan = plan;
+        this.disks = disks;
+    }
+
+    /** Where disk images go. */
+    public static Path disksDir(Path dir) {
+        return dir.resolve("disks");
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    @Override
+    public String describe() {
+        return "dir:" + dir;
+    }
+
+    @Override
+    public boolean ensure(Manifest object) {
+        Path file = dir.resolve(object.fileName());
+        String text = OutputFormat.YAML.render(object.body());
+        boolean existed = Files.exists(file);
+        if (existed) {
+            JsonNode there = read(file);
+            String owner = there.path("metadata").path("labels").path(PlanConversion.LABEL_PLAN).asText("");
+            if (!owner.equals(plan)) {
+                throw KvMigrateException.targetError(file + " holds " + object.kind() + "/" + object.name()
+                        + (owner.isEmpty() ? " not written by a kv-migrate plan" : " of plan " + owner)
+                        + "; rename the VM with overrides.<vm>.targetName or choose another target dir", null);
+            }
+            if (there.equals(object.body())) {
+                return false;
+            }
+        }
+        AtomicFile.write(file, text);
+        return !existed;
+    }
+
+    @Override
+    public boolean exists(Manifest object) {
+        return Files.exists(dir.resolve(object.fileName()));
+    }
+
+    /** Writes {@code admin/kubevirt-cr-patch.yaml} and {@code admin/summary.md}. */
+    public void writeAdmin(AdminPatch patch) {
+        AtomicFile.write(dir.resolve("admin").resolve("kubevirt-cr-patch.yaml"), OutputFormat.YAML.render(
+                patch.patch()));
+        AtomicFile.write(dir.resolve("admin").resolve("summary.md"), patch.summary());
+    }
+
+    @Override
+    public DiskImporter disks() {
+        return disks;
+    }
+
+    private static JsonNode read(Path file) {
+        try {
+            return YAML.readTree(file.toFile());
+        } catch (IOException e) {
+            throw KvMigrateException.targetError("cannot read " + file + " (" + e.getMessage() + "); it is in the"
+                    + " way of the plan's output: move it away", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        // files need no closing
+    }
+}

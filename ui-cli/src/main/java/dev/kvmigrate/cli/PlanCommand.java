@@ -1,0 +1,11 @@
+package dev.kvmigrate.cli;
+
+import picocli.CommandLine.Command;
+
+/** {@code kv-migrate plan …}: plan files and batch runs. */
+@Command(name = "plan", mixinStandardHelpOptions = true,
+        description = "Plan files and batch migrations: init from an inventory, validate, run (resumable), status,"
+                + " schema.",
+        subcommands = {PlanInitCommand.class, PlanValidateCommand.class,
+            PlanStatusCommand.class, PlanSchemaCommand.class})
+final class PlanCommand {}

@@ -1,0 +1,79 @@
+package dev.kvmigrate.cli;
+
+import dev.kvmigrate.common.ExitCode;
+import dev.kvmigrate.converter.validate.ClusterFacts;
+import dev.kvmigrate.converter.validate.ClusterProbe;
+import dev.kvmigrate.converter.validate.SchemaSet;
+import dev.kvmigrate.inventory.VmSource;
+import dev.kvmigrate.inventory.model.Inventory;
+import dev.kvmigrate.inventory.model.Severity;
+import dev.kvmigrate.plans.model.LoadedPlan;
+import dev.kvmigrate.plans.model.PlanReader;
+import dev.kvmigrate.plans.model.PlanTarget;
+import dev.kvmigrate.plans.run.PlanCheck;
+import dev.kvmigrate.plans.run.PlanConversion;
+import dev.kvmigrate.plans.run.PlanSources;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code kv-migrate plan validate}: everything that would stop a run, before anything moves. */
+@Command(name = "validate", mixinStandardHelpOptions = true,
+        description = "Check a plan: file errors (file:line:column), VMs that do not resolve, unmapped networks,"
+                + " storage and GPUs, the converter's blockers; with --from-cluster also the validate rules on every"
+                + " object (schemas, permitted GPU names, storage classes, NADs, GPU capacity for the whole plan).",
+        footer = {"", "Exit codes: 0 no blocker, 1 blockers found, 3 invalid plan, 4 source or cluster unreachable."})
+final class PlanValidateCommand implements Callable<Integer> {
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Mixin
+    DebugOption debug;
+
+    @Parameters(index = "0", paramLabel = "PLAN", description = "Plan file.")
+    Path planFile;
+
+    @Option(names = "--from-cluster", description = "Also check against the plan's target cluster.")
+    boolean fromCluster;
+
+    @Override
+    public Integer call() {
+        LoadedPlan lp = PlanReader.read(planFile);
+        Inventory inv;
+        try (VmSource src = PlanSources.open(lp)) {
+            inv = src.scan(lp.plan().vms().selector());
+        }
+        PlanConversion.Prepared p = PlanConversion.prepare(lp, inv);
+        List<PlanCheck.Finding> findings = new ArrayList<>(PlanCheck.check(p));
+        if (fromCluster) {
+            PlanTarget.Cluster c = lp.plan().target().cluster().orElseThrow(() ->
+                    new picocli.CommandLine.ParameterException(spec.commandLine(), "--from-cluster needs a plan"
+                            + " whose target is a cluster; " + lp.file() + " targets " + lp.plan().target().describe()));
+            try (KubernetesClient client = ClusterProbe.connect(c.kubeconfig().map(k -> lp.resolve(k).toFile()),
+                    c.context())) {
+                ClusterProbe.Probe probe = ClusterProbe.probe(client);
+                findings.addAll(PlanCheck.checkObjects(p, SchemaSet.of(List.of()).with(probe.schemas()),
+                        probe.facts()));
+            }
+        } else {
+            findings.addAll(PlanCheck.checkObjects(p, SchemaSet.of(List.of()), ClusterFacts.NONE));
+        }
+        var out = spec.commandLine().getOut();
+        for (PlanCheck.Finding f : findings) {
+            out.println(f);
+        }
+        long blockers = findings.stream().filter(f -> f.severity() == Severity.BLOCKER).count();
+        out.println(lp.file().getFileName() + ": " + p.vms().size() + " VM(s), " + blockers + " blocker(s), "
+                + findings.stream().filter(f -> f.severity() == Severity.WARNING).count() + " warning(s)");
+        out.flush();
+        return blockers > 0 ? ExitCode.FINDINGS.code() : ExitCode.OK.code();
+    }
+
+}
