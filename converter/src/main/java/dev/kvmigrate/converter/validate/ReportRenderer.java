@@ -1,5 +1,6 @@
 package dev.kvmigrate.converter.validate;
 
+import dev.kvmigrate.common.Markup;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -63,36 +64,17 @@ public final class ReportRenderer {
     }
 
     private static String testcase(String file, String name, java.util.List<Finding> findings) {
-        StringBuilder s = new StringBuilder("    <testcase classname=\"").append(xml(file)).append("\" name=\"")
-                .append(xml(name)).append('"');
+        StringBuilder s = new StringBuilder("    <testcase classname=\"").append(Markup.escape(file)).append("\" name=\"")
+                .append(Markup.escape(name)).append('"');
         if (findings.isEmpty()) {
             return s.append("/>\n").toString();
         }
-        s.append(">\n      <failure message=\"").append(xml(findings.size() + (findings.size() == 1 ? " finding: "
+        s.append(">\n      <failure message=\"").append(Markup.escape(findings.size() + (findings.size() == 1 ? " finding: "
                 : " findings, first: ") + findings.get(0).message())).append("\" type=\"")
-                .append(xml(findings.get(0).rule())).append("\">");
+                .append(Markup.escape(findings.get(0).rule())).append("\">");
         for (Finding f : findings) {
-            s.append(xml(f.toString())).append('\n');
+            s.append(Markup.escape(f.toString())).append('\n');
         }
         return s.append("</failure>\n    </testcase>\n").toString();
-    }
-
-    static String xml(String s) {
-        StringBuilder out = new StringBuilder(s.length());
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '<' -> out.append("&lt;");
-                case '>' -> out.append("&gt;");
-                case '&' -> out.append("&amp;");
-                case '"' -> out.append("&quot;");
-                case '\'' -> out.append("&apos;");
-                default -> {
-                    if (c >= 0x20 || c == '\n' || c == '\t' || c == '\r') {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        return out.toString();
     }
 }
