@@ -1,5 +1,6 @@
 package dev.kvmigrate.cli;
 
+import dev.kvmigrate.common.ByteSize;
 import com.github.freva.asciitable.AsciiTable;
 import com.github.freva.asciitable.Column;
 import com.github.freva.asciitable.ColumnData;
@@ -31,7 +32,7 @@ final class InventoryTable {
                 col("NAME", Vm::name),
                 col("STATE", vm -> vm.powerState().name().toLowerCase(Locale.ROOT)),
                 col("CPU", vm -> String.valueOf(vm.cpu().vcpus()), HorizontalAlign.RIGHT),
-                col("MEMORY", vm -> human(vm.memory().bytes()), HorizontalAlign.RIGHT),
+                col("MEMORY", vm -> ByteSize.human(vm.memory().bytes()), HorizontalAlign.RIGHT),
                 col("FIRMWARE", InventoryTable::firmware),
                 col("DISKS", InventoryTable::disks),
                 col("NICS", vm -> String.valueOf(vm.nics().size()), HorizontalAlign.RIGHT),
@@ -85,7 +86,7 @@ final class InventoryTable {
         }
         long known = disks.stream().filter(d -> d.virtualSize().isPresent()).mapToLong(d -> d.virtualSize().get()).sum();
         boolean allKnown = disks.stream().allMatch(d -> d.virtualSize().isPresent());
-        String size = known == 0 && !allKnown ? "size ?" : human(known) + (allKnown ? "" : "+?");
+        String size = known == 0 && !allKnown ? "size ?" : ByteSize.human(known) + (allKnown ? "" : "+?");
         return disks.size() + " (" + size + ")";
     }
 
@@ -117,17 +118,5 @@ final class InventoryTable {
         }
         return (b > 0 ? b + " blocker" + (b > 1 ? "s" : "") : "") + (b > 0 && w > 0 ? ", " : "")
                 + (w > 0 ? w + " warning" + (w > 1 ? "s" : "") : "");
-    }
-
-    static String human(long bytes) {
-        String[] units = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
-        double v = bytes;
-        int i = 0;
-        while (v >= 1024 && i < units.length - 1) {
-            v /= 1024;
-            i++;
-        }
-        return v == Math.rint(v) ? String.format(Locale.ROOT, "%d %s", (long) v, units[i])
-                : String.format(Locale.ROOT, "%.1f %s", v, units[i]);
     }
 }

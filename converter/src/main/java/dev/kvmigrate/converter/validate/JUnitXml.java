@@ -62,23 +62,8 @@ public final class JUnitXml {
                 + skipped + "\">\n" + body + "  </testsuite>\n</testsuites>\n";
     }
 
-    /** Text made safe for XML attributes and content; characters XML 1.0 forbids are dropped. */
+    /** Text made safe for XML attributes and content. */
     public static String xml(String s) {
-        StringBuilder out = new StringBuilder(s.length());
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '<' -> out.append("&lt;");
-                case '>' -> out.append("&gt;");
-                case '&' -> out.append("&amp;");
-                case '"' -> out.append("&quot;");
-                case '\'' -> out.append("&apos;");
-                default -> {
-                    if (c >= 0x20 || c == '\n' || c == '\t' || c == '\r') {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        return out.toString();
+        return dev.kvmigrate.common.Markup.escape(s);
     }
 }

@@ -67,8 +67,4 @@ public final class ReportRenderer {
         return new JUnitXml.Case(file, name, java.util.Optional.empty(), java.util.Optional.of(
                 new JUnitXml.Failure(message, findings.get(0).rule(), body.toString())), java.util.Optional.empty());
     }
-
-    static String xml(String s) {
-        return JUnitXml.xml(s);
-    }
 }

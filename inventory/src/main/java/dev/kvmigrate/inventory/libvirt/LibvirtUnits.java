@@ -60,19 +60,4 @@ final class LibvirtUnits {
     private static String unitName(String unit) {
         return unit == null || unit.isBlank() ? "KiB" : unit;
     }
-
-    /** Human size in binary units, e.g. {@code 16 GiB}, {@code 1.5 GiB}, {@code 512 MiB}. */
-    static String human(long bytes) {
-        String[] units = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
-        double v = bytes;
-        int i = 0;
-        while (v >= 1024 && i < units.length - 1) {
-            v /= 1024;
-            i++;
-        }
-        if (v == Math.rint(v)) {
-            return String.format(Locale.ROOT, "%d %s", (long) v, units[i]);
-        }
-        return String.format(Locale.ROOT, "%.1f %s", v, units[i]);
-    }
 }

@@ -1,0 +1,22 @@
+package dev.kvmigrate.common;
+
+import java.util.Locale;
+
+/** Byte counts for people: binary units, whole numbers when exact ({@code 16 GiB}), else one decimal. */
+public final class ByteSize {
+    private static final String[] UNITS = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+
+    private ByteSize() {}
+
+    /** {@code 17179869184} → {@code 16 GiB}; {@code 1610612736} → {@code 1.5 GiB}; {@code 512} → {@code 512 B}. */
+    public static String human(long bytes) {
+        double v = bytes;
+        int i = 0;
+        while (Math.abs(v) >= 1024 && i < UNITS.length - 1) {
+            v /= 1024;
+            i++;
+        }
+        return v == Math.rint(v) ? String.format(Locale.ROOT, "%d %s", (long) v, UNITS[i])
+                : String.format(Locale.ROOT, "%.1f %s", v, UNITS[i]);
+    }
+}
