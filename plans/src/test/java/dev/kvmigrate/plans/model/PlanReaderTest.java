@@ -96,7 +96,7 @@ class PlanReaderTest {
         String yaml = "apiVersion: kv-migrate.dev/v1alpha1\nkind: MigrationPlan\nmetadata: {name: a}\n"
                 + "source: {xmlDir: d}\ntarget: dir:o\noptions:\n  concurrency: 0\n";
         assertThatThrownBy(() -> PlanReader.parse(yaml, "p.yaml"))
-                .hasMessageContaining("p.yaml:7:")
+                .hasMessageContaining("p.yaml:8:1 at options")
                 .hasMessageContaining("options.concurrency 0 is outside 1..64");
         assertThatThrownBy(() -> PlanReader.parse("", "e.yaml")).hasMessageContaining("e.yaml is empty");
     }
