@@ -44,10 +44,9 @@ final class VmPipeline {
 
     /** Runs the VM's pipeline; returns whether it succeeded. Never throws for a VM's own failure. */
     boolean run(VmWork w) {
+        // A VM that finished before is checked again, not skipped: objects are ensured and disks the target lost
+        // are sent again; only finished hooks and disks still in place are left alone.
         Optional<RunState.VmState> prior = before.vm(w.name());
-        if (prior.flatMap(RunState.VmState::outcome).orElse(null) == StepState.SUCCEEDED) {
-            return true;
-        }
         rec.vm(w.name(), Step.VM, StepState.STARTED, Map.of("target", w.targetName()));
         try {
             step(w, Step.VALIDATE, () -> validate(w));

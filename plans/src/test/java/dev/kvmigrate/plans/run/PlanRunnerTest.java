@@ -1,0 +1,126 @@
+package dev.kvmigrate.plans.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.kvmigrate.common.ExitCode;
+import dev.kvmigrate.common.KvMigrateException;
+import dev.kvmigrate.plans.report.Outcome;
+import dev.kvmigrate.plans.report.RunReport;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PlanRunnerTest {
+    @TempDir
+    Path tmp;
+    Path planFile;
+    PlanConversion.Prepared prepared;
+    Path out;
+    CopyingDisks disks;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        planFile = ExampleHost.copy(tmp);
+        prepared = ExampleHost.prepare(planFile);
+        out = prepared.plan().targetDir();
+        disks = new CopyingDisks(DirectoryTarget.disksDir(out));
+    }
+
+    private PlanRunner.Outcome run(boolean resume, Set<String> only) {
+        try (Journal j = Journal.open(prepared.plan().journal());
+                DirectoryTarget t = new DirectoryTarget(out, "gpu-host", disks)) {
+            return PlanRunner.run(prepared, t, Optional.empty(), j, new PlanRunner.Settings(resume, only,
+                    Optional.empty()), RunListener.NONE);
+        }
+    }
+
+    @Test
+    void everyVmLandsWithLabelsGpusAndDisks() throws Exception {
+        PlanRunner.Outcome o = run(false, Set.of());
+        assertThat(o.allSucceeded()).isTrue();
+        assertThat(o.vms()).containsOnlyKeys("designer-ws-01", "inference-02", "web-03");
+        YAMLMapper yaml = new YAMLMapper();
+        JsonNode vm = yaml.readTree(out.resolve("virtualmachine-designer-ws-01.yaml").toFile());
+        assertThat(vm.at("/metadata/labels/kv-migrate.dev~1plan").asText()).isEqualTo("gpu-host");
+        assertThat(vm.at("/metadata/labels/kv-migrate.dev~1vm").asText()).isEqualTo("designer-ws-01");
+        assertThat(vm.at("/spec/template/spec/domain/devices/gpus/0/deviceName").asText())
+                .isEqualTo("nvidia.com/GRID_T4-2Q");
+        JsonNode inf = yaml.readTree(out.resolve("virtualmachine-inference-02.yaml").toFile());
+        assertThat(inf.at("/spec/template/spec/domain/devices/gpus/0/deviceName").asText())
+                .isEqualTo("nvidia.com/GA107GL_A2___A16");
+        assertThat(disks.imported).hasSize(4);
+        RunState state = RunState.of(Journal.read(prepared.plan().journal()));
+        assertThat(state.runOutcome()).contains(StepState.SUCCEEDED);
+        state.vms().values().forEach(v -> {
+            assertThat(v.outcome()).contains(StepState.SUCCEEDED);
+            assertThat(v.steps().keySet()).containsExactly("validate", "pre-hook", "source-power",
+                    "create-datavolumes", "import-disks", "create-vm", "start", "post-hook");
+        });
+        RunReport r = ReportBuilder.build(prepared, state, "dir:" + out, Instant.now());
+        assertThat(r.outcome()).isEqualTo(Outcome.SUCCEEDED);
+        assertThat(r.vms()).allMatch(v -> v.disks().stream().allMatch(d -> d.digest().isPresent()));
+    }
+
+    @Test
+    void aSecondRunNeedsResumeAndResumeRedoesNothingDone() {
+        run(false, Set.of());
+        assertThatThrownBy(() -> run(false, Set.of())).isInstanceOf(KvMigrateException.class)
+                .hasMessageContaining("--resume")
+                .matches(e -> ((KvMigrateException) e).exitCode() == ExitCode.USAGE);
+        disks.imported.clear();
+        assertThat(run(true, Set.of()).allSucceeded()).isTrue();
+        assertThat(disks.imported).isEmpty();
+    }
+
+    @Test
+    void resumeAfterAFailureSendsOnlyTheMissingDisk() throws Exception {
+        disks.fail = dv -> dv.startsWith("inference-02") && dv.endsWith("vdb");
+        PlanRunner.Outcome first = run(false, Set.of());
+        assertThat(first.vms()).containsEntry("inference-02", false).containsEntry("web-03", true);
+        RunState failed = RunState.of(Journal.read(prepared.plan().journal()));
+        assertThat(failed.vm("inference-02").get().error().get()).contains("injected failure");
+        assertThat(failed.vm("inference-02").get().steps().get("import-disks").state()).isEqualTo(StepState.FAILED);
+        disks.fail = dv -> false;
+        disks.imported.clear();
+        assertThat(run(true, Set.of()).allSucceeded()).isTrue();
+        assertThat(disks.imported).singleElement().satisfies(dv -> assertThat(dv).endsWith("vdb"));
+        // A disk the target lost is sent again even though the journal says it was done.
+        Path lost = DirectoryTarget.disksDir(out).resolve("web-03-vda.img");
+        Files.delete(lost);
+        disks.imported.clear();
+        assertThat(run(true, Set.of()).allSucceeded()).isTrue();
+        assertThat(disks.imported).containsExactly("web-03-vda");
+        assertThat(lost).exists();
+    }
+
+    @Test
+    void onlyRunsTheNamedVms() {
+        PlanRunner.Outcome o = run(false, Set.of("web-03"));
+        assertThat(o.vms()).containsOnlyKeys("web-03");
+        assertThatThrownBy(() -> run(true, Set.of("nope"))).hasMessageContaining("--only nope");
+    }
+
+    @Test
+    void wavesKeepEachWaveWithinCapacity() {
+        List<List<String>> w = Waves.plan(List.of(
+                new Waves.Needs("a", java.util.Map.of("nvidia.com/T4", 1)),
+                new Waves.Needs("b", java.util.Map.of("nvidia.com/T4", 1)),
+                new Waves.Needs("c", java.util.Map.of()),
+                new Waves.Needs("d", java.util.Map.of("nvidia.com/T4", 2)),
+                new Waves.Needs("e", java.util.Map.of("nvidia.com/A2", 1))),
+                java.util.Map.of("nvidia.com/T4", 2L, "nvidia.com/A2", 1L));
+        assertThat(w).containsExactly(List.of("a", "b", "c", "e"), List.of("d"));
+        assertThat(Waves.plan(List.of(new Waves.Needs("x", java.util.Map.of("r", 1)),
+                new Waves.Needs("y", java.util.Map.of("r", 1))), java.util.Map.of("r", 1L)))
+                .containsExactly(List.of("x"), List.of("y"));
+    }
+}
