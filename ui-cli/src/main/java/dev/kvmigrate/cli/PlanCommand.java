@@ -7,5 +7,5 @@ import picocli.CommandLine.Command;
         description = "Plan files and batch migrations: init from an inventory, validate, run (resumable), status,"
                 + " schema.",
         subcommands = {PlanInitCommand.class, PlanValidateCommand.class,
-            PlanStatusCommand.class, PlanSchemaCommand.class})
+            PlanStatusCommand.class, PlanSchemaCommand.class, PlanExampleDisksCommand.class})
 final class PlanCommand {}
