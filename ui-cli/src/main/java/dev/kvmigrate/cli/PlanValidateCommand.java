@@ -43,6 +43,10 @@ final class PlanValidateCommand implements Callable<Integer> {
     @Option(names = "--from-cluster", description = "Also check against the plan's target cluster.")
     boolean fromCluster;
 
+    @Option(names = "--schema", paramLabel = "FILE|DIR", description = "OpenAPI schema source for the objects"
+            + " (repeatable), e.g. KubeVirt's and CDI's swagger.json.")
+    List<Path> schemas = new ArrayList<>();
+
     @Override
     public Integer call() {
         LoadedPlan lp = PlanReader.read(planFile);
@@ -59,11 +63,11 @@ final class PlanValidateCommand implements Callable<Integer> {
             try (KubernetesClient client = ClusterProbe.connect(c.kubeconfig().map(k -> lp.resolve(k).toFile()),
                     c.context())) {
                 ClusterProbe.Probe probe = ClusterProbe.probe(client);
-                findings.addAll(PlanCheck.checkObjects(p, SchemaSet.of(List.of()).with(probe.schemas()),
+                findings.addAll(PlanCheck.checkObjects(p, SchemaSet.of(schemas).with(probe.schemas()),
                         probe.facts()));
             }
         } else {
-            findings.addAll(PlanCheck.checkObjects(p, SchemaSet.of(List.of()), ClusterFacts.NONE));
+            findings.addAll(PlanCheck.checkObjects(p, SchemaSet.of(schemas), ClusterFacts.NONE));
         }
         var out = spec.commandLine().getOut();
         for (PlanCheck.Finding f : findings) {

@@ -94,8 +94,14 @@ public final class PlanCheck {
         }
         ValidationReport r = Validator.validateObjects(objects, List.of(), schemas, facts);
         List<Finding> out = new ArrayList<>();
-        r.findings().forEach(f -> out.add(new Finding(Severity.BLOCKER, Optional.empty(), f.rule(), f.object()
+        // Without any schema loaded, "no schema for …" is not a finding about the plan; the notes say what was skipped.
+        r.findings().stream().filter(f -> !(schemas.isEmpty() && f.rule().equals("schema")))
+                .forEach(f -> out.add(new Finding(Severity.BLOCKER, Optional.empty(), f.rule(), f.object()
                 + (f.path().isEmpty() ? "" : " " + f.path()) + ": " + f.message())));
+        if (schemas.isEmpty()) {
+            out.add(new Finding(Severity.INFO, Optional.empty(), "NOTE", "objects were not checked against OpenAPI"
+                    + " schemas (pass --schema or --from-cluster)"));
+        }
         r.notes().forEach(n -> out.add(new Finding(Severity.INFO, Optional.empty(), "NOTE", n)));
         return out;
     }
