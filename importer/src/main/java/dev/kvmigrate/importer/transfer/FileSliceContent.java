@@ -1,0 +1,94 @@
+package dev.kvmigrate.importer.transfer;
+
+import dev.kvmigrate.importer.format.Extent;
+import dev.kvmigrate.importer.format.SeekData;
+import dev.kvmigrate.importer.format.ZeroBlocks;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * Raw content held in a local file, or a slice of one (an OVA member). Holes the filesystem reports
+ * (SEEK_DATA/SEEK_HOLE) are never read; allocated blocks are read and zero-checked per 64 KiB block.
+ */
+public final class FileSliceContent implements LogicalContent {
+    private static final int CHUNK = 1024 * 1024;
+
+    private final Path file;
+    private final long offset;
+    private final long length;
+
+    public FileSliceContent(Path file, long offset, long length) {
+        this.file = file;
+        this.offset = offset;
+        this.length = length;
+    }
+
+    @Override
+    public OptionalLong size() {
+        return OptionalLong.of(length);
+    }
+
+    /** Data extents of the slice rounded out to whole blocks, merged; the whole slice when the filesystem cannot tell. */
+    List<Extent> blockExtents() {
+        Optional<List<Extent>> known = SeekData.extents(file, offset, length);
+        if (known.isEmpty()) {
+            return length == 0 ? List.of() : List.of(new Extent(0, length));
+        }
+        java.util.ArrayList<Extent> out = new java.util.ArrayList<>();
+        long curStart = -1;
+        long curEnd = -1;
+        for (Extent e : known.get()) {
+            long s = e.offset() / ZeroBlocks.BLOCK * ZeroBlocks.BLOCK;
+            long t = Math.min(length, (e.end() + ZeroBlocks.BLOCK - 1) / ZeroBlocks.BLOCK * ZeroBlocks.BLOCK);
+            if (curEnd >= s) {
+                curEnd = Math.max(curEnd, t);
+            } else {
+                if (curStart >= 0) {
+                    out.add(new Extent(curStart, curEnd - curStart));
+                }
+                curStart = s;
+                curEnd = t;
+            }
+        }
+        if (curStart >= 0) {
+            out.add(new Extent(curStart, curEnd - curStart));
+        }
+        return out;
+    }
+
+    @Override
+    public long accept(BlockVisitor visitor) throws IOException {
+        byte[] buf = new byte[CHUNK];
+        ByteBuffer bb = ByteBuffer.wrap(buf);
+        RunBuilder runs = new RunBuilder(visitor);
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long pos = 0;
+            for (Extent e : blockExtents()) {
+                runs.zeros(pos, e.offset() - pos);
+                long at = e.offset();
+                while (at < e.end()) {
+                    int n = (int) Math.min(CHUNK, e.end() - at);
+                    bb.clear().limit(n);
+                    while (bb.hasRemaining()) {
+                        if (ch.read(bb, offset + at + bb.position()) < 0) {
+                            throw new IOException(file + ": file ended at " + (offset + at + bb.position())
+                                    + " before the image's " + length + " bytes");
+                        }
+                    }
+                    runs.scan(at, buf, n);
+                    at += n;
+                }
+                pos = e.end();
+            }
+            runs.zeros(pos, length - pos);
+            runs.flush();
+        }
+        return length;
+    }
+}
