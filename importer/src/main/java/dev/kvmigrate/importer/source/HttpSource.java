@@ -33,18 +33,23 @@ public final class HttpSource implements ImageSource {
     @Override
     public synchronized OptionalLong length() {
         if (length == null) {
-            try (Response r = client.newCall(new Request.Builder().url(url).head().build()).execute()) {
-                long n = r.isSuccessful() ? r.body().contentLength() : -1;
-                if (n < 0) {
-                    String header = r.header("Content-Length");
-                    n = header == null ? -1 : Long.parseLong(header.trim());
-                }
-                length = n >= 0 ? OptionalLong.of(n) : OptionalLong.empty();
-            } catch (IOException | NumberFormatException e) {
-                length = OptionalLong.empty();
+            long n = contentLength(new Request.Builder().url(url).head().build());
+            if (n <= 0) {
+                // Some servers answer HEAD without (or with a zero) Content-Length: ask the GET, read no body.
+                n = contentLength(new Request.Builder().url(url).get().build());
             }
+            length = n > 0 ? OptionalLong.of(n) : OptionalLong.empty();
         }
         return length;
+    }
+
+    private long contentLength(Request request) {
+        try (Response r = client.newCall(request).execute()) {
+            String header = r.header("Content-Length");
+            return r.isSuccessful() && header != null ? Long.parseLong(header.trim()) : -1;
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
     }
 
     @Override
