@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
         },
         subcommands = {
             InventoryCommand.class,
+            ImportCommand.class,
             CompletionCommand.class,
             CommandLine.HelpCommand.class
         },
