@@ -36,19 +36,26 @@ public final class Importer {
 
     /** Runs one job; throws {@link KvMigrateException} naming the disk and the fix when it fails. */
     public static ImportResult run(Job job, TransferSettings settings, ProgressListener listener) {
+        boolean ok = false;
         try {
             listener.phase(job.disk(), Phase.PROBE, job.source().name());
             InspectedImage image = Inspector.inspect(job.source());
             listener.phase(job.disk(), Phase.PROBE, image.format().name().toLowerCase(Locale.ROOT)
                     + (image.compression().name().equals("NONE") ? "" : " in " + image.compression())
                     + image.virtualSize().map(v -> ", virtual size " + v + " bytes").orElse(""));
-            return job.sink().write(job.disk(), image, settings, listener);
+            ImportResult result = job.sink().write(job.disk(), image, settings, listener);
+            ok = true;
+            return result;
         } catch (KvMigrateException e) {
             listener.phase(job.disk(), Phase.FAILED, e.getMessage());
             throw e;
         } catch (RuntimeException e) {
             listener.phase(job.disk(), Phase.FAILED, e.toString());
             throw e;
+        } finally {
+            if (job.source() instanceof dev.kvmigrate.importer.source.FinishingSource f) {
+                f.finish(ok);
+            }
         }
     }
 

@@ -35,31 +35,12 @@ public final class FileSliceContent implements LogicalContent {
     }
 
     /** Data extents of the slice rounded out to whole blocks, merged; the whole slice when the filesystem cannot tell. */
-    List<Extent> blockExtents() {
+    public List<Extent> blockExtents() {
         Optional<List<Extent>> known = SeekData.extents(file, offset, length);
         if (known.isEmpty()) {
             return length == 0 ? List.of() : List.of(new Extent(0, length));
         }
-        java.util.ArrayList<Extent> out = new java.util.ArrayList<>();
-        long curStart = -1;
-        long curEnd = -1;
-        for (Extent e : known.get()) {
-            long s = e.offset() / ZeroBlocks.BLOCK * ZeroBlocks.BLOCK;
-            long t = Math.min(length, (e.end() + ZeroBlocks.BLOCK - 1) / ZeroBlocks.BLOCK * ZeroBlocks.BLOCK);
-            if (curEnd >= s) {
-                curEnd = Math.max(curEnd, t);
-            } else {
-                if (curStart >= 0) {
-                    out.add(new Extent(curStart, curEnd - curStart));
-                }
-                curStart = s;
-                curEnd = t;
-            }
-        }
-        if (curStart >= 0) {
-            out.add(new Extent(curStart, curEnd - curStart));
-        }
-        return out;
+        return Extent.alignToBlocks(known.get(), length);
     }
 
     @Override

@@ -25,6 +25,11 @@ public final class Inspector {
     private Inspector() {}
 
     public static InspectedImage inspect(ImageSource source) {
+        if (source instanceof dev.kvmigrate.importer.source.ExtentSource e) {
+            // Such a source serves guest-visible raw bytes by construction; its length is the disk size.
+            return new InspectedImage(source, dev.kvmigrate.common.image.ImageFormat.RAW, Compression.NONE,
+                    e.content().size().isPresent() ? Optional.of(e.content().size().getAsLong()) : Optional.empty());
+        }
         try {
             ImageInfo outer = source instanceof SeekableImageSource s ? probeSlice(s.slice()) : probeHead(source);
             if (outer.compression() == Compression.NONE) {

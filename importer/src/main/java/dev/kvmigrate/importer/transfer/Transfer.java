@@ -22,6 +22,9 @@ public final class Transfer {
         if (!image.isRaw()) {
             throw new IllegalArgumentException(image.source().name() + " is " + image.format() + ", not raw");
         }
+        if (image.source() instanceof dev.kvmigrate.importer.source.ExtentSource e) {
+            return e.content();
+        }
         if (image.compression() == Compression.NONE && image.source() instanceof SeekableImageSource s) {
             return new FileSliceContent(s.slice().file(), s.slice().offset(), s.slice().length());
         }

@@ -1,6 +1,5 @@
 package dev.kvmigrate.importer.standin;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kvmigrate.importer.sink.CdiResources;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -38,6 +37,7 @@ public final class ClusterStandIn implements AutoCloseable {
     private final UploadProxy proxy;
     private final Tokens tokens;
     private final Faults faults = new Faults();
+    private static final java.util.logging.Logger QUIET = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
 
     private ClusterStandIn(Path root, SchemaCheck schema) throws IOException {
         Files.createDirectories(root);
@@ -56,6 +56,7 @@ public final class ClusterStandIn implements AutoCloseable {
      * {@code cdiSwagger} (normally {@code SharedDir.require("schemas/cdi-swagger.json")}).
      */
     public static ClusterStandIn start(Path root, Path cdiSwagger) throws IOException {
+        QUIET.setLevel(java.util.logging.Level.WARNING); // the mock server logs every request through JUL
         return new ClusterStandIn(root, new SchemaCheck(cdiSwagger));
     }
 
@@ -128,11 +129,6 @@ public final class ClusterStandIn implements AutoCloseable {
     public ClusterStandIn provisioningFails(boolean on) {
         controller.provisioningFails = on;
         return this;
-    }
-
-    /** Serialises an object as the API server stores it (for assertions). */
-    public static String json(Object o) throws IOException {
-        return new ObjectMapper().writeValueAsString(o);
     }
 
     @Override
