@@ -39,7 +39,8 @@ import picocli.CommandLine.Spec;
             "  kv-migrate import vm.ova#disk1.vmdk --to dir:out/",
             "  kv-migrate import a.raw --to dv/a b.qcow2 --to dv/b --parallel 2 --limit-rate 200M",
             "  kv-migrate import --list disks.txt --parallel 4 -o json | jq .",
-            "SOURCE: a local image (raw, qcow2, vmdk, vhd(x); gz/xz/zst too), FILE.ova#MEMBER, or http(s)://URL."})
+            "SOURCE: a local image (raw, qcow2, vmdk, vhd(x); gz/xz/zst too), FILE.ova#MEMBER, http(s)://URL,",
+            "        libvirt:URI#POOL/VOLUME, or ovirt:DISK_ID (with --ovirt, --ovirt-user, --ovirt-password-file)."})
 final class ImportCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin DebugOption debug;
@@ -107,6 +108,18 @@ final class ImportCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, defaultValue = "text", description = "text|json (default: ${DEFAULT-VALUE}).")
     Output output;
 
+    @Option(names = "--ovirt", paramLabel = "URL", description = "oVirt engine API (https://ENGINE/ovirt-engine/api) for ovirt:DISK_ID sources.")
+    String ovirt;
+
+    @Option(names = "--ovirt-user", description = "oVirt user, e.g. admin@internal.")
+    String ovirtUser;
+
+    @Option(names = "--ovirt-password-file", description = "File holding the oVirt password (or env KV_MIGRATE_OVIRT_PASSWORD).")
+    Path ovirtPasswordFile;
+
+    @Option(names = "--ovirt-ca-file", description = "PEM CA bundle of the oVirt engine and imageio.")
+    Path ovirtCaFile;
+
     @Option(names = "--parallel", defaultValue = "1", description = "Disks transferred at once (default: ${DEFAULT-VALUE}).")
     int parallel;
 
@@ -129,9 +142,11 @@ final class ImportCommand implements Callable<Integer> {
                     return uploadProxyUrl == null ? r : r.withProxyUrl(uploadProxyUrl);
                 })) {
             List<Importer.Job> jobs = new ArrayList<>();
+            java.util.function.Supplier<dev.kvmigrate.importer.source.OvirtEngine> engine = OvirtLogin.lazy(ovirt,
+                    ovirtUser, ovirtPasswordFile, ovirtCaFile, insecure);
             long total = 0;
             for (String[] p : pairs) {
-                ImageSource source = Sources.parse(p[0]);
+                ImageSource source = Sources.parse(p[0], engine);
                 var sink = sinks.sink(p[1], source.diskName());
                 String disk = p[1].startsWith("dir:") ? source.diskName() : p[1].substring(p[1].indexOf('/') + 1);
                 jobs.add(new Importer.Job(disk, source, sink));

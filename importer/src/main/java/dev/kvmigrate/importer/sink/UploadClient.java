@@ -1,24 +1,12 @@
 package dev.kvmigrate.importer.sink;
 
 import dev.kvmigrate.common.KvMigrateException;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.SecureRandom;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Optional;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509TrustManager;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -55,38 +43,14 @@ final class UploadClient {
         }
         OkHttpClient.Builder b = new OkHttpClient.Builder()
                 .retryOnConnectionFailure(false)
+                .socketFactory(new CoalescingSocketFactory())
                 .followRedirects(false)
                 .connectTimeout(Duration.ofSeconds(30))
                 .writeTimeout(Duration.ofMinutes(10))
                 .readTimeout(Duration.ofHours(1))
                 .callTimeout(Duration.ZERO);
-        try {
-            if (insecure) {
-                X509TrustManager all = new X509TrustManager() {
-                    @Override
-                    public void checkClientTrusted(X509Certificate[] chain, String authType) {}
-
-                    @Override
-                    public void checkServerTrusted(X509Certificate[] chain, String authType) {}
-
-                    @Override
-                    public X509Certificate[] getAcceptedIssuers() {
-                        return new X509Certificate[0];
-                    }
-                };
-                SSLContext ctx = SSLContext.getInstance("TLS");
-                ctx.init(null, new TrustManager[] {all}, new SecureRandom());
-                b.sslSocketFactory(ctx.getSocketFactory(), all).hostnameVerifier((host, session) -> true);
-            } else if (caPem.isPresent()) {
-                X509TrustManager tm = trusting(caPem.get());
-                SSLContext ctx = SSLContext.getInstance("TLS");
-                ctx.init(null, new TrustManager[] {tm}, new SecureRandom());
-                b.sslSocketFactory(ctx.getSocketFactory(), tm);
-            }
-        } catch (GeneralSecurityException | IOException e) {
-            throw KvMigrateException.invalidInput("upload proxy CA is not a usable PEM certificate bundle ("
-                    + e.getMessage() + "); check --ca-file or CDIConfig status.uploadProxyCA", e);
-        }
+        dev.kvmigrate.importer.Tls.configure(b, caPem, insecure, "upload proxy CA (--ca-file or CDIConfig"
+                + " status.uploadProxyCA)");
         return new UploadClient(b.build(), base);
     }
 
@@ -96,29 +60,6 @@ final class UploadClient {
         } catch (IOException e) {
             throw KvMigrateException.io("CA file " + file + " is not readable: " + e.getMessage(), e);
         }
-    }
-
-    private static X509TrustManager trusting(String pem) throws GeneralSecurityException, IOException {
-        KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
-        ks.load(null, null);
-        CertificateFactory cf = CertificateFactory.getInstance("X.509");
-        int i = 0;
-        try (InputStream in = new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII))) {
-            for (Certificate c : cf.generateCertificates(in)) {
-                ks.setCertificateEntry("ca-" + i++, c);
-            }
-        }
-        if (i == 0) {
-            throw new GeneralSecurityException("no certificate in the bundle");
-        }
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(ks);
-        for (TrustManager tm : tmf.getTrustManagers()) {
-            if (tm instanceof X509TrustManager x) {
-                return x;
-            }
-        }
-        throw new GeneralSecurityException("no X509 trust manager");
     }
 
     String base() {

@@ -8,6 +8,7 @@ import java.util.HexFormat;
 /** See {@link Checksum#SHA256}. */
 final class Sha256Digest implements ContentDigest {
     private final MessageDigest md;
+    private String result;
 
     Sha256Digest() {
         try {
@@ -33,7 +34,10 @@ final class Sha256Digest implements ContentDigest {
     }
 
     @Override
-    public String finish() {
-        return Checksum.SHA256.label() + ":" + HexFormat.of().formatHex(md.digest());
+    public synchronized String finish() {
+        if (result == null) {
+            result = Checksum.SHA256.label() + ":" + HexFormat.of().formatHex(md.digest());
+        }
+        return result;
     }
 }
