@@ -9,12 +9,13 @@ import java.net.SocketException;
 import javax.net.SocketFactory;
 
 /**
- * Sockets whose output is gathered into 1 MiB writes. OkHttp (okio) hands a socket one 8 KiB segment per
- * write call; for a multi-GB upload that is hundreds of thousands of system calls, which costs more CPU than
- * the copy into this buffer. okio flushes after the headers and after the body, so nothing lingers here.
+ * Sockets whose output is gathered into 64 KiB writes. OkHttp (okio) hands a socket one 8 KiB segment per
+ * write call; for a multi-GB upload that is hundreds of thousands of system calls. Measured here, 2 GiB over
+ * loopback: 3.9 s with plain sockets, 1.4 s gathered (1 MiB gathering: 1.6 s, the buffer leaves the cache).
+ * okio flushes after the headers and after the body, so nothing lingers here.
  */
 final class CoalescingSocketFactory extends SocketFactory {
-    private static final int BUFFER = 1 << 20;
+    private static final int BUFFER = 64 * 1024;
 
     @Override
     public Socket createSocket() throws SocketException {

@@ -17,7 +17,7 @@ public final class RangeContent implements LogicalContent {
         InputStream open(long offset, long length) throws IOException;
     }
 
-    private static final int CHUNK = 1024 * 1024;
+    private static final int CHUNK = 256 * 1024;
 
     private final long size;
     private final List<Extent> data;

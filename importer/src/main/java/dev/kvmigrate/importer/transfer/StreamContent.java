@@ -12,7 +12,7 @@ public final class StreamContent implements LogicalContent {
         InputStream open() throws IOException;
     }
 
-    private static final int CHUNK = 1024 * 1024;
+    private static final int CHUNK = 256 * 1024;
 
     private final Opener opener;
     private final OptionalLong size;
