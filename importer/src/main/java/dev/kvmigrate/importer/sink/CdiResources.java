@@ -10,6 +10,9 @@ public final class CdiResources {
     public static final ResourceDefinitionContext CDI_CONFIG = new ResourceDefinitionContext.Builder()
             .withGroup("cdi.kubevirt.io").withVersion("v1beta1").withKind("CDIConfig").withPlural("cdiconfigs")
             .withNamespaced(false).build();
+    public static final ResourceDefinitionContext CDI = new ResourceDefinitionContext.Builder()
+            .withGroup("cdi.kubevirt.io").withVersion("v1beta1").withKind("CDI").withPlural("cdis")
+            .withNamespaced(false).build();
     public static final ResourceDefinitionContext UPLOAD_TOKEN_REQUEST = new ResourceDefinitionContext.Builder()
             .withGroup("upload.cdi.kubevirt.io").withVersion("v1beta1").withKind("UploadTokenRequest")
             .withPlural("uploadtokenrequests").withNamespaced(true).build();

@@ -56,6 +56,10 @@ public final class CdiUploadSink implements VolumeSink {
         }
         UploadClient http = proxy(volume);
         Optional<WireEncoding> encoding = settings.compress().encodingFor(image);
+        if (encoding.isPresent() && settings.compress() == dev.kvmigrate.importer.transfer.Compress.AUTO
+                && encoding.get() == WireEncoding.ZSTD_SPARSE && !volume.cdiReadsZstd()) {
+            encoding = Optional.of(WireEncoding.GZIP); // CDI before v1.57 cannot unwrap zstd
+        }
         boolean async;
         try {
             async = http.supportsAsync();

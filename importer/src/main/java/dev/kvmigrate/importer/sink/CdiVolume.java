@@ -378,6 +378,28 @@ final class CdiVolume {
         }
     }
 
+    /**
+     * Whether the installed CDI reads zstd uploads (v1.57 and later). Unknown (no readable CDI object) counts as
+     * yes: current releases do.
+     */
+    boolean cdiReadsZstd() {
+        try {
+            for (GenericKubernetesResource cdi : client.genericKubernetesResources(CdiResources.CDI).list().getItems()) {
+                Object v = map(cdi.getAdditionalProperties().get("status")).get("observedVersion");
+                java.util.regex.Matcher m = v == null ? null
+                        : java.util.regex.Pattern.compile("^v?(\\d+)\\.(\\d+)").matcher(v.toString());
+                if (m != null && m.find()) {
+                    int major = Integer.parseInt(m.group(1));
+                    int minor = Integer.parseInt(m.group(2));
+                    return major > 1 || (major == 1 && minor >= 57);
+                }
+            }
+        } catch (KubernetesClientException e) {
+            LOG.debug("CDI version not readable: {}", e.getMessage());
+        }
+        return true;
+    }
+
     /** Upload proxy URL and CA: CDIConfig spec.uploadProxyURLOverride, else status.uploadProxyURL. */
     Optional<String[]> proxyFromConfig() {
         return cdiConfig().flatMap(c -> {

@@ -16,6 +16,7 @@ import dev.kvmigrate.importer.standin.ClusterStandIn;
 import dev.kvmigrate.importer.standin.RecordingListener;
 import dev.kvmigrate.importer.standin.TestImages;
 import dev.kvmigrate.importer.standin.Volume;
+import dev.kvmigrate.importer.transfer.Checksum;
 import dev.kvmigrate.importer.transfer.Compress;
 import dev.kvmigrate.testing.SharedDir;
 import java.io.IOException;
@@ -116,7 +117,8 @@ class CdiUploadSinkIT {
                 assertThat(TestImages.identical(raw, volume(name))).as(s.name()).isTrue();
                 assertThat(r.outcome()).isEqualTo(ImportResult.Outcome.IMPORTED);
                 if (r.digestScope().equals("disk")) {
-                    assertThat(r.digest()).as(s.name()).isEqualTo(dirDigest);
+                    assertThat(r.digest()).as(s.name()).isEqualTo(dirDigest)
+                            .isEqualTo(cluster.volume("default", name).orElseThrow().digest(Checksum.XXH3));
                 }
             }
         } finally {
@@ -141,6 +143,20 @@ class CdiUploadSinkIT {
             upload(new LocalFileSource(raw), CdiTarget.dataVolume("default", name), FAST.withCompress(c),
                     new RecordingListener());
             assertThat(TestImages.identical(raw, volume(name))).as(c.name()).isTrue();
+        }
+    }
+
+    @Test
+    void cdiOlderThan157GetsGzipInsteadOfZstd() throws Exception {
+        cluster.cdiVersion("v1.56.1");
+        try {
+            String name = name();
+            ImportResult r = upload(new LocalFileSource(raw), CdiTarget.dataVolume("default", name), FAST,
+                    new RecordingListener());
+            assertThat(r.encoding()).isEqualTo("gzip");
+            assertThat(TestImages.identical(raw, volume(name))).isTrue();
+        } finally {
+            cluster.cdiVersion("v1.66.0");
         }
     }
 

@@ -119,6 +119,24 @@ public final class ClusterStandIn implements AutoCloseable {
         return this;
     }
 
+    /** Publishes a CDI object whose status.observedVersion is {@code version} (e.g. v1.56.0); none by default. */
+    public ClusterStandIn cdiVersion(String version) {
+        GenericKubernetesResource cdi = new GenericKubernetesResource();
+        cdi.setApiVersion("cdi.kubevirt.io/v1beta1");
+        cdi.setKind("CDI");
+        cdi.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName("cdi").build());
+        cdi.setAdditionalProperty("spec", Map.of());
+        cdi.setAdditionalProperty("status", Map.of("observedVersion", version, "phase", "Deployed"));
+        var existing = client.genericKubernetesResources(CdiResources.CDI).withName("cdi").get();
+        if (existing == null) {
+            client.genericKubernetesResources(CdiResources.CDI).resource(cdi).create();
+        } else {
+            cdi.getMetadata().setResourceVersion(existing.getMetadata().getResourceVersion());
+            client.genericKubernetesResources(CdiResources.CDI).resource(cdi).update();
+        }
+        return this;
+    }
+
     /** Emulates a WaitForFirstConsumer storage class: DataVolumes wait unless force-bind is requested. */
     public ClusterStandIn waitForFirstConsumer(boolean on) {
         controller.waitForFirstConsumer = on;

@@ -23,6 +23,7 @@ final class StandInDispatcher extends Dispatcher {
             "^/apis/upload\\.cdi\\.kubevirt\\.io/v1beta1/namespaces/([^/]+)/uploadtokenrequests/?(\\?.*)?$");
     private static final Pattern DV_PATH = Pattern.compile("^/apis/cdi\\.kubevirt\\.io/v1beta1/.*datavolumes.*");
     private static final Pattern CONFIG_PATH = Pattern.compile("^/apis/cdi\\.kubevirt\\.io/v1beta1/cdiconfigs.*");
+    private static final Pattern CDI_PATH = Pattern.compile("^/apis/cdi\\.kubevirt\\.io/v1beta1/cdis.*");
     private static final Pattern PVC_PATH = Pattern.compile("^/api/v1/.*persistentvolumeclaims.*");
 
     private final KubernetesCrudDispatcher crud = new KubernetesCrudDispatcher();
@@ -88,6 +89,9 @@ final class StandInDispatcher extends Dispatcher {
         }
         if (DV_PATH.matcher(path).matches()) {
             return schema.check("v1beta1.DataVolume", object);
+        }
+        if (CDI_PATH.matcher(path).matches()) {
+            return schema.check("v1beta1.CDI", object);
         }
         if (CONFIG_PATH.matcher(path).matches()) {
             return schema.check("v1beta1.CDIConfig", object);

@@ -48,6 +48,13 @@ public final class Volume {
         return file;
     }
 
+    /** The digest of the volume's bytes as the importer computes it (reads only allocated blocks). */
+    public String digest(dev.kvmigrate.importer.transfer.Checksum checksum) throws java.io.IOException {
+        dev.kvmigrate.importer.transfer.ContentDigest d = checksum.start();
+        new dev.kvmigrate.importer.transfer.FileSliceContent(file, 0, java.nio.file.Files.size(file)).accept(d);
+        return d.finish();
+    }
+
     public State state() {
         return state;
     }
