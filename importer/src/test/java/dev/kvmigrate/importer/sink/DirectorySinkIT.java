@@ -61,12 +61,18 @@ class DirectorySinkIT {
     }
 
     @Test
-    void qcow2VmdkGzAndOvaMembersLandIdentical() throws IOException {
+    void qcow2VmdkVhdxCompressedAndOvaMembersLandIdentical() throws IOException {
         Path qcow2 = TestImages.convert(raw, "qcow2", tmp.resolve("disk.qcow2"));
         Path vmdk = TestImages.convert(raw, "vmdk", tmp.resolve("disk.vmdk"));
+        Path vhdx = TestImages.convert(raw, "vhdx", tmp.resolve("disk.vhdx"));
         Path gz = TestImages.gzip(raw, tmp.resolve("disk.raw.gz"));
+        Path zst = tmp.resolve("disk.raw.zst");
+        Path xz = tmp.resolve("disk.raw.xz");
+        TestImages.run("zstd", "-q", "-1", raw.toString(), "-o", zst.toString());
+        TestImages.run("sh", "-c", "xz -0 -T1 -c " + raw + " > " + xz);
         Path ova = TestImages.ova(tmp.resolve("vm.ova"), qcow2, raw);
-        ImageSource[] sources = {new LocalFileSource(qcow2), new LocalFileSource(vmdk), new LocalFileSource(gz),
+        ImageSource[] sources = {new LocalFileSource(qcow2), new LocalFileSource(vmdk), new LocalFileSource(vhdx),
+            new LocalFileSource(gz), new LocalFileSource(zst), new LocalFileSource(xz),
             new OvaEntrySource(ova, "disk.qcow2"), new OvaEntrySource(ova, "disk.raw")};
         String[] digests = new String[sources.length];
         for (int i = 0; i < sources.length; i++) {

@@ -90,7 +90,8 @@ public final class TestImages {
         return Long.parseLong(parts[0]) * Long.parseLong(parts[1]);
     }
 
-    static int run(String... cmd) throws IOException {
+    /** Runs a command; fails on a non-zero exit (except qemu-img compare's 1 = different). */
+    public static int run(String... cmd) throws IOException {
         List<String> args = new ArrayList<>(List.of(cmd));
         try {
             Process p = new ProcessBuilder(args).redirectErrorStream(true).start();
