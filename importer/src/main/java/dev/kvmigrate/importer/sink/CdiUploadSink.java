@@ -63,6 +63,8 @@ public final class CdiUploadSink implements VolumeSink {
         boolean async;
         try {
             async = http.supportsAsync();
+        } catch (javax.net.ssl.SSLException e) {
+            throw tlsFailure(disk, http, e);
         } catch (IOException e) {
             async = false;
         }
@@ -79,6 +81,8 @@ public final class CdiUploadSink implements VolumeSink {
             UploadClient.Answer answer;
             try {
                 answer = http.post(async, token, body);
+            } catch (javax.net.ssl.SSLException e) {
+                throw tlsFailure(disk, http, e);
             } catch (IOException e) {
                 lastCause = "connection lost after " + meter.wireBytes() + " bytes (" + e.getMessage() + ")";
                 retryOrGiveUp(disk, attempt, attempts, lastCause, backoff(settings, attempt), listener);
@@ -123,6 +127,13 @@ public final class CdiUploadSink implements VolumeSink {
         }
         throw KvMigrateException.targetError("disk " + disk + ": upload to " + target.label() + " failed " + attempts
                 + " times, last: " + lastCause + "; retry later or raise --retries", null);
+    }
+
+    /** A certificate problem does not heal by retrying: stop and say how to trust the proxy. */
+    private KvMigrateException tlsFailure(String disk, UploadClient http, javax.net.ssl.SSLException e) {
+        return KvMigrateException.targetError("disk " + disk + ": TLS with the upload proxy " + http.base()
+                + " failed (" + e.getMessage() + "); give its CA with --ca-file (CDIConfig status.uploadProxyCA is"
+                + " used when published), or --insecure to skip verification", e);
     }
 
     private UploadClient proxy(CdiVolume volume) {

@@ -39,7 +39,10 @@ public final class ClusterStandIn implements AutoCloseable {
     private final Faults faults = new Faults();
     private static final java.util.logging.Logger QUIET = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
 
-    private ClusterStandIn(Path root, SchemaCheck schema) throws IOException {
+    private final Optional<String> caPem;
+
+    private ClusterStandIn(Path root, SchemaCheck schema, boolean tls) throws IOException {
+        QUIET.setLevel(java.util.logging.Level.WARNING); // the mock server logs every request through JUL
         Files.createDirectories(root);
         this.tokens = new Tokens(Clock.systemUTC(), Duration.ofMinutes(5));
         this.dispatcher = new StandInDispatcher(schema, tokens);
@@ -47,7 +50,10 @@ public final class ClusterStandIn implements AutoCloseable {
         server.init();
         this.client = server.createClient();
         this.controller = new CdiController(server.createClient(), root);
-        this.proxy = new UploadProxy(tokens, controller::volume, faults);
+        ProxyCertificate cert = tls ? ProxyCertificate.create(root) : null;
+        this.caPem = tls ? Optional.of(cert.pem()) : Optional.empty();
+        this.proxy = new UploadProxy(tokens, controller::volume, faults,
+                tls ? Optional.of(cert.context()) : Optional.empty());
         publishConfig();
     }
 
@@ -56,13 +62,26 @@ public final class ClusterStandIn implements AutoCloseable {
      * {@code cdiSwagger} (normally {@code SharedDir.require("schemas/cdi-swagger.json")}).
      */
     public static ClusterStandIn start(Path root, Path cdiSwagger) throws IOException {
-        QUIET.setLevel(java.util.logging.Level.WARNING); // the mock server logs every request through JUL
-        return new ClusterStandIn(root, new SchemaCheck(cdiSwagger));
+        return new ClusterStandIn(root, new SchemaCheck(cdiSwagger), false);
+    }
+
+    /**
+     * As {@link #start}, with the upload proxy on HTTPS: a self-signed certificate for 127.0.0.1 (made with the
+     * JDK's keytool) published, like CDI does, in CDIConfig status.uploadProxyCA.
+     */
+    public static ClusterStandIn startTls(Path root, Path cdiSwagger) throws IOException {
+        return new ClusterStandIn(root, new SchemaCheck(cdiSwagger), true);
+    }
+
+    /** The proxy's certificate (PEM) when it serves HTTPS. */
+    public Optional<String> uploadProxyCa() {
+        return caPem;
     }
 
     private void publishConfig() {
         Map<String, Object> status = new HashMap<>();
         status.put("uploadProxyURL", proxy.url());
+        caPem.ifPresent(pem -> status.put("uploadProxyCA", pem));
         status.put("filesystemOverhead", Map.of("global", "0.055"));
         GenericKubernetesResource config = new GenericKubernetesResource();
         config.setApiVersion("cdi.kubevirt.io/v1beta1");

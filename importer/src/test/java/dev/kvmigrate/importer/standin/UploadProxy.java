@@ -34,9 +34,14 @@ final class UploadProxy implements AutoCloseable {
     private final Faults faults;
     private final AtomicLong bodyBytes = new AtomicLong();
     private final Thread acceptor;
+    private final String scheme;
 
-    UploadProxy(Tokens tokens, Function<String, Optional<Volume>> volumes, Faults faults) throws IOException {
-        this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    UploadProxy(Tokens tokens, Function<String, Optional<Volume>> volumes, Faults faults,
+            Optional<javax.net.ssl.SSLContext> tls) throws IOException {
+        this.server = tls.isPresent()
+                ? tls.get().getServerSocketFactory().createServerSocket(0, 50, InetAddress.getLoopbackAddress())
+                : new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        this.scheme = tls.isPresent() ? "https" : "http";
         this.tokens = tokens;
         this.volumes = volumes;
         this.faults = faults;
@@ -46,7 +51,7 @@ final class UploadProxy implements AutoCloseable {
     }
 
     String url() {
-        return "http://127.0.0.1:" + server.getLocalPort();
+        return scheme + "://127.0.0.1:" + server.getLocalPort();
     }
 
     /** Body bytes received by all uploads so far (what crossed the wire). */
