@@ -105,6 +105,7 @@ final class CdiVolume {
                 throw KvMigrateException.targetError("DataVolume " + what() + " exists but is not an upload"
                         + " DataVolume (spec.source.upload); choose another name or delete it", null);
             }
+            // With spec.storage CDI itself inflates the PVC by the filesystem overhead; spec.pvc is taken literally.
             boolean storageApi = spec.containsKey("storage");
             Map<String, Object> holder = map(storageApi ? spec.get("storage") : spec.get("pvc"));
             Object requested = map(map(holder.get("resources")).get("requests")).get("storage");
