@@ -54,10 +54,10 @@ public final class CdiUploadSink implements VolumeSink {
                 || volume.awaitReady(settings.waitLimit()) == CdiVolume.Readiness.ALREADY_POPULATED) {
             return already(disk, image, format, 0, start, listener, "already populated (Succeeded)");
         }
-        UploadClient http = proxy(volume);
+        UploadClient http = proxy();
         Optional<WireEncoding> encoding = settings.compress().encodingFor(image);
         if (encoding.isPresent() && settings.compress() == dev.kvmigrate.importer.transfer.Compress.AUTO
-                && encoding.get() == WireEncoding.ZSTD_SPARSE && !volume.cdiReadsZstd()) {
+                && encoding.get() == WireEncoding.ZSTD_SPARSE && !new CdiCluster(client).cdiReadsZstd()) {
             encoding = Optional.of(WireEncoding.GZIP); // CDI before v1.57 cannot unwrap zstd
         }
         boolean async;
@@ -136,8 +136,8 @@ public final class CdiUploadSink implements VolumeSink {
                 + " used when published), or --insecure to skip verification", e);
     }
 
-    private UploadClient proxy(CdiVolume volume) {
-        Optional<String[]> published = volume.proxyFromConfig();
+    private UploadClient proxy() {
+        Optional<String[]> published = new CdiCluster(client).proxyFromConfig();
         String url = target.proxyUrl().or(() -> published.map(p -> p[0])).orElseThrow(() ->
                 KvMigrateException.targetError("no upload proxy URL for " + target.label() + ": CDIConfig config"
                         + " has neither spec.uploadProxyURLOverride nor status.uploadProxyURL; give --uploadproxy-url",

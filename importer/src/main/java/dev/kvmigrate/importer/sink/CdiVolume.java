@@ -34,10 +34,16 @@ final class CdiVolume {
 
     private final KubernetesClient client;
     private final CdiTarget target;
+    private final CdiCluster cluster;
 
     CdiVolume(KubernetesClient client, CdiTarget target) {
         this.client = client;
         this.target = target;
+        this.cluster = new CdiCluster(client);
+    }
+
+    private double filesystemOverhead() {
+        return cluster.filesystemOverhead(target.storageClass());
     }
 
     private String what() {
@@ -57,30 +63,6 @@ final class CdiVolume {
     private Optional<PersistentVolumeClaim> pvc() {
         return Optional.ofNullable(client.persistentVolumeClaims().inNamespace(target.namespace())
                 .withName(target.name()).get());
-    }
-
-    /** Filesystem overhead CDI applies (CDIConfig status.filesystemOverhead, per class or global). */
-    double filesystemOverhead() {
-        Optional<GenericKubernetesResource> config = cdiConfig();
-        Map<String, Object> fo = map(map(config.map(c -> c.getAdditionalProperties().get("status")).orElse(null))
-                .get("filesystemOverhead"));
-        Object perClass = target.storageClass().map(sc -> map(fo.get("storageClass")).get(sc)).orElse(null);
-        Object value = perClass != null ? perClass : fo.get("global");
-        try {
-            return value == null ? CdiResources.DEFAULT_FILESYSTEM_OVERHEAD : Double.parseDouble(value.toString());
-        } catch (NumberFormatException e) {
-            return CdiResources.DEFAULT_FILESYSTEM_OVERHEAD;
-        }
-    }
-
-    Optional<GenericKubernetesResource> cdiConfig() {
-        try {
-            return Optional.ofNullable(client.genericKubernetesResources(CdiResources.CDI_CONFIG).withName("config")
-                    .get());
-        } catch (KubernetesClientException e) {
-            LOG.debug("CDIConfig config not readable: {}", e.getMessage());
-            return Optional.empty();
-        }
     }
 
     /**
@@ -377,40 +359,5 @@ final class CdiVolume {
             throw KvMigrateException.targetError("cannot get an upload token for " + what() + ": " + e.getMessage()
                     + "; you need create rights on uploadtokenrequests.upload.cdi.kubevirt.io", e);
         }
-    }
-
-    /**
-     * Whether the installed CDI reads zstd uploads (v1.57 and later). Unknown (no readable CDI object) counts as
-     * yes: current releases do.
-     */
-    boolean cdiReadsZstd() {
-        try {
-            for (GenericKubernetesResource cdi : client.genericKubernetesResources(CdiResources.CDI).list().getItems()) {
-                Object v = map(cdi.getAdditionalProperties().get("status")).get("observedVersion");
-                java.util.regex.Matcher m = v == null ? null
-                        : java.util.regex.Pattern.compile("^v?(\\d+)\\.(\\d+)").matcher(v.toString());
-                if (m != null && m.find()) {
-                    int major = Integer.parseInt(m.group(1));
-                    int minor = Integer.parseInt(m.group(2));
-                    return major > 1 || (major == 1 && minor >= 57);
-                }
-            }
-        } catch (KubernetesClientException e) {
-            LOG.debug("CDI version not readable: {}", e.getMessage());
-        }
-        return true;
-    }
-
-    /** Upload proxy URL and CA: CDIConfig spec.uploadProxyURLOverride, else status.uploadProxyURL. */
-    Optional<String[]> proxyFromConfig() {
-        return cdiConfig().flatMap(c -> {
-            Map<String, Object> spec = map(c.getAdditionalProperties().get("spec"));
-            Map<String, Object> status = map(c.getAdditionalProperties().get("status"));
-            Object url = spec.get("uploadProxyURLOverride") != null ? spec.get("uploadProxyURLOverride")
-                    : status.get("uploadProxyURL");
-            Object ca = status.get("uploadProxyCA");
-            return url == null ? Optional.empty() : Optional.of(new String[] {url.toString(),
-                ca == null ? null : ca.toString()});
-        });
     }
 }
