@@ -15,15 +15,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The cluster side of a CDI upload for one volume: create or adopt the DataVolume / PVC, check its size,
  * wait until the upload server is ready, and after the upload until CDI reports the volume populated.
  */
 final class CdiVolume {
-    private static final Logger LOG = LoggerFactory.getLogger(CdiVolume.class);
     private static final Duration POLL = Duration.ofMillis(200);
 
     /** Where the volume stands. */
