@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
             InventoryCommand.class,
             ConvertCommand.class,
             ValidateCommand.class,
+            ImportCommand.class,
             PlanCommand.class,
             CompletionCommand.class,
             CommandLine.HelpCommand.class

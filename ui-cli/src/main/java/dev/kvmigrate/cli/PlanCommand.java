@@ -6,6 +6,6 @@ import picocli.CommandLine.Command;
 @Command(name = "plan", mixinStandardHelpOptions = true,
         description = "Plan files and batch migrations: init from an inventory, validate, run (resumable), status,"
                 + " schema.",
-        subcommands = {PlanInitCommand.class, PlanValidateCommand.class,
+        subcommands = {PlanInitCommand.class, PlanValidateCommand.class, PlanRunCommand.class,
             PlanStatusCommand.class, PlanSchemaCommand.class, PlanExampleDisksCommand.class})
 final class PlanCommand {}

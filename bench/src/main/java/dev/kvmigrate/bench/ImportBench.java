@@ -1,0 +1,243 @@
+package dev.kvmigrate.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kvmigrate.importer.sink.CdiResources;
+import dev.kvmigrate.importer.standin.ClusterStandIn;
+import dev.kvmigrate.importer.standin.TestImages;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * bench/import: kv-migrate (a separate JVM, as users run it) against {@code curl -T} (what virtctl sends: every
+ * byte, uncompressed, with the same Bearer token) pushing the same images into the same loopback stand-in upload
+ * proxy. Times are the upload itself for both (kv: from its transfer-phase event to its process-phase event; curl:
+ * its time_total); kv's end-to-end wall time (JVM start, DataVolume creation, waits) is printed on an INFO line.
+ *
+ * <p>Usage: {@code ImportBench --kv-cp CLASSPATH [--work DIR] [--cases abc] [--xmx 160m]}
+ */
+public final class ImportBench {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private record Case(String id, Path image, Path reference, long allocated) {}
+
+    private ImportBench() {}
+
+    public static void main(String[] args) throws Exception {
+        String kvCp = null;
+        Path work = Path.of(System.getProperty("java.io.tmpdir"));
+        String cases = "abc";
+        String xmx = "160m";
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--kv-cp" -> kvCp = args[++i];
+                case "--work" -> work = Path.of(args[++i]);
+                case "--cases" -> cases = args[++i];
+                case "--xmx" -> xmx = args[++i];
+                default -> throw new IllegalArgumentException("unknown argument " + args[i]);
+            }
+        }
+        if (kvCp == null) {
+            throw new IllegalArgumentException("--kv-cp CLASSPATH of kv-migrate is required");
+        }
+        Path dir = Files.createTempDirectory(work, "kv-import-bench-");
+        List<String> results = new ArrayList<>();
+        try (ClusterStandIn cluster = ClusterStandIn.start(dir.resolve("volumes"), swagger())) {
+            Path kubeconfig = kubeconfig(dir, cluster);
+            for (char c : cases.toCharArray()) {
+                Case k = make(dir, c);
+                results.add(run(k, cluster, kubeconfig, kvCp, xmx, dir));
+                deleteVolumes(dir.resolve("volumes"));
+                Files.deleteIfExists(k.image());
+                Files.deleteIfExists(k.reference());
+            }
+        } finally {
+            deleteTree(dir);
+        }
+        results.forEach(System.out::println);
+    }
+
+    private static Path swagger() {
+        Path p = Path.of(System.getProperty("kvmigrate.shared", "../shared"), "schemas/cdi-swagger.json");
+        if (!Files.isRegularFile(p)) {
+            throw new IllegalStateException("CDI swagger not found at " + p.toAbsolutePath()
+                    + "; run from the repository root with ../shared beside it (or -Dkvmigrate.shared=DIR)");
+        }
+        return p;
+    }
+
+    private static Case make(Path dir, char id) throws Exception {
+        long gib = 1L << 30;
+        info("case " + id + ": making the image");
+        return switch (id) {
+            case 'a' -> {
+                Path a = dir.resolve("a.raw");
+                exec(List.of("dd", "if=/dev/urandom", "of=" + a, "bs=4M", "count=512", "status=none"));
+                yield new Case("a", a, a, TestImages.allocated(a));
+            }
+            case 'b' -> {
+                Path b = TestImages.sparseRaw(dir.resolve("b.raw"), 8 * gib, 0.10, 42);
+                yield new Case("b", b, b, TestImages.allocated(b));
+            }
+            case 'c' -> {
+                Path raw = TestImages.sparseRaw(dir.resolve("c.raw"), 4 * gib, 0.50, 43);
+                Path q = TestImages.convert(raw, "qcow2", dir.resolve("c.qcow2"));
+                yield new Case("c", q, raw, TestImages.allocated(raw));
+            }
+            default -> throw new IllegalArgumentException("no case " + id + " (a, b or c)");
+        };
+    }
+
+    private static String run(Case k, ClusterStandIn cluster, Path kubeconfig, String kvCp, String xmx, Path dir)
+            throws Exception {
+        // curl: the virtctl baseline, into its own DataVolume made ready the same way.
+        String curlDv = "case-" + k.id() + "-curl";
+        createDataVolume(cluster, curlDv, Files.size(k.reference()));
+        awaitPhase(cluster, curlDv, "UploadReady");
+        String token = token(cluster, curlDv);
+        info("case " + k.id() + ": curl -T");
+        List<String> curl = List.of("curl", "-sS", "-f", "-o", "/dev/null", "-w", "%{time_total}", "-T",
+                k.image().toString(), "-X", "POST", "-H", "Authorization: Bearer " + token,
+                "-H", "Content-Type: application/octet-stream", "-H", "Expect:",
+                cluster.uploadProxyUrl() + "/v1beta1/upload-async");
+        double curlS = Double.parseDouble(exec(curl).strip());
+        deleteVolumes(dir.resolve("volumes"));
+
+        info("case " + k.id() + ": kv-migrate import");
+        Path rss = dir.resolve("rss-" + k.id());
+        Path err = dir.resolve("kv-" + k.id() + ".err");
+        List<String> kv = List.of("/usr/bin/time", "-f", "%M", "-o", rss.toString(),
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + xmx, "-XX:+UseSerialGC",
+                "-cp", kvCp, "dev.kvmigrate.cli.KvMigrate", "import", k.image().toString(),
+                "--to", "dv/case-" + k.id() + "-kv", "--kubeconfig", kubeconfig.toString(), "-o", "json");
+        long t0 = System.nanoTime();
+        Process p = new ProcessBuilder(kv).redirectError(err.toFile()).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        int rc = p.waitFor();
+        double wall = (System.nanoTime() - t0) / 1e9;
+        if (rc != 0) {
+            throw new IllegalStateException("kv-migrate import failed (" + rc + "): " + Files.readString(err));
+        }
+        JsonNode result = JSON.readTree(out).get(0);
+        double kvS = uploadSeconds(Files.readAllLines(err));
+        long rssMib = Long.parseLong(Files.readString(rss).strip().lines().reduce((x, y) -> y).orElse("0")) / 1024;
+        Path volume = cluster.volume("default", "case-" + k.id() + "-kv").orElseThrow().file();
+        boolean identical = TestImages.identical(k.reference(), volume);
+        info(String.format(Locale.ROOT, "case %s: kv end-to-end %.2f s (JVM start, DataVolume, waits included),"
+                + " allocated data %d bytes, encoding %s", k.id(), wall, k.allocated(), result.get("encoding").asText()));
+        return String.format(Locale.ROOT, "RESULT case=%s kv_s=%.2f curl_s=%.2f ratio=%.3f wire_bytes=%d kv_rss_mib=%d"
+                + " identical=%s", k.id(), kvS, curlS, kvS / curlS, result.get("wireBytes").asLong(), rssMib,
+                identical ? "yes" : "no");
+    }
+
+    /** From the last transfer-phase event (the attempt that worked) to the process-phase event. */
+    private static double uploadSeconds(List<String> events) throws IOException {
+        Instant start = null;
+        Instant end = null;
+        for (String line : events) {
+            if (!line.startsWith("{")) {
+                continue;
+            }
+            JsonNode e = JSON.readTree(line);
+            if ("phase".equals(e.path("event").asText())) {
+                if ("transfer".equals(e.path("phase").asText())) {
+                    start = Instant.parse(e.get("time").asText());
+                } else if ("process".equals(e.path("phase").asText())) {
+                    end = Instant.parse(e.get("time").asText());
+                }
+            }
+        }
+        if (start == null || end == null) {
+            throw new IllegalStateException("kv-migrate's events lack a transfer or process phase");
+        }
+        return Duration.between(start, end).toNanos() / 1e9;
+    }
+
+    private static void createDataVolume(ClusterStandIn cluster, String name, long size) {
+        GenericKubernetesResource dv = new GenericKubernetesResource();
+        dv.setApiVersion("cdi.kubevirt.io/v1beta1");
+        dv.setKind("DataVolume");
+        dv.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace("default").build());
+        dv.setAdditionalProperty("spec", Map.of("contentType", "kubevirt", "source", Map.of("upload", Map.of()),
+                "storage", Map.of("resources", Map.of("requests", Map.of("storage", Long.toString(size))))));
+        cluster.client().genericKubernetesResources(CdiResources.DATA_VOLUME).inNamespace("default").resource(dv)
+                .create();
+    }
+
+    private static void awaitPhase(ClusterStandIn cluster, String name, String phase) throws InterruptedException {
+        for (int i = 0; i < 300; i++) {
+            GenericKubernetesResource dv = cluster.client().genericKubernetesResources(CdiResources.DATA_VOLUME)
+                    .inNamespace("default").withName(name).get();
+            Object status = dv.getAdditionalProperties().get("status");
+            if (status instanceof Map<?, ?> m && phase.equals(m.get("phase"))) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new IllegalStateException("DataVolume " + name + " never reached " + phase);
+    }
+
+    private static String token(ClusterStandIn cluster, String pvc) {
+        GenericKubernetesResource req = new GenericKubernetesResource();
+        req.setApiVersion("upload.cdi.kubevirt.io/v1beta1");
+        req.setKind("UploadTokenRequest");
+        req.setMetadata(new ObjectMetaBuilder().withName("bench").withNamespace("default").build());
+        req.setAdditionalProperty("spec", Map.of("pvcName", pvc));
+        req.setAdditionalProperty("status", Map.of());
+        GenericKubernetesResource answer = cluster.client().genericKubernetesResources(
+                CdiResources.UPLOAD_TOKEN_REQUEST).inNamespace("default").resource(req).create();
+        return ((Map<?, ?>) answer.getAdditionalProperties().get("status")).get("token").toString();
+    }
+
+    private static Path kubeconfig(Path dir, ClusterStandIn cluster) throws IOException {
+        Path k = dir.resolve("kubeconfig");
+        Files.writeString(k, "apiVersion: v1\nkind: Config\nclusters: [{name: s, cluster: {server: \""
+                + cluster.client().getMasterUrl() + "\"}}]\nusers: [{name: u, user: {token: t}}]\n"
+                + "contexts: [{name: s, context: {cluster: s, user: u, namespace: default}}]\ncurrent-context: s\n");
+        return k;
+    }
+
+    private static String exec(List<String> cmd) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException(String.join(" ", cmd.subList(0, 2)) + " failed");
+        }
+        return out;
+    }
+
+    private static void deleteVolumes(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            for (Path p : s.toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    private static void info(String s) {
+        System.err.println("INFO " + s);
+    }
+}

@@ -1,0 +1,40 @@
+package dev.kvmigrate.importer;
+
+import java.util.Objects;
+
+/**
+ * The outcome of one successful import.
+ *
+ * @param disk disk name
+ * @param source where the bytes came from
+ * @param target where they went ({@code dir:/path/name.img}, {@code dv/NS/NAME}, {@code pvc/NS/NAME})
+ * @param outcome imported now, or found already there
+ * @param format the source image format (raw, qcow2, …)
+ * @param encoding how the bytes travelled ({@code zstd-sparse}, {@code raw}, {@code as-is}, {@code qemu-img})
+ * @param contentBytes bytes of content handled (logical disk bytes, or stored bytes for images sent unchanged)
+ * @param wireBytes bytes sent in the successful attempt
+ * @param digest {@code <algorithm>:<hex>}, empty when nothing was sent
+ * @param digestScope {@code disk} (the volume's logical bytes) or {@code image-file} (the stored image)
+ * @param attempts attempts made, 1 when the first succeeded
+ * @param seconds wall-clock time of the whole import
+ */
+public record ImportResult(String disk, String source, String target, Outcome outcome, String format,
+        String encoding, long contentBytes, long wireBytes, String digest, String digestScope, int attempts,
+        double seconds) {
+    public ImportResult {
+        Objects.requireNonNull(disk, "disk");
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(target, "target");
+        Objects.requireNonNull(outcome, "outcome");
+        Objects.requireNonNull(format, "format");
+        Objects.requireNonNull(encoding, "encoding");
+        Objects.requireNonNull(digest, "digest");
+        Objects.requireNonNull(digestScope, "digestScope");
+    }
+
+    /** Whether the volume was written by this import. */
+    public enum Outcome {
+        IMPORTED,
+        ALREADY_PRESENT
+    }
+}

@@ -1,0 +1,217 @@
+package dev.kvmigrate.importer.sink;
+
+import dev.kvmigrate.common.ExitCode;
+import dev.kvmigrate.common.KvMigrateException;
+import dev.kvmigrate.importer.ImportResult;
+import dev.kvmigrate.importer.Phase;
+import dev.kvmigrate.importer.ProgressListener;
+import dev.kvmigrate.importer.TransferSettings;
+import dev.kvmigrate.importer.transfer.InspectedImage;
+import dev.kvmigrate.importer.transfer.Meter;
+import dev.kvmigrate.importer.transfer.Sent;
+import dev.kvmigrate.importer.transfer.Transfer;
+import dev.kvmigrate.importer.transfer.WireEncoding;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import okhttp3.MediaType;
+import okhttp3.RequestBody;
+import okio.BufferedSink;
+
+/**
+ * Uploads into a PVC through CDI, the sequence {@code virtctl image-upload} follows, without its gaps: size
+ * checked before any byte moves, a fresh token per attempt, 503 told apart and retried with exponential backoff
+ * and jitter, every retry reported, and the volume watched until CDI says it is populated.
+ */
+public final class CdiUploadSink implements VolumeSink {
+    private static final MediaType OCTET = MediaType.get("application/octet-stream");
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+
+    private final KubernetesClient client;
+    private final CdiTarget target;
+
+    public CdiUploadSink(KubernetesClient client, CdiTarget target) {
+        this.client = client;
+        this.target = target;
+    }
+
+    @Override
+    public String target() {
+        return target.label();
+    }
+
+    @Override
+    public ImportResult write(String disk, InspectedImage image, TransferSettings settings,
+            ProgressListener listener) {
+        long start = System.nanoTime();
+        CdiVolume volume = new CdiVolume(client, target);
+        listener.phase(disk, Phase.PREPARE, target.label());
+        String format = image.format().name().toLowerCase(Locale.ROOT);
+        if (volume.prepare(image.virtualSize())
+                || volume.awaitReady(settings.waitLimit()) == CdiVolume.Readiness.ALREADY_POPULATED) {
+            return already(disk, image, format, 0, start, listener, "already populated (Succeeded)");
+        }
+        UploadClient http = proxy();
+        Optional<WireEncoding> encoding = settings.compress().encodingFor(image);
+        if (encoding.isPresent() && settings.compress() == dev.kvmigrate.importer.transfer.Compress.AUTO
+                && encoding.get() == WireEncoding.ZSTD_SPARSE && !new CdiCluster(client).cdiReadsZstd()) {
+            encoding = Optional.of(WireEncoding.GZIP); // CDI before v1.57 cannot unwrap zstd
+        }
+        boolean async;
+        try {
+            async = http.supportsAsync();
+        } catch (javax.net.ssl.SSLException e) {
+            throw tlsFailure(disk, http, e);
+        } catch (IOException e) {
+            async = false;
+        }
+        String lastCause = "";
+        int attempts = 1 + settings.retries();
+        for (int attempt = 1; attempt <= attempts; attempt++) {
+            listener.phase(disk, Phase.TRANSFER, "attempt " + attempt + " to " + http.base()
+                    + (async ? "/v1beta1/upload-async" : "/v1beta1/upload") + " as "
+                    + encoding.map(WireEncoding::label).orElse("as-is"));
+            String token = volume.token();
+            Meter meter = new Meter(disk, encoding.isPresent() ? image.virtualSize().orElse(-1L)
+                    : image.source().length().orElse(-1L), listener);
+            Body body = new Body(image, encoding, settings, meter);
+            UploadClient.Answer answer;
+            try {
+                answer = http.post(async, token, body);
+            } catch (javax.net.ssl.SSLException e) {
+                throw tlsFailure(disk, http, e);
+            } catch (IOException e) {
+                lastCause = "connection lost after " + meter.wireBytes() + " bytes (" + e.getMessage() + ")";
+                retryOrGiveUp(disk, attempt, attempts, lastCause, backoff(settings, attempt), listener);
+                continue;
+            }
+            switch (answer.code()) {
+                case 200 -> {
+                    listener.phase(disk, Phase.PROCESS, "waiting for CDI to finish " + target.label());
+                    volume.awaitPopulated(settings.waitLimit());
+                    Sent sent = body.sent.orElseThrow(() -> new KvMigrateException(ExitCode.INTERNAL,
+                            "disk " + disk + ": upload answered 200 before its body was written"));
+                    listener.phase(disk, Phase.DONE, target.label() + " " + sent.digest());
+                    return new ImportResult(disk, image.source().name(), target.label(),
+                            ImportResult.Outcome.IMPORTED, format, encoding.map(WireEncoding::label).orElse("as-is"),
+                            sent.contentBytes(), sent.wireBytes(), sent.digest(),
+                            sent.scope() == Sent.DigestScope.DISK ? "disk" : "image-file", attempt,
+                            (System.nanoTime() - start) / 1e9);
+                }
+                case 409 -> {
+                    return already(disk, image, format, attempt, start, listener,
+                            "the upload proxy answered 409: " + answer.message());
+                }
+                case 400 -> throw KvMigrateException.targetError("disk " + disk + ": the upload proxy refused the image"
+                        + " for " + target.label() + ": " + answer.message() + "; check the volume size and the image",
+                        null);
+                case 401 -> {
+                    lastCause = "401 token rejected (expired or invalid); a new token is requested";
+                    retryOrGiveUp(disk, attempt, attempts, lastCause, Duration.ofMillis(100), listener);
+                }
+                case 503 -> {
+                    lastCause = "503 upload server not ready or busy: " + answer.message();
+                    retryOrGiveUp(disk, attempt, attempts, lastCause, backoff(settings, attempt), listener);
+                }
+                case 500 -> {
+                    lastCause = "500 upload server failed to write: " + answer.message()
+                            + "; CDI cannot resume, the retry starts at byte 0";
+                    retryOrGiveUp(disk, attempt, attempts, lastCause, backoff(settings, attempt), listener);
+                }
+                default -> throw KvMigrateException.targetError("disk " + disk + ": the upload proxy answered HTTP "
+                        + answer.code() + " for " + target.label() + ": " + answer.message(), null);
+            }
+        }
+        throw KvMigrateException.targetError("disk " + disk + ": upload to " + target.label() + " failed " + attempts
+                + " times, last: " + lastCause + "; retry later or raise --retries", null);
+    }
+
+    /** A certificate problem does not heal by retrying: stop and say how to trust the proxy. */
+    private KvMigrateException tlsFailure(String disk, UploadClient http, javax.net.ssl.SSLException e) {
+        return KvMigrateException.targetError("disk " + disk + ": TLS with the upload proxy " + http.base()
+                + " failed (" + e.getMessage() + "); give its CA with --ca-file (CDIConfig status.uploadProxyCA is"
+                + " used when published), or --insecure to skip verification", e);
+    }
+
+    private UploadClient proxy() {
+        Optional<String[]> published = new CdiCluster(client).proxyFromConfig();
+        String url = target.proxyUrl().or(() -> published.map(p -> p[0])).orElseThrow(() ->
+                KvMigrateException.targetError("no upload proxy URL for " + target.label() + ": CDIConfig config"
+                        + " has neither spec.uploadProxyURLOverride nor status.uploadProxyURL; give --uploadproxy-url",
+                        null));
+        Optional<String> ca = target.caFile().map(UploadClient::readCa)
+                .or(() -> published.map(p -> p[1]).filter(s -> s != null && !s.isBlank()));
+        return UploadClient.of(url, ca, target.insecure());
+    }
+
+    private static Duration backoff(TransferSettings settings, int attempt) {
+        long base = settings.backoff().toMillis() << Math.min(attempt - 1, 16);
+        long capped = Math.min(base, MAX_BACKOFF.toMillis());
+        return Duration.ofMillis(capped / 2 + ThreadLocalRandom.current().nextLong(capped / 2 + 1));
+    }
+
+    private static void retryOrGiveUp(String disk, int attempt, int attempts, String cause, Duration delay,
+            ProgressListener listener) {
+        if (attempt >= attempts) {
+            return;
+        }
+        listener.retry(disk, attempt + 1, cause, delay);
+        try {
+            Thread.sleep(delay.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KvMigrateException(ExitCode.INTERRUPTED, "disk " + disk + ": interrupted before retrying", e);
+        }
+    }
+
+    private ImportResult already(String disk, InspectedImage image, String format, int attempts, long start,
+            ProgressListener listener, String why) {
+        listener.phase(disk, Phase.DONE, target.label() + " " + why + "; nothing sent");
+        return new ImportResult(disk, image.source().name(), target.label(), ImportResult.Outcome.ALREADY_PRESENT,
+                format, "none", 0, 0, "", "none", attempts, (System.nanoTime() - start) / 1e9);
+    }
+
+    /** A one-shot request body streaming the image; length known only when bytes go unencoded. */
+    private static final class Body extends RequestBody {
+        private final InspectedImage image;
+        private final Optional<WireEncoding> encoding;
+        private final TransferSettings settings;
+        private final Meter meter;
+        private Optional<Sent> sent = Optional.empty();
+
+        Body(InspectedImage image, Optional<WireEncoding> encoding, TransferSettings settings, Meter meter) {
+            this.image = image;
+            this.encoding = encoding;
+            this.settings = settings;
+            this.meter = meter;
+        }
+
+        @Override
+        public MediaType contentType() {
+            return OCTET;
+        }
+
+        @Override
+        public long contentLength() {
+            if (encoding.isEmpty()) {
+                return image.source().length().orElse(-1L);
+            }
+            return encoding.get() == WireEncoding.RAW && image.compression().name().equals("NONE")
+                    ? image.virtualSize().orElse(-1L) : -1L;
+        }
+
+        @Override
+        public boolean isOneShot() {
+            return true;
+        }
+
+        @Override
+        public void writeTo(BufferedSink sink) throws IOException {
+            sent = Optional.of(Transfer.send(image, encoding, settings.checksum(), settings.limiter(), meter,
+                    sink.outputStream()));
+        }
+    }
+}

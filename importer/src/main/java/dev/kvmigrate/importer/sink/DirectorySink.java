@@ -1,0 +1,141 @@
+package dev.kvmigrate.importer.sink;
+
+import dev.kvmigrate.common.KvMigrateException;
+import dev.kvmigrate.common.image.Compression;
+import dev.kvmigrate.importer.ImportResult;
+import dev.kvmigrate.importer.Phase;
+import dev.kvmigrate.importer.ProgressListener;
+import dev.kvmigrate.importer.TransferSettings;
+import dev.kvmigrate.importer.source.SeekableImageSource;
+import dev.kvmigrate.importer.transfer.BlockVisitor;
+import dev.kvmigrate.importer.transfer.ContentDigest;
+import dev.kvmigrate.importer.transfer.FileSliceContent;
+import dev.kvmigrate.importer.transfer.InspectedImage;
+import dev.kvmigrate.importer.transfer.Meter;
+import dev.kvmigrate.importer.transfer.Transfer;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Locale;
+import java.util.UUID;
+
+/**
+ * The no-cluster target: each disk becomes {@code DIR/NAME.img}, a sparse raw image holding exactly the bytes
+ * a PVC would. Written under a hidden temporary name, verified, then renamed: a crash or a failure leaves
+ * nothing that looks complete.
+ */
+public final class DirectorySink implements VolumeSink {
+    private final Path dir;
+    private final String name;
+
+    /** Writes {@code dir/name.img}. */
+    public DirectorySink(Path dir, String name) {
+        this.dir = dir;
+        this.name = name;
+    }
+
+    public Path file() {
+        return dir.resolve(name + ".img");
+    }
+
+    @Override
+    public String target() {
+        return "dir:" + file();
+    }
+
+    @Override
+    public ImportResult write(String disk, InspectedImage image, TransferSettings settings,
+            ProgressListener listener) {
+        long start = System.nanoTime();
+        Path tmp = dir.resolve("." + name + ".img.partial-" + UUID.randomUUID().toString().substring(0, 8));
+        try {
+            Files.createDirectories(dir);
+            listener.phase(disk, Phase.TRANSFER, "writing " + tmp.getFileName());
+            Written w = image.isRaw() ? writeRaw(disk, image, settings, listener, tmp) : convert(disk, image, tmp);
+            listener.phase(disk, Phase.VERIFY, "reading " + tmp.getFileName() + " back");
+            ContentDigest check = settings.checksum().start();
+            new FileSliceContent(tmp, 0, Files.size(tmp)).accept(check);
+            String actual = check.finish();
+            if (w.digest != null && !actual.equals(w.digest)) {
+                throw KvMigrateException.targetError("disk " + disk + ": " + tmp + " reads back as " + actual
+                        + " but " + w.digest + " was written; the filesystem under " + dir + " lost data", null);
+            }
+            Files.move(tmp, file(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            listener.phase(disk, Phase.DONE, target());
+            return new ImportResult(disk, image.source().name(), target(), ImportResult.Outcome.IMPORTED,
+                    image.format().name().toLowerCase(Locale.ROOT), w.encoding, w.bytes, w.bytes, actual, "disk", 1,
+                    (System.nanoTime() - start) / 1e9);
+        } catch (IOException e) {
+            throw KvMigrateException.io("disk " + disk + ": writing " + file() + " failed: " + e.getMessage()
+                    + "; check free space and permissions in " + dir, e);
+        } finally {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException e) {
+                listener.phase(disk, Phase.FAILED, "could not remove " + tmp + ": " + e.getMessage());
+            }
+        }
+    }
+
+    private record Written(long bytes, String digest, String encoding) {}
+
+    private Written writeRaw(String disk, InspectedImage image, TransferSettings settings, ProgressListener listener,
+            Path tmp) throws IOException {
+        ContentDigest digest = settings.checksum().start();
+        Meter meter = new Meter(disk, image.virtualSize().orElse(-1L), listener);
+        try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            BlockVisitor writer = new BlockVisitor() {
+                @Override
+                public void data(long offset, byte[] buf, int off, int len) throws IOException {
+                    settings.limiter().acquire(len);
+                    ByteBuffer bb = ByteBuffer.wrap(buf, off, len);
+                    long at = offset;
+                    while (bb.hasRemaining()) {
+                        at += out.write(bb, at);
+                    }
+                    meterAdvance(meter, len);
+                }
+
+                @Override
+                public void zeros(long offset, long length) {
+                    meterAdvance(meter, length);
+                }
+            };
+            long size = Transfer.logical(image).accept(BlockVisitor.tee(digest, writer));
+            // Trailing holes: the file gets its full length without writing a byte.
+            try (var raf = new java.io.RandomAccessFile(tmp.toFile(), "rw")) {
+                raf.setLength(size);
+            }
+            out.force(true);
+            meter.report();
+            return new Written(size, digest.finish(), "sparse-write");
+        }
+    }
+
+    private static void meterAdvance(Meter meter, long n) {
+        meter.countContent(n);
+    }
+
+    private Written convert(String disk, InspectedImage image, Path tmp) {
+        if (!(image.source() instanceof SeekableImageSource s) || image.compression() != Compression.NONE) {
+            throw KvMigrateException.invalidInput("disk " + disk + ": " + image.format() + " image "
+                    + image.source().name() + (image.compression() != Compression.NONE ? " is compressed" : " is a stream")
+                    + "; qemu-img needs it as a local uncompressed file to convert it to raw: decompress or download"
+                    + " it first, or import it into a cluster (CDI converts streams)", null);
+        }
+        QemuImg.convertToRaw(s.slice(), image.format(), tmp);
+        if (!QemuImg.identical(s.slice(), image.format(), tmp)) {
+            throw KvMigrateException.targetError("disk " + disk + ": qemu-img compare finds " + tmp
+                    + " different from " + image.source().name() + " right after converting it", null);
+        }
+        try {
+            return new Written(Files.size(tmp), null, "qemu-img");
+        } catch (IOException e) {
+            throw KvMigrateException.io("disk " + disk + ": cannot stat " + tmp, e);
+        }
+    }
+}

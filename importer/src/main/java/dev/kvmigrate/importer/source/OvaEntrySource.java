@@ -1,0 +1,116 @@
+package dev.kvmigrate.importer.source;
+
+import dev.kvmigrate.common.KvMigrateException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarFile;
+
+/**
+ * A disk member of an OVA (a tar), read in place at the member's data offset: nothing is extracted.
+ * Only regular, non-sparse members qualify; the entry name is matched exactly, never resolved as a path.
+ */
+public final class OvaEntrySource implements SeekableImageSource {
+    private final Path ova;
+    private final String entry;
+    private final FileSlice slice;
+
+    public OvaEntrySource(Path ova, String entry) {
+        this.ova = ova;
+        this.entry = entry;
+        this.slice = locate(ova, entry);
+    }
+
+    private static FileSlice locate(Path ova, String entry) {
+        if (!Files.isRegularFile(ova)) {
+            throw KvMigrateException.invalidInput("OVA " + ova + " does not exist or is not a file", null);
+        }
+        List<String> names = new ArrayList<>();
+        try (TarFile tar = new TarFile(ova)) {
+            for (TarArchiveEntry e : tar.getEntries()) {
+                names.add(e.getName());
+                if (!e.getName().equals(entry)) {
+                    continue;
+                }
+                if (!e.isFile() || e.isSparse() || e.isLink() || e.isSymbolicLink()) {
+                    throw KvMigrateException.invalidInput("OVA " + ova + ": member " + entry
+                            + " is not a plain file (link, sparse or special); it cannot be a disk image", null);
+                }
+                long end = Math.addExact(e.getDataOffset(), e.getSize());
+                if (end > Files.size(ova)) {
+                    throw KvMigrateException.invalidInput("OVA " + ova + " is truncated: member " + entry
+                            + " needs " + end + " bytes, the file has " + Files.size(ova), null);
+                }
+                return new FileSlice(ova.toRealPath(), e.getDataOffset(), e.getSize());
+            }
+        } catch (IOException e) {
+            throw KvMigrateException.invalidInput("OVA " + ova + " is not a readable tar archive: " + e.getMessage(),
+                    e);
+        }
+        throw KvMigrateException.invalidInput("OVA " + ova + " has no member named " + entry + "; it holds "
+                + names, null);
+    }
+
+    @Override
+    public String name() {
+        return ova + "#" + entry;
+    }
+
+    @Override
+    public String diskName() {
+        return DiskNames.fromFileName(entry);
+    }
+
+    @Override
+    public OptionalLong length() {
+        return OptionalLong.of(slice.length());
+    }
+
+    @Override
+    public InputStream open() throws IOException {
+        SeekableByteChannel ch = FileChannel.open(ova, StandardOpenOption.READ).position(slice.offset());
+        InputStream in = Channels.newInputStream(ch);
+        return new java.io.FilterInputStream(in) {
+            private long left = slice.length();
+
+            @Override
+            public int read() throws IOException {
+                byte[] one = new byte[1];
+                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                if (left <= 0) {
+                    return -1;
+                }
+                int n = super.read(b, off, (int) Math.min(len, left));
+                if (n > 0) {
+                    left -= n;
+                }
+                return n;
+            }
+
+            @Override
+            public long skip(long n) throws IOException {
+                long skipped = super.skip(Math.min(n, left));
+                left -= skipped;
+                return skipped;
+            }
+        };
+    }
+
+    @Override
+    public FileSlice slice() {
+        return slice;
+    }
+}

@@ -1,0 +1,134 @@
+package dev.kvmigrate.importer.standin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.mockwebserver.http.Dispatcher;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The mock API server's request handling: fabric8's CRUD store, plus what CDI's API adds — UploadTokenRequest
+ * is answered (not stored) with a fresh token in {@code status.token} — and schema validation of every object
+ * written, against the real CDI swagger. Invalid objects are refused with 422, as the API server would.
+ */
+final class StandInDispatcher extends Dispatcher {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern TOKEN_PATH = Pattern.compile(
+            "^/apis/upload\\.cdi\\.kubevirt\\.io/v1beta1/namespaces/([^/]+)/uploadtokenrequests/?(\\?.*)?$");
+    private static final Pattern DV_PATH = Pattern.compile("^/apis/cdi\\.kubevirt\\.io/v1beta1/.*datavolumes.*");
+    private static final Pattern CONFIG_PATH = Pattern.compile("^/apis/cdi\\.kubevirt\\.io/v1beta1/cdiconfigs.*");
+    private static final Pattern CDI_PATH = Pattern.compile("^/apis/cdi\\.kubevirt\\.io/v1beta1/cdis.*");
+    private static final Pattern PVC_PATH = Pattern.compile("^/api/v1/.*persistentvolumeclaims.*");
+
+    private final KubernetesCrudDispatcher crud = new KubernetesCrudDispatcher();
+    private final SchemaCheck schema;
+    private final Tokens tokens;
+    private final List<String> violations = new CopyOnWriteArrayList<>();
+    private final List<String> writes = new CopyOnWriteArrayList<>();
+
+    StandInDispatcher(SchemaCheck schema, Tokens tokens) {
+        this.schema = schema;
+        this.tokens = tokens;
+    }
+
+    List<String> violations() {
+        return List.copyOf(violations);
+    }
+
+    /** "METHOD path" of every write request, in order. */
+    List<String> writes() {
+        return List.copyOf(writes);
+    }
+
+    @Override
+    public MockResponse dispatch(RecordedRequest request) {
+        String path = request.getPath();
+        String method = request.getMethod();
+        boolean write = method.equals("POST") || method.equals("PUT") || method.equals("PATCH");
+        if (write) {
+            writes.add(method + " " + path);
+        }
+        try {
+            Matcher token = TOKEN_PATH.matcher(path);
+            if (token.matches() && method.equals("POST")) {
+                return uploadToken(token.group(1), body(request));
+            }
+            if (method.equals("POST") || method.equals("PUT")) {
+                List<String> problems = validate(path, JSON.readTree(body(request)));
+                if (!problems.isEmpty()) {
+                    violations.addAll(problems);
+                    return status(422, "Invalid", String.join("; ", problems));
+                }
+            }
+            MockResponse response = crud.dispatch(request);
+            if (method.equals("PATCH") && response.code() < 300) {
+                List<String> problems = validate(path, JSON.readTree(response.getBody().getBytes()));
+                violations.addAll(problems);
+            }
+            return response;
+        } catch (Exception e) {
+            return status(500, "InternalError", e.toString());
+        }
+    }
+
+    /** The request body, read without consuming it (the CRUD store reads it again). */
+    private static String body(RecordedRequest request) {
+        return request.getBody() == null ? "" : new String(request.getBody().getBytes(),
+                java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private List<String> validate(String path, JsonNode object) {
+        if (object == null || !object.isObject()) {
+            return List.of();
+        }
+        if (DV_PATH.matcher(path).matches()) {
+            return schema.check("v1beta1.DataVolume", object);
+        }
+        if (CDI_PATH.matcher(path).matches()) {
+            return schema.check("v1beta1.CDI", object);
+        }
+        if (CONFIG_PATH.matcher(path).matches()) {
+            return schema.check("v1beta1.CDIConfig", object);
+        }
+        if (PVC_PATH.matcher(path).matches()) {
+            List<String> out = new java.util.ArrayList<>();
+            if (object.has("metadata")) {
+                out.addAll(schema.check("v1.ObjectMeta", object.get("metadata")));
+            }
+            if (object.has("spec")) {
+                out.addAll(schema.check("v1.PersistentVolumeClaimSpec", object.get("spec")));
+            }
+            return out;
+        }
+        return List.of();
+    }
+
+    private MockResponse uploadToken(String namespace, String body) throws Exception {
+        JsonNode req = JSON.readTree(body);
+        List<String> problems = schema.check("v1beta1.UploadTokenRequest", req);
+        if (!problems.isEmpty()) {
+            violations.addAll(problems);
+            return status(422, "Invalid", String.join("; ", problems));
+        }
+        String pvc = req.path("spec").path("pvcName").asText("");
+        ObjectNode answer = ((ObjectNode) req).deepCopy();
+        ((ObjectNode) answer.with("metadata")).put("namespace", namespace);
+        answer.putObject("status").put("token", tokens.mint(namespace, pvc));
+        return new MockResponse().setResponseCode(201).setHeader("Content-Type", "application/json")
+                .setBody(JSON.writeValueAsString(answer));
+    }
+
+    private static MockResponse status(int code, String reason, String message) {
+        ObjectNode s = JSON.createObjectNode();
+        s.put("apiVersion", "v1").put("kind", "Status").put("status", "Failure").put("reason", reason)
+                .put("message", message).put("code", code);
+        return new MockResponse().setResponseCode(code).setHeader("Content-Type", "application/json")
+                .setBody(s.toString());
+    }
+}

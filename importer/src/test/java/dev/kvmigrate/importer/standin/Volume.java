@@ -1,0 +1,84 @@
+package dev.kvmigrate.importer.standin;
+
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/** A volume the stand-in provides: a file standing for the PVC's disk.img, and where its upload stands. */
+public final class Volume {
+    /** Upload lifecycle as CDI's upload server sees it. */
+    public enum State {
+        PENDING,
+        READY,
+        SUCCEEDED,
+        FAILED
+    }
+
+    private final String namespace;
+    private final String name;
+    private final long capacity;
+    private final Path file;
+    private volatile State state = State.PENDING;
+    private volatile String failure;
+    private volatile int uploads;
+    final AtomicBoolean busy = new AtomicBoolean();
+
+    Volume(String namespace, String name, long capacity, Path file) {
+        this.namespace = namespace;
+        this.name = name;
+        this.capacity = capacity;
+        this.file = file;
+    }
+
+    public String namespace() {
+        return namespace;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** Bytes the volume holds (its requested storage). */
+    public long capacity() {
+        return capacity;
+    }
+
+    /** The file holding the volume's bytes once an upload succeeded. */
+    public Path file() {
+        return file;
+    }
+
+    /** The digest of the volume's bytes as the importer computes it (reads only allocated blocks). */
+    public String digest(dev.kvmigrate.importer.transfer.Checksum checksum) throws java.io.IOException {
+        dev.kvmigrate.importer.transfer.ContentDigest d = checksum.start();
+        new dev.kvmigrate.importer.transfer.FileSliceContent(file, 0, java.nio.file.Files.size(file)).accept(d);
+        return d.finish();
+    }
+
+    public State state() {
+        return state;
+    }
+
+    /** Why processing failed, when it did. */
+    public Optional<String> failure() {
+        return Optional.ofNullable(failure);
+    }
+
+    /** Upload requests that reached the body (any outcome). */
+    public int uploads() {
+        return uploads;
+    }
+
+    void state(State s) {
+        state = s;
+    }
+
+    void fail(String why) {
+        failure = why;
+        state = State.FAILED;
+    }
+
+    void countUpload() {
+        uploads++;
+    }
+}

@@ -1,0 +1,194 @@
+package dev.kvmigrate.plans.run;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kvmigrate.common.ExitCode;
+import dev.kvmigrate.common.KvMigrateException;
+import dev.kvmigrate.converter.Manifest;
+import dev.kvmigrate.converter.validate.ClusterProbe;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * A Kubernetes cluster with KubeVirt and CDI, through fabric8. Objects are created once and recognised afterwards
+ * by name and the plan's owner labels; the KubeVirt CR is never touched here.
+ */
+public final class ClusterTarget implements Target, VmStarter, GpuCapacity, HookJobs {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long POLL_MS = 1000;
+    private final KubernetesClient client;
+    private final String namespace;
+    private final String plan;
+    private final DiskImporter disks;
+
+    ClusterTarget(KubernetesClient client, String namespace, String plan, DiskImporter disks) {
+        this.client = client;
+        this.namespace = namespace;
+        this.plan = plan;
+        this.disks = disks;
+    }
+
+    @Override
+    public String describe() {
+        return "cluster " + client.getMasterUrl().getHost() + "/" + namespace;
+    }
+
+    static ResourceDefinitionContext context(String apiVersion, String kind) {
+        int slash = apiVersion.indexOf('/');
+        return new ResourceDefinitionContext.Builder()
+                .withGroup(slash < 0 ? "" : apiVersion.substring(0, slash))
+                .withVersion(apiVersion.substring(slash + 1))
+                .withKind(kind)
+                .withPlural(kind.toLowerCase(Locale.ROOT) + "s")
+                .withNamespaced(true)
+                .build();
+    }
+
+    private GenericKubernetesResource get(Manifest m) {
+        return client.genericKubernetesResources(context(m.body().path("apiVersion").asText(), m.kind()))
+                .inNamespace(ns(m)).withName(m.name()).get();
+    }
+
+    private String ns(Manifest m) {
+        String ns = m.body().path("metadata").path("namespace").asText("");
+        return ns.isEmpty() ? namespace : ns;
+    }
+
+    @Override
+    public boolean ensure(Manifest object) {
+        try {
+            GenericKubernetesResource there = get(object);
+            if (there != null) {
+                Map<String, String> labels = there.getMetadata().getLabels() == null ? Map.of()
+                        : there.getMetadata().getLabels();
+                String owner = labels.getOrDefault(PlanConversion.LABEL_PLAN, "");
+                if (!owner.equals(plan)) {
+                    throw KvMigrateException.targetError(object.kind() + " " + ns(object) + "/" + object.name()
+                            + " exists and " + (owner.isEmpty() ? "was not made by a kv-migrate plan" : "belongs to"
+                            + " plan " + owner) + "; rename the VM with overrides.<vm>.targetName or remove it", null);
+                }
+                return false;
+            }
+            GenericKubernetesResource r = JSON.treeToValue(object.body(), GenericKubernetesResource.class);
+            r.getMetadata().setNamespace(ns(object));
+            client.genericKubernetesResources(context(r.getApiVersion(), r.getKind())).inNamespace(ns(object))
+                    .resource(r).create();
+            return true;
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == 409) {
+                return ensure(object);
+            }
+            throw KvMigrateException.targetError("cannot create " + object.kind() + " " + ns(object) + "/"
+                    + object.name() + ": " + e.getMessage() + "; check the kubeconfig's permissions in "
+                    + ns(object), e);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new KvMigrateException(ExitCode.INTERNAL, object.kind() + " " + object.name()
+                    + " is not a Kubernetes object: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public boolean exists(Manifest object) {
+        return get(object) != null;
+    }
+
+    /** Whether the DataVolume exists and CDI reports it populated. */
+    boolean dataVolumeSucceeded(String ns, String name) {
+        GenericKubernetesResource dv = client.genericKubernetesResources(context("cdi.kubevirt.io/v1beta1",
+                "DataVolume")).inNamespace(ns).withName(name).get();
+        if (dv == null || !(dv.getAdditionalProperties().get("status") instanceof Map<?, ?> status)) {
+            return false;
+        }
+        return "Succeeded".equals(status.get("phase"));
+    }
+
+    @Override
+    public DiskImporter disks() {
+        return disks;
+    }
+
+    @Override
+    public void start(String ns, String vmName, Duration timeout) {
+        var vms = client.genericKubernetesResources(context("kubevirt.io/v1", "VirtualMachine")).inNamespace(ns);
+        GenericKubernetesResource vm = vms.withName(vmName).get();
+        if (vm == null) {
+            throw KvMigrateException.targetError("VirtualMachine " + ns + "/" + vmName + " vanished before it could"
+                    + " be started; run the plan again with --resume", null);
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> spec = new HashMap<>((Map<String, Object>) vm.getAdditionalProperties().get("spec"));
+        if (!"Always".equals(spec.get("runStrategy"))) {
+            spec.put("runStrategy", "Always");
+            vm.setAdditionalProperty("spec", spec);
+            vms.resource(vm).update();
+        }
+        var vmis = client.genericKubernetesResources(context("kubevirt.io/v1", "VirtualMachineInstance"))
+                .inNamespace(ns);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            GenericKubernetesResource vmi = vmis.withName(vmName).get();
+            Object phase = vmi == null || !(vmi.getAdditionalProperties().get("status") instanceof Map<?, ?> st)
+                    ? null : st.get("phase");
+            if ("Running".equals(phase)) {
+                return;
+            }
+            if ("Failed".equals(phase) || System.nanoTime() > deadline) {
+                throw KvMigrateException.targetError("VirtualMachine " + ns + "/" + vmName + " is not Running after "
+                        + timeout.toSeconds() + " s (VMI phase " + phase + "); check `kubectl describe vmi " + vmName
+                        + " -n " + ns + "` (GPU capacity, permitted devices), then --resume", null);
+            }
+            sleep();
+        }
+    }
+
+    @Override
+    public Map<String, Long> allocatable() {
+        return ClusterProbe.probe(client).facts().allocatable().orElse(Map.of());
+    }
+
+    @Override
+    public void runJob(String name, String image, List<String> args, Map<String, String> env, Duration timeout) {
+        var jobs = client.batch().v1().jobs().inNamespace(namespace);
+        if (jobs.withName(name).get() == null) {
+            jobs.resource(HookJob.of(name, namespace, image, args, env, plan)).create();
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            Job j = jobs.withName(name).get();
+            if (j != null && j.getStatus() != null && j.getStatus().getSucceeded() != null
+                    && j.getStatus().getSucceeded() > 0) {
+                return;
+            }
+            boolean failed = j != null && j.getStatus() != null && j.getStatus().getFailed() != null
+                    && j.getStatus().getFailed() > 0;
+            if (failed || System.nanoTime() > deadline) {
+                throw new KvMigrateException(ExitCode.FINDINGS, "hook Job " + namespace + "/" + name
+                        + (failed ? " failed" : " did not finish in " + timeout.toSeconds() + " s") + "; see `kubectl"
+                        + " logs job/" + name + " -n " + namespace + "`, delete the Job, then --resume");
+            }
+            sleep();
+        }
+    }
+
+    private static void sleep() {
+        try {
+            Thread.sleep(POLL_MS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KvMigrateException(ExitCode.INTERRUPTED, "interrupted while waiting on the cluster", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+
+}

@@ -1,0 +1,53 @@
+package dev.kvmigrate.plans.run;
+
+import dev.kvmigrate.importer.Importer;
+import dev.kvmigrate.importer.ImportResult;
+import dev.kvmigrate.importer.Progress;
+import dev.kvmigrate.importer.ProgressListener;
+import dev.kvmigrate.importer.TransferSettings;
+import dev.kvmigrate.importer.sink.VolumeSink;
+import dev.kvmigrate.importer.source.Sources;
+import java.util.function.Function;
+import java.util.function.Predicate;
+
+/**
+ * Disk imports through the importer: the disk's source location parsed as the importer parses a SOURCE argument
+ * (local file, OVA member, URL), into the sink the target makes for the DataVolume, under the plan's shared
+ * transfer settings (one rate limiter for the whole run).
+ */
+public final class ImporterDisks implements DiskImporter {
+    private final Function<DiskWork, VolumeSink> sinks;
+    private final Predicate<DiskWork> present;
+    private final TransferSettings settings;
+
+    /**
+     * @param sinks the volume sink for a disk
+     * @param present whether the target still holds a finished volume for the disk
+     */
+    public ImporterDisks(Function<DiskWork, VolumeSink> sinks, Predicate<DiskWork> present,
+            TransferSettings settings) {
+        this.sinks = sinks;
+        this.present = present;
+        this.settings = settings;
+    }
+
+    @Override
+    public boolean holds(DiskWork disk, String digest) {
+        return !digest.isEmpty() && present.test(disk);
+    }
+
+    @Override
+    public DiskResult importDisk(DiskWork disk, DiskProgress progress) {
+        ProgressListener listener = new ProgressListener() {
+            @Override
+            public void progress(Progress p) {
+                progress.bytes(p.done(), p.total() < 0 ? disk.virtualSize() : p.total(), p.wireBytes(),
+                        p.bytesPerSecond());
+            }
+        };
+        ImportResult r = Importer.run(new Importer.Job(disk.dataVolume(), Sources.parse(disk.sourceLocation()
+                .orElseThrow()), sinks.apply(disk)), settings, listener);
+        return new DiskResult(r.digest().isEmpty() ? "present:" + r.target() : r.digest(), r.contentBytes(),
+                r.wireBytes(), r.seconds());
+    }
+}

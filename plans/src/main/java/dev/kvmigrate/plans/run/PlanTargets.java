@@ -1,0 +1,66 @@
+package dev.kvmigrate.plans.run;
+
+import dev.kvmigrate.converter.validate.ClusterProbe;
+import dev.kvmigrate.importer.TransferSettings;
+import dev.kvmigrate.importer.sink.CdiTarget;
+import dev.kvmigrate.importer.sink.CdiUploadSink;
+import dev.kvmigrate.importer.sink.DirectorySink;
+import dev.kvmigrate.importer.transfer.Compress;
+import dev.kvmigrate.importer.transfer.RateLimiter;
+import dev.kvmigrate.plans.model.LoadedPlan;
+import dev.kvmigrate.plans.model.MigrationPlan;
+import dev.kvmigrate.plans.model.PlanTarget;
+import dev.kvmigrate.plans.model.Quantities;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/** Opens the target a plan names, with disk imports wired to the importer under the plan's transfer options. */
+public final class PlanTargets {
+    private PlanTargets() {}
+
+    /** The transfer settings of a plan: compression and the one bandwidth cap shared by every disk. */
+    public static TransferSettings transfer(MigrationPlan plan) {
+        TransferSettings s = TransferSettings.defaults();
+        s = s.withCompress(Compress.valueOf(plan.options().compression().orElse("auto").toUpperCase(Locale.ROOT)));
+        if (plan.options().bandwidth().isPresent()) {
+            s = s.withLimiter(RateLimiter.of(Quantities.bytes(plan.options().bandwidth().get(), "options.bandwidth")));
+        }
+        return s;
+    }
+
+    public static DirectoryTarget directory(LoadedPlan lp) {
+        Path dir = lp.targetDir();
+        Path disks = DirectoryTarget.disksDir(dir);
+        ImporterDisks importer = new ImporterDisks(d -> new DirectorySink(disks, d.dataVolume()),
+                d -> Files.isRegularFile(new DirectorySink(disks, d.dataVolume()).file()), transfer(lp.plan()));
+        return new DirectoryTarget(dir, lp.plan().name(), importer);
+    }
+
+    /** A cluster target from the plan's kubeconfig/context (or KUBECONFIG and the current context). */
+    public static ClusterTarget cluster(LoadedPlan lp) {
+        PlanTarget.Cluster c = lp.plan().target().cluster().orElseThrow();
+        KubernetesClient client = ClusterProbe.connect(c.kubeconfig().map(k -> lp.resolve(k).toFile()), c.context());
+        return cluster(lp, client);
+    }
+
+    /** A cluster target on an existing client (tests hand in the stand-in's). */
+    public static ClusterTarget cluster(LoadedPlan lp, KubernetesClient client) {
+        PlanTarget.Cluster c = lp.plan().target().cluster().orElseThrow();
+        String ns = c.namespace().orElse(client.getNamespace() == null ? "default" : client.getNamespace());
+        ClusterTarget[] self = new ClusterTarget[1];
+        ImporterDisks importer = new ImporterDisks(d -> {
+            CdiTarget t = CdiTarget.dataVolume(ns, d.dataVolume()).withCreate(false);
+            return new CdiUploadSink(client, c.uploadProxyUrl().map(t::withProxyUrl).orElse(t));
+        }, d -> self[0].dataVolumeSucceeded(ns, d.dataVolume()), transfer(lp.plan()));
+        self[0] = new ClusterTarget(client, ns, lp.plan().name(), importer);
+        return self[0];
+    }
+
+    /** The plan's target: a directory or a cluster. */
+    public static Target open(LoadedPlan lp) {
+        return lp.plan().target().isDir() ? directory(lp) : cluster(lp);
+    }
+
+}

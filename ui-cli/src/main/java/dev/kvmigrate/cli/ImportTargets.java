@@ -1,0 +1,80 @@
+package dev.kvmigrate.cli;
+
+import dev.kvmigrate.common.KvMigrateException;
+import dev.kvmigrate.importer.sink.CdiTarget;
+import dev.kvmigrate.importer.sink.CdiUploadSink;
+import dev.kvmigrate.importer.sink.DirectorySink;
+import dev.kvmigrate.importer.sink.VolumeSink;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.File;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.function.Function;
+
+/** Parses {@code --to} values ({@code dv/NAME}, {@code pvc/NAME}, {@code dir:PATH}) into sinks. */
+final class ImportTargets implements AutoCloseable {
+    private final Optional<Path> kubeconfig;
+    private final Optional<String> context;
+    private final Optional<String> namespace;
+    private final Function<CdiTarget, CdiTarget> options;
+    private KubernetesClient client;
+    private String resolvedNamespace;
+
+    ImportTargets(Optional<Path> kubeconfig, Optional<String> context, Optional<String> namespace,
+            Function<CdiTarget, CdiTarget> options) {
+        this.kubeconfig = kubeconfig;
+        this.context = context;
+        this.namespace = namespace;
+        this.options = options;
+    }
+
+    /** The sink for {@code spec}; {@code diskName} names the file in a directory target. */
+    VolumeSink sink(String spec, String diskName) {
+        if (spec.startsWith("dir:")) {
+            Path p = Path.of(spec.substring(4));
+            String file = p.getFileName() == null ? "" : p.getFileName().toString();
+            if (file.endsWith(".img")) {
+                return new DirectorySink(p.toAbsolutePath().getParent(), file.substring(0, file.length() - 4));
+            }
+            return new DirectorySink(p.toAbsolutePath(), diskName);
+        }
+        String[] parts = spec.split("/");
+        if (parts.length != 2 || parts[1].isBlank() || !(parts[0].equals("dv") || parts[0].equals("pvc"))) {
+            throw KvMigrateException.invalidInput("--to '" + spec + "' is not a target; write dv/NAME, pvc/NAME or"
+                    + " dir:PATH", null);
+        }
+        if (!parts[1].matches("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?")) {
+            throw KvMigrateException.invalidInput("--to '" + spec + "': '" + parts[1] + "' is not a valid volume name"
+                    + " (lower-case letters, digits, '-' and '.')", null);
+        }
+        KubernetesClient c = client();
+        CdiTarget t = options.apply(CdiTarget.dataVolume(resolvedNamespace, parts[1]));
+        return new CdiUploadSink(c, parts[0].equals("pvc") ? t.asPvc() : t);
+    }
+
+    private synchronized KubernetesClient client() {
+        if (client == null) {
+            try {
+                Config config = kubeconfig.isPresent()
+                        ? Config.fromKubeconfig(context.orElse(null), new File(kubeconfig.get().toString()))
+                        : Config.autoConfigure(context.orElse(null));
+                resolvedNamespace = namespace.orElse(config.getNamespace() == null ? "default" : config.getNamespace());
+                client = new KubernetesClientBuilder().withConfig(config).build();
+            } catch (RuntimeException e) {
+                throw KvMigrateException.invalidInput("cannot load the cluster configuration"
+                        + kubeconfig.map(k -> " from " + k).orElse("") + ": " + e.getMessage()
+                        + "; check --kubeconfig/KUBECONFIG and --context", e);
+            }
+        }
+        return client;
+    }
+
+    @Override
+    public void close() {
+        if (client != null) {
+            client.close();
+        }
+    }
+}
