@@ -85,9 +85,13 @@ final class PlanRunCommand implements Callable<Integer> {
         Path reportDir;
         RunReport report;
         PlanRunner.Outcome outcome;
-        try (Target target = PlanTargets.open(lp); Journal journal = Journal.open(lp.journal());
+        try (Journal journal = Journal.open(lp.journal()); Target target = PlanTargets.open(lp);
                 OptionalPower power = new OptionalPower(PlanSources.power(lp))) {
             if (target instanceof DirectoryTarget d) {
+                int left = d.removeLeftovers();
+                if (left > 0) {
+                    err.println("kv-migrate: removed " + left + " half-written file(s) of an interrupted run");
+                }
                 d.writeAdmin(p.result().adminPatch());
             }
             outcome = PlanRunner.run(p, target, power.power, journal, new PlanRunner.Settings(resume,

@@ -69,6 +69,33 @@ public final class DirectoryTarget implements Target {
         return Files.exists(dir.resolve(object.fileName()));
     }
 
+    /**
+     * Removes what a killed run left half-written: hidden temp files of objects and partial disk images. Call it
+     * only while holding the plan's journal lock (no other run writes here then).
+     *
+     * @return how many were removed
+     */
+    public int removeLeftovers() {
+        int n = 0;
+        for (Path d : new Path[] {dir, disksDir(dir), dir.resolve("admin"), dir.resolve("report")}) {
+            if (!Files.isDirectory(d)) {
+                continue;
+            }
+            try (var files = Files.list(d)) {
+                for (Path f : files.toList()) {
+                    String name = f.getFileName().toString();
+                    if (name.startsWith(".") && (name.endsWith(".tmp") || name.contains(".img.partial-"))) {
+                        Files.deleteIfExists(f);
+                        n++;
+                    }
+                }
+            } catch (IOException e) {
+                throw KvMigrateException.io("cannot clean up " + d + ": " + e.getMessage(), e);
+            }
+        }
+        return n;
+    }
+
     /** Writes {@code admin/kubevirt-cr-patch.yaml} and {@code admin/summary.md}. */
     public void writeAdmin(AdminPatch patch) {
         AtomicFile.write(dir.resolve("admin").resolve("kubevirt-cr-patch.yaml"), OutputFormat.YAML.render(
