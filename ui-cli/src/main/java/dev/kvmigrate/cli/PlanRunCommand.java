@@ -9,7 +9,10 @@ import dev.kvmigrate.plans.model.LoadedPlan;
 import dev.kvmigrate.plans.model.PlanReader;
 import dev.kvmigrate.plans.report.ReportWriter;
 import dev.kvmigrate.plans.report.RunReport;
+import dev.kvmigrate.plans.report.AtomicFile;
+import dev.kvmigrate.plans.run.ClusterTarget;
 import dev.kvmigrate.plans.run.DirectoryTarget;
+import dev.kvmigrate.plans.run.KubernetesExecutor;
 import dev.kvmigrate.plans.run.Journal;
 import dev.kvmigrate.plans.run.PlanConversion;
 import dev.kvmigrate.plans.run.PlanRunner;
@@ -64,6 +67,23 @@ final class PlanRunCommand implements Callable<Integer> {
     @Option(names = "--only", paramLabel = "VM", description = "Run only this VM (repeatable).")
     List<String> only = new ArrayList<>();
 
+    enum Executor { local, kubernetes }
+
+    @Option(names = "--executor", defaultValue = "local", paramLabel = "local|kubernetes",
+            description = "local: migrate from this process (default). kubernetes: create one Job per VM on the target"
+                    + " cluster running `plan run --only VM` from --image (with --dry-run: write them to"
+                    + " <plan>.jobs.yaml).")
+    Executor executor;
+
+    @Option(names = "--image", paramLabel = "IMAGE", defaultValue = "quay.io/kv-migrate/kv-migrate:0.1.0",
+            description = "Container image for --executor kubernetes (default ${DEFAULT-VALUE}; build it from the"
+                    + " Containerfile).")
+    String image;
+
+    @Option(names = "--apply-admin-patch", description = "Cluster targets: merge-patch the KubeVirt CR with the"
+            + " permitted GPU/host devices, mdev types and feature gates the plan needs (never done otherwise).")
+    boolean applyAdminPatch;
+
     @Option(names = "--concurrency", paramLabel = "N", description = "VMs and disk transfers at a time (default:"
             + " the plan's options.concurrency, else 2).")
     Integer concurrency;
@@ -79,6 +99,9 @@ final class PlanRunCommand implements Callable<Integer> {
         err.println("kv-migrate: plan " + lp.plan().name() + ": " + inv.vms().size() + " VM(s) from "
                 + lp.plan().source().describe() + " → " + lp.plan().target().describe());
         PlanConversion.Prepared p = PlanConversion.prepare(lp, inv);
+        if (executor == Executor.kubernetes) {
+            return scaleOut(lp, p);
+        }
         if (dryRun) {
             return dryRun(lp, p, err);
         }
@@ -93,6 +116,14 @@ final class PlanRunCommand implements Callable<Integer> {
                     err.println("kv-migrate: removed " + left + " half-written file(s) of an interrupted run");
                 }
                 d.writeAdmin(p.result().adminPatch());
+            }
+            if (applyAdminPatch) {
+                if (!(target instanceof ClusterTarget c)) {
+                    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--apply-admin-patch needs"
+                            + " a cluster target; dir: targets get admin/kubevirt-cr-patch.yaml");
+                }
+                err.println("kv-migrate: patched KubeVirt CR " + String.join(", ", c.applyAdminPatch(
+                        p.result().adminPatch().patch())));
             }
             outcome = PlanRunner.run(p, target, power.power, journal, new PlanRunner.Settings(resume,
                     new HashSet<>(only), Optional.ofNullable(concurrency)), listener(err));
@@ -110,6 +141,28 @@ final class PlanRunCommand implements Callable<Integer> {
         out.println("report: " + html + " (also " + ReportWriter.JSON_FILE + ", " + ReportWriter.JUNIT_FILE + ")");
         out.flush();
         return outcome.allSucceeded() ? ExitCode.OK.code() : ExitCode.FINDINGS.code();
+    }
+
+    private int scaleOut(LoadedPlan lp, PlanConversion.Prepared p) {
+        List<String> vms = p.vms().stream().map(v -> v.name()).filter(n -> only.isEmpty() || only.contains(n))
+                .toList();
+        PrintWriter out = spec.commandLine().getOut();
+        if (dryRun) {
+            String ns = lp.plan().target().cluster().flatMap(c -> c.namespace()).orElse("default");
+            Path file = lp.file().resolveSibling(lp.file().getFileName() + ".jobs.yaml");
+            AtomicFile.write(file, KubernetesExecutor.yaml(KubernetesExecutor.objects(lp, vms, image, ns)));
+            out.println("dry run: " + vms.size() + " Job(s) and the plan ConfigMap in " + file);
+        } else {
+            try (ClusterTarget c = PlanTargets.cluster(lp)) {
+                var objects = KubernetesExecutor.objects(lp, vms, image, c.namespace());
+                List<String> created = KubernetesExecutor.create(c.client(), objects);
+                out.println("created " + (created.isEmpty() ? "nothing (all exist)" : String.join(", ", created))
+                        + "; follow with `kubectl get jobs -l " + dev.kvmigrate.plans.run.PlanConversion.LABEL_PLAN
+                        + "=" + lp.plan().name() + " -n " + c.namespace() + "`");
+            }
+        }
+        out.flush();
+        return ExitCode.OK.code();
     }
 
     private int dryRun(LoadedPlan lp, PlanConversion.Prepared p, PrintWriter err) {

@@ -148,6 +148,41 @@ public final class ClusterTarget implements Target, VmStarter, GpuCapacity, Hook
         }
     }
 
+    /**
+     * Merge-patches every KubeVirt CR with the conversion's admin patch (permitted devices, mdev types, feature
+     * gates); only when the user asked for it with {@code --apply-admin-patch}.
+     *
+     * @return the CRs patched, as {@code namespace/name}
+     */
+    public List<String> applyAdminPatch(com.fasterxml.jackson.databind.node.ObjectNode patch) {
+        var kubevirts = client.genericKubernetesResources(new ResourceDefinitionContext.Builder()
+                .withGroup("kubevirt.io").withVersion("v1").withKind("KubeVirt").withPlural("kubevirts")
+                .withNamespaced(true).build());
+        List<GenericKubernetesResource> crs = kubevirts.inAnyNamespace().list().getItems();
+        if (crs.isEmpty()) {
+            throw KvMigrateException.targetError("--apply-admin-patch: the cluster has no KubeVirt CR; install"
+                    + " KubeVirt first", null);
+        }
+        List<String> done = new java.util.ArrayList<>();
+        for (GenericKubernetesResource cr : crs) {
+            String ns = cr.getMetadata().getNamespace();
+            kubevirts.inNamespace(ns).withName(cr.getMetadata().getName()).patch(
+                    io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+                            io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE), patch.toString());
+            done.add(ns + "/" + cr.getMetadata().getName());
+        }
+        return done;
+    }
+
+    /** The client, for the scale-out executor. */
+    public KubernetesClient client() {
+        return client;
+    }
+
+    public String namespace() {
+        return namespace;
+    }
+
     @Override
     public Map<String, Long> allocatable() {
         return ClusterProbe.probe(client).facts().allocatable().orElse(Map.of());

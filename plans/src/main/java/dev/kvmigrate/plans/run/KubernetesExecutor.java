@@ -1,0 +1,130 @@
+package dev.kvmigrate.plans.run;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.kvmigrate.common.KvMigrateException;
+import dev.kvmigrate.inventory.concern.KubernetesName;
+import dev.kvmigrate.plans.model.LoadedPlan;
+import dev.kvmigrate.plans.model.MigrationPlan;
+import dev.kvmigrate.plans.model.PlanSource;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Scale-out: one Kubernetes Job per VM, each running {@code kv-migrate plan run PLAN --only VM --resume} from the
+ * project's container image, with the plan in a ConfigMap. Inside the cluster the plan's target becomes the
+ * in-cluster API (service account {@code kv-migrate}); an oVirt password comes from the Secret
+ * {@code kvm-<plan>-source} (key {@code password}), never from the ConfigMap. Objects and disks are idempotent
+ * by name and owner labels, so a Job that is retried continues where its pod stopped.
+ */
+public final class KubernetesExecutor {
+    public static final String SERVICE_ACCOUNT = "kv-migrate";
+    private static final YAMLMapper YAML = new YAMLMapper();
+    private static final io.fabric8.kubernetes.client.utils.KubernetesSerialization SERIALIZATION =
+            new io.fabric8.kubernetes.client.utils.KubernetesSerialization();
+
+    private KubernetesExecutor() {}
+
+    /** The ConfigMap holding the plan, then one Job per VM. */
+    public static List<HasMetadata> objects(LoadedPlan lp, List<String> vms, String image, String namespace) {
+        MigrationPlan plan = lp.plan();
+        if (plan.target().isDir()) {
+            throw KvMigrateException.invalidInput("--executor kubernetes needs a cluster target; " + lp.file()
+                    + " targets " + plan.target().describe());
+        }
+        if (plan.source().kind() == PlanSource.Kind.XML_DIR || plan.source().kind() == PlanSource.Kind.OVA) {
+            throw KvMigrateException.invalidInput("--executor kubernetes: the plan's source (" + plan.source()
+                    .describe() + ") is a local path the Jobs' pods cannot read; run it locally, or use a libvirt"
+                    + " or oVirt source");
+        }
+        String base = KubernetesName.of("kvm-" + plan.name());
+        List<HasMetadata> out = new ArrayList<>();
+        out.add(configMap(lp, base, namespace));
+        for (String vm : vms) {
+            out.add(job(plan, base, vm, image, namespace));
+        }
+        return out;
+    }
+
+    static ConfigMap configMap(LoadedPlan lp, String base, String namespace) {
+        String text;
+        try {
+            ObjectNode tree = (ObjectNode) YAML.readTree(Files.readString(lp.file()));
+            // In the pod the cluster is the one the Job runs in: in-cluster credentials, the plan's namespace.
+            ObjectNode cluster = YAML.createObjectNode();
+            cluster.put("namespace", namespace);
+            lp.plan().target().cluster().flatMap(c -> c.uploadProxyUrl()).ifPresent(u -> cluster.put("uploadProxyUrl",
+                    u));
+            tree.putObject("target").set("cluster", cluster);
+            text = YAML.writeValueAsString(tree);
+        } catch (IOException e) {
+            throw KvMigrateException.io("cannot read plan " + lp.file() + ": " + e.getMessage(), e);
+        }
+        return new ConfigMapBuilder().withNewMetadata().withName(base + "-plan").withNamespace(namespace)
+                .addToLabels(PlanConversion.LABEL_PLAN, lp.plan().name()).endMetadata()
+                .addToData("plan.yaml", text).build();
+    }
+
+    static Job job(MigrationPlan plan, String base, String vm, String image, String namespace) {
+        String name = KubernetesName.of(base + "-" + KubernetesName.of(vm));
+        List<EnvVar> env = new ArrayList<>();
+        plan.source().ovirt().flatMap(o -> o.passwordEnv()).ifPresent(var -> env.add(new EnvVarBuilder()
+                .withName(var).withNewValueFrom().withNewSecretKeyRef().withName(base + "-source")
+                .withKey("password").endSecretKeyRef().endValueFrom().build()));
+        String script = "mkdir -p /work && cp /plan/plan.yaml /work/plan.yaml && exec java -jar"
+                + " /opt/kv-migrate/kv-migrate.jar plan run /work/plan.yaml --only \"$KV_MIGRATE_VM\" --resume";
+        env.add(new EnvVar("KV_MIGRATE_VM", vm, null));
+        return new JobBuilder()
+                .withNewMetadata().withName(name).withNamespace(namespace)
+                .addToLabels(PlanConversion.LABEL_PLAN, plan.name())
+                .addToLabels(PlanConversion.LABEL_VM, KubernetesName.of(vm)).endMetadata()
+                .withNewSpec().withBackoffLimit(3)
+                .withNewTemplate().withNewMetadata().addToLabels(PlanConversion.LABEL_PLAN, plan.name())
+                .addToLabels(PlanConversion.LABEL_VM, KubernetesName.of(vm)).endMetadata()
+                .withNewSpec().withServiceAccountName(SERVICE_ACCOUNT).withRestartPolicy("Never")
+                .addNewContainer().withName("kv-migrate").withImage(image)
+                .withCommand("/bin/sh", "-c", script).withEnv(env)
+                .addNewVolumeMount().withName("plan").withMountPath("/plan").withReadOnly(true).endVolumeMount()
+                .addNewVolumeMount().withName("work").withMountPath("/work").endVolumeMount()
+                .endContainer()
+                .addNewVolume().withName("plan").withNewConfigMap().withName(base + "-plan").endConfigMap()
+                .endVolume()
+                .addNewVolume().withName("work").withNewEmptyDir().endEmptyDir().endVolume()
+                .endSpec().endTemplate().endSpec().build();
+    }
+
+    /** Creates what does not exist yet (by name); returns the names created. */
+    public static List<String> create(KubernetesClient client, List<HasMetadata> objects) {
+        List<String> created = new ArrayList<>();
+        for (HasMetadata o : objects) {
+            if (client.resource(o).get() == null) {
+                client.resource(o).create();
+                created.add(o.getKind() + "/" + o.getMetadata().getName());
+            }
+        }
+        return created;
+    }
+
+    /** The objects as one multi-document YAML stream ({@code kubectl apply -f}). */
+    public static String yaml(List<HasMetadata> objects) {
+        StringBuilder b = new StringBuilder();
+        for (HasMetadata o : objects) {
+            try {
+                b.append("---\n").append(SERIALIZATION.asYaml(o).replaceFirst("^---\n", ""));
+            } catch (RuntimeException e) {
+                throw new IllegalStateException("cannot write " + o.getKind() + " as YAML", e);
+            }
+        }
+        return b.toString();
+    }
+}
