@@ -76,7 +76,8 @@ final class PlanStatusCommand implements Callable<Integer> {
             long finished = vm.disks().values().stream().filter(d -> d.digest().isPresent()).count();
             double rate = vm.disks().values().stream().filter(d -> d.digest().isEmpty())
                     .mapToDouble(RunState.DiskStatus::rate).sum();
-            String msg = vm.error().or(() -> vm.current().flatMap(RunState.StepStatus::message)).orElse("");
+            String msg = vm.outcome().isPresent() ? vm.error().orElse("")
+                    : vm.current().flatMap(RunState.StepStatus::message).orElse("");
             b.append(String.format("%-20s %-19s %-10s %-6s %-21s %-11s %s%n", vm.vm(), step, st,
                     finished + "/" + vm.disks().size(), ByteSize.human(done) + "/" + ByteSize.human(total),
                     rate > 0 ? ByteSize.human((long) rate) + "/s" : "-", msg));
