@@ -99,7 +99,9 @@ class PlanCommandsTest {
 
     @Test
     void statusOfAPlanNeverRun() throws Exception {
-        CliRun r = CliRun.run("plan", "status", "../examples/gpu-host-plan.yaml");
+        Path plan = tmp.resolve("never.yaml");
+        Files.copy(Path.of("../examples/gpu-host-plan.yaml"), plan);
+        CliRun r = CliRun.run("plan", "status", plan.toString());
         assertThat(r.code()).isZero();
         assertThat(r.out()).contains("not run yet");
     }
