@@ -123,4 +123,39 @@ class PlanRunnerTest {
                 new Waves.Needs("y", java.util.Map.of("r", 1))), java.util.Map.of("r", 1L)))
                 .containsExactly(List.of("x"), List.of("y"));
     }
+
+    @Test
+    void hooksRunOncePerVmWithTheirEnvironmentAndAFailingHookFailsItsVm() throws Exception {
+        Files.writeString(planFile, Files.readString(planFile) + "hooks:\n"
+                + "  pre: {command: [sh, -c, 'echo \"$KV_MIGRATE_HOOK $KV_MIGRATE_VM $KV_MIGRATE_TARGET_NAME\" >> hooks.txt']}\n"
+                + "overrides:\n  web-03: {hooks: {post: {command: [sh, -c, 'exit 3']}}}\n");
+        prepared = ExampleHost.prepare(planFile);
+        PlanRunner.Outcome o = run(false, Set.of());
+        assertThat(o.vms()).containsEntry("web-03", false).containsEntry("designer-ws-01", true);
+        assertThat(Files.readAllLines(tmp.resolve("hooks.txt"))).containsExactlyInAnyOrder(
+                "pre designer-ws-01 designer-ws-01", "pre inference-02 inference-02", "pre web-03 web-03");
+        RunState s = RunState.of(Journal.read(prepared.plan().journal()));
+        assertThat(s.vm("web-03").get().steps().get("post-hook").message().get()).contains("exited 3",
+                "web-03-post.log");
+        run(true, Set.of());
+        assertThat(Files.readAllLines(tmp.resolve("hooks.txt"))).as("finished pre hooks do not run again")
+                .hasSize(3);
+    }
+
+    @Test
+    void theReportHasThroughputAndOneJunitCasePerVm() {
+        run(false, Set.of());
+        RunReport r = ReportBuilder.build(prepared, RunState.of(Journal.read(prepared.plan().journal())), "dir:x",
+                Instant.now());
+        assertThat(r.throughput()).isNotEmpty();
+        assertThat(r.wireBytes()).isPositive();
+        String junit = dev.kvmigrate.plans.report.ReportWriter.junit(r);
+        assertThat(junit).contains("tests=\"3\" failures=\"0\"").containsPattern("name=\"web-03\" time=\"[0-9.]+\"");
+        assertThat(PlanTargets.transfer(prepared.plan().plan()).limiter().isLimited()).isFalse();
+        var capped = dev.kvmigrate.plans.model.PlanReader.parse("apiVersion: kv-migrate.dev/v1alpha1\n"
+                + "kind: MigrationPlan\nmetadata: {name: c}\nsource: {xmlDir: d}\ntarget: dir:o\n"
+                + "options: {bandwidth: 100M, compression: gzip}\n", "capped");
+        assertThat(PlanTargets.transfer(capped).limiter().isLimited()).isTrue();
+        assertThat(PlanTargets.transfer(capped).compress()).isEqualTo(dev.kvmigrate.importer.transfer.Compress.GZIP);
+    }
 }
