@@ -1,5 +1,6 @@
 package dev.kvmigrate.importer.transfer;
 
+import dev.kvmigrate.common.io.SliceChannel;
 import dev.kvmigrate.common.KvMigrateException;
 import dev.kvmigrate.common.image.Compression;
 import dev.kvmigrate.common.image.ImageInfo;

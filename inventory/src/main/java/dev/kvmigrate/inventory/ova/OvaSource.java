@@ -1,5 +1,6 @@
 package dev.kvmigrate.inventory.ova;
 
+import dev.kvmigrate.common.io.SliceChannel;
 import dev.kvmigrate.inventory.concern.ModelRules;
 import dev.kvmigrate.common.KvMigrateException;
 import dev.kvmigrate.common.image.ImageFormat;

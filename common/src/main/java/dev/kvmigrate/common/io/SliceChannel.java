@@ -1,4 +1,4 @@
-package dev.kvmigrate.inventory.ova;
+package dev.kvmigrate.common.io;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -6,14 +6,17 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.NonWritableChannelException;
 import java.nio.channels.SeekableByteChannel;
 
-/** A read-only window {@code [offset, offset+size)} of a file channel: one OVA member, read in place. */
-final class SliceChannel implements SeekableByteChannel {
+/**
+ * A read-only window {@code [offset, offset+size)} of a file channel, e.g. one OVA member read in place; closing it
+ * leaves the file open.
+ */
+public final class SliceChannel implements SeekableByteChannel {
     private final FileChannel file;
     private final long offset;
     private final long size;
     private long position;
 
-    SliceChannel(FileChannel file, long offset, long size) {
+    public SliceChannel(FileChannel file, long offset, long size) {
         this.file = file;
         this.offset = offset;
         this.size = size;
