@@ -36,16 +36,7 @@ public final class ExampleDisks {
 
     /** The maker available here: qemu-img on PATH, else Java. */
     public static Maker available() {
-        try {
-            Process p = new ProcessBuilder("qemu-img", "--version").redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            return p.waitFor(20, TimeUnit.SECONDS) && p.exitValue() == 0 ? Maker.QEMU_IMG : Maker.JAVA;
-        } catch (IOException e) {
-            return Maker.JAVA;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Maker.JAVA;
-        }
+        return dev.kvmigrate.plans.run.PlanTargets.qemuImgInstalled() ? Maker.QEMU_IMG : Maker.JAVA;
     }
 
     /** Creates every missing file disk that the dumps in {@code xmlDir} reference. */

@@ -6,6 +6,7 @@ import dev.kvmigrate.importer.Progress;
 import dev.kvmigrate.importer.ProgressListener;
 import dev.kvmigrate.importer.TransferSettings;
 import dev.kvmigrate.importer.sink.VolumeSink;
+import dev.kvmigrate.importer.source.ImageSource;
 import dev.kvmigrate.importer.source.Sources;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -16,19 +17,27 @@ import java.util.function.Predicate;
  * transfer settings (one rate limiter for the whole run).
  */
 public final class ImporterDisks implements DiskImporter {
+    private final Function<DiskWork, ImageSource> sources;
     private final Function<DiskWork, VolumeSink> sinks;
     private final Predicate<DiskWork> present;
     private final TransferSettings settings;
 
     /**
+     * @param sources where a disk's bytes come from
      * @param sinks the volume sink for a disk
      * @param present whether the target still holds a finished volume for the disk
      */
-    public ImporterDisks(Function<DiskWork, VolumeSink> sinks, Predicate<DiskWork> present,
-            TransferSettings settings) {
+    public ImporterDisks(Function<DiskWork, ImageSource> sources, Function<DiskWork, VolumeSink> sinks,
+            Predicate<DiskWork> present, TransferSettings settings) {
+        this.sources = sources;
         this.sinks = sinks;
         this.present = present;
         this.settings = settings;
+    }
+
+    /** The importer's reading of a disk's source location (local file, OVA member, URL). */
+    public static ImageSource parse(DiskWork disk) {
+        return Sources.parse(disk.sourceLocation().orElseThrow());
     }
 
     @Override
@@ -45,8 +54,8 @@ public final class ImporterDisks implements DiskImporter {
                         p.bytesPerSecond());
             }
         };
-        ImportResult r = Importer.run(new Importer.Job(disk.dataVolume(), Sources.parse(disk.sourceLocation()
-                .orElseThrow()), sinks.apply(disk)), settings, listener);
+        ImportResult r = Importer.run(new Importer.Job(disk.dataVolume(), sources.apply(disk), sinks.apply(disk)),
+                settings, listener);
         return new DiskResult(r.digest().isEmpty() ? "present:" + r.target() : r.digest(), r.contentBytes(),
                 r.wireBytes(), r.seconds());
     }

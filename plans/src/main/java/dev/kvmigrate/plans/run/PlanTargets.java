@@ -5,6 +5,8 @@ import dev.kvmigrate.importer.TransferSettings;
 import dev.kvmigrate.importer.sink.CdiTarget;
 import dev.kvmigrate.importer.sink.CdiUploadSink;
 import dev.kvmigrate.importer.sink.DirectorySink;
+import dev.kvmigrate.importer.source.ImageSource;
+import dev.kvmigrate.importer.source.Qcow2RawSource;
 import dev.kvmigrate.importer.transfer.Compress;
 import dev.kvmigrate.importer.transfer.RateLimiter;
 import dev.kvmigrate.plans.model.LoadedPlan;
@@ -31,9 +33,20 @@ public final class PlanTargets {
     }
 
     public static DirectoryTarget directory(LoadedPlan lp) {
+        return directory(lp, qemuImgInstalled());
+    }
+
+    /**
+     * A directory target. Without {@code qemu-img} (which the directory sink uses to turn qcow2 into raw), local
+     * qcow2 images are read as raw in Java ({@link Qcow2RawSource}).
+     */
+    public static DirectoryTarget directory(LoadedPlan lp, boolean qemuImg) {
         Path dir = lp.targetDir();
         Path disks = DirectoryTarget.disksDir(dir);
-        ImporterDisks importer = new ImporterDisks(d -> new DirectorySink(disks, d.dataVolume()),
+        java.util.function.Function<DiskWork, ImageSource> sources = qemuImg ? ImporterDisks::parse
+                : d -> isLocalQcow2(d) ? Qcow2RawSource.open(Path.of(d.sourceLocation().get()))
+                        : ImporterDisks.parse(d);
+        ImporterDisks importer = new ImporterDisks(sources, d -> new DirectorySink(disks, d.dataVolume()),
                 d -> Files.isRegularFile(new DirectorySink(disks, d.dataVolume()).file()), transfer(lp.plan()));
         return new DirectoryTarget(dir, lp.plan().name(), importer);
     }
@@ -50,12 +63,39 @@ public final class PlanTargets {
         PlanTarget.Cluster c = lp.plan().target().cluster().orElseThrow();
         String ns = c.namespace().orElse(client.getNamespace() == null ? "default" : client.getNamespace());
         ClusterTarget[] self = new ClusterTarget[1];
-        ImporterDisks importer = new ImporterDisks(d -> {
+        ImporterDisks importer = new ImporterDisks(ImporterDisks::parse, d -> {
             CdiTarget t = CdiTarget.dataVolume(ns, d.dataVolume()).withCreate(false);
             return new CdiUploadSink(client, c.uploadProxyUrl().map(t::withProxyUrl).orElse(t));
         }, d -> self[0].dataVolumeSucceeded(ns, d.dataVolume()), transfer(lp.plan()));
         self[0] = new ClusterTarget(client, ns, lp.plan().name(), importer);
         return self[0];
+    }
+
+    /** Whether {@code qemu-img} runs here. */
+    public static boolean qemuImgInstalled() {
+        try {
+            Process p = new ProcessBuilder("qemu-img", "--version").redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            return p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (java.io.IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private static boolean isLocalQcow2(DiskWork d) {
+        Path f = Path.of(d.sourceLocation().orElse(""));
+        if (!Files.isRegularFile(f)) {
+            return false;
+        }
+        try (var in = Files.newInputStream(f)) {
+            byte[] m = in.readNBytes(4);
+            return m.length == 4 && m[0] == 'Q' && m[1] == 'F' && m[2] == 'I' && (m[3] & 0xff) == 0xfb;
+        } catch (java.io.IOException e) {
+            return false;
+        }
     }
 
     /** The plan's target: a directory or a cluster. */
