@@ -6,6 +6,7 @@ import dev.kvmigrate.inventory.PowerControl;
 import dev.kvmigrate.inventory.model.PowerState;
 import dev.kvmigrate.plans.model.MigrationPlan;
 import dev.kvmigrate.plans.model.PlanOptions;
+import dev.kvmigrate.plans.model.PlanSource;
 import dev.kvmigrate.plans.model.RunningVmPolicy;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -123,6 +124,16 @@ final class VmPipeline {
     }
 
     private Result sourcePower(VmWork w) {
+        if (power.isEmpty() && plan.source().kind() == PlanSource.Kind.OVIRT) {
+            // The engine reports power states but kv-migrate does not power oVirt VMs off: a running VM is refused
+            // whatever the policy, so its disks are never copied while the guest writes to them.
+            if (w.powerAtScan() != PowerState.SHUTOFF) {
+                throw KvMigrateException.invalidInput("VM " + w.name() + " was " + w.powerAtScan() + " on the oVirt"
+                        + " engine when the plan run scanned it; shut it down there (portal or API), then"
+                        + " `kv-migrate plan run --resume`");
+            }
+            return Result.done("down on the engine");
+        }
         if (power.isEmpty()) {
             return Result.skipped("offline source (" + plan.source().kind() + "): nothing runs");
         }

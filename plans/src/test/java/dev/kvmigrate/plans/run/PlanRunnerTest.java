@@ -158,4 +158,25 @@ class PlanRunnerTest {
         assertThat(PlanTargets.transfer(capped).limiter().isLimited()).isTrue();
         assertThat(PlanTargets.transfer(capped).compress()).isEqualTo(dev.kvmigrate.importer.transfer.Compress.GZIP);
     }
+
+    @Test
+    void aRunningOvirtVmIsRefusedAndAStoppedOneGoesAhead() throws Exception {
+        java.nio.file.Files.writeString(planFile, java.nio.file.Files.readString(planFile).replace("source:\n  xmlDir: gpu-host",
+                "source:\n  ovirt: {url: \"https://engine/ovirt-engine/api\", user: a@internal, passwordEnv: PW}"));
+        var lp = dev.kvmigrate.plans.model.PlanReader.read(planFile);
+        String yaml = dev.kvmigrate.inventory.model.InventoryCodec.write(prepared.inventory(),
+                dev.kvmigrate.inventory.model.InventoryCodec.Format.YAML);
+        int web = yaml.indexOf("name: web-03");
+        String running = yaml.substring(0, web) + yaml.substring(web).replaceFirst("powerState: SHUTOFF",
+                "powerState: RUNNING");
+        var inv = dev.kvmigrate.inventory.model.InventoryCodec.read(new java.io.ByteArrayInputStream(
+                running.getBytes(java.nio.charset.StandardCharsets.UTF_8)), "inv.yaml");
+        prepared = PlanConversion.prepare(lp, inv);
+        PlanRunner.Outcome o = run(false, Set.of());
+        assertThat(o.vms()).containsEntry("web-03", false).containsEntry("inference-02", true);
+        RunState s = RunState.of(Journal.read(lp.journal()));
+        assertThat(s.vm("web-03").get().steps().get("source-power").message().get())
+                .contains("was RUNNING on the oVirt engine", "--resume");
+        assertThat(s.vm("inference-02").get().steps().get("source-power").message()).contains("down on the engine");
+    }
 }
