@@ -1,5 +1,7 @@
 package dev.kvmigrate.plans.report;
 
+import dev.kvmigrate.common.ByteSize;
+import dev.kvmigrate.common.Markup;
 import java.util.List;
 import java.util.Locale;
 
@@ -132,29 +134,11 @@ public final class HtmlReport {
     }
 
     static String bytes(long b) {
-        String[] units = {"B", "KiB", "MiB", "GiB", "TiB"};
-        double v = b;
-        int u = 0;
-        while (v >= 1024 && u < units.length - 1) {
-            v /= 1024;
-            u++;
-        }
-        return u == 0 ? b + " B" : String.format(Locale.ROOT, "%.1f %s", v, units[u]);
+        return ByteSize.human(b);
     }
 
     static String esc(String s) {
-        StringBuilder out = new StringBuilder(s.length());
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '<' -> out.append("&lt;");
-                case '>' -> out.append("&gt;");
-                case '&' -> out.append("&amp;");
-                case '"' -> out.append("&quot;");
-                case '\'' -> out.append("&#39;");
-                default -> out.append(c);
-            }
-        }
-        return out.toString();
+        return Markup.escape(s);
     }
 
     private static final String CSS = "body{font:14px/1.4 system-ui,sans-serif;margin:2em auto;max-width:960px;"

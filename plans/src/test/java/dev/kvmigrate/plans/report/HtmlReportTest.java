@@ -28,7 +28,7 @@ class HtmlReportTest {
     void showsEveryVmGpuTableAndChart() {
         String html = HtmlReport.render(report());
         assertThat(html).contains("id=\"vm-cad-ws-01\"", "id=\"vm-legacy-db\"", "nvidia.com/GRID_T4-1Q",
-                "<polyline", "41.0 GiB", "upload refused &amp; stopped");
+                "<polyline", "41 GiB", "upload refused &amp; stopped");
         assertThat(html).doesNotContain("<script");
     }
 
