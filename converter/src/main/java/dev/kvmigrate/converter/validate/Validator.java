@@ -24,7 +24,11 @@ public final class Validator {
 
     private Validator() {}
 
-    /** The manifest files under {@code paths}; a missing path is a usage error. */
+    /**
+     * The manifest files of {@code paths}: a file as given, a directory read as {@code kubectl apply -f DIR} reads
+     * it (the YAML/JSON files directly in it, not its subdirectories such as {@code admin/} or {@code report/}).
+     * A missing path is a usage error.
+     */
     public static List<Path> files(List<Path> paths) {
         List<Path> files = new ArrayList<>();
         for (Path p : paths) {
@@ -33,8 +37,8 @@ public final class Validator {
                         + " pass manifest files or directories (e.g. the --out of kv-migrate convert)");
             }
             if (Files.isDirectory(p)) {
-                try (Stream<Path> walk = Files.walk(p)) {
-                    walk.filter(Files::isRegularFile).filter(Validator::isManifest).sorted().forEach(files::add);
+                try (Stream<Path> entries = Files.list(p)) {
+                    entries.filter(Files::isRegularFile).filter(Validator::isManifest).sorted().forEach(files::add);
                 } catch (IOException e) {
                     throw KvMigrateException.io("cannot list " + p + ": " + e.getMessage(), e);
                 }
