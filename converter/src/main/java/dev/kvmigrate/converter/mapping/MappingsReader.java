@@ -1,9 +1,8 @@
 package dev.kvmigrate.converter.mapping;
 
-import com.fasterxml.jackson.core.JsonLocation;
+import dev.kvmigrate.inventory.model.ReadErrors;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
@@ -12,7 +11,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.stream.Collectors;
 
 /**
  * Reads {@code mappings.yaml} strictly: unknown keys, wrong types and invalid values are errors that name
@@ -49,32 +47,8 @@ public final class MappingsReader {
         try {
             Mappings m = YAML.readValue(yaml, Mappings.class);
             return m == null ? Mappings.NONE : m;
-        } catch (JsonMappingException e) {
-            throw KvMigrateException.invalidInput(describe(name, e), e);
         } catch (JsonProcessingException e) {
-            throw KvMigrateException.invalidInput(name + where(e.getLocation()) + ": not valid YAML: "
-                    + e.getOriginalMessage(), e);
+            throw ReadErrors.invalidInput(name, e, "YAML", "see docs/mappings.md");
         }
-    }
-
-    private static String describe(String name, JsonMappingException e) {
-        String path = e.getPath().stream()
-                .map(r -> r.getFieldName() != null ? "." + r.getFieldName() : "[" + r.getIndex() + "]")
-                .collect(Collectors.joining());
-        String at = path.isEmpty() ? "" : " at " + path.substring(1);
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        String reason = root instanceof IllegalArgumentException || root instanceof NullPointerException
-                ? root.getMessage()
-                : e.getOriginalMessage();
-        return name + where(e.getLocation()) + at + ": " + reason + "; see docs/mappings.md";
-    }
-
-    private static String where(JsonLocation location) {
-        return location == null || location.getLineNr() < 1
-                ? ""
-                : ":" + location.getLineNr() + ":" + location.getColumnNr();
     }
 }

@@ -1,10 +1,8 @@
 package dev.kvmigrate.inventory.model;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -18,7 +16,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.stream.Collectors;
 
 /**
  * Reads and writes the inventory file ({@code apiVersion: kv-migrate.dev/v1alpha1}, {@code kind: Inventory})
@@ -117,12 +114,9 @@ public final class InventoryCodec {
                 throw KvMigrateException.invalidInput(name + ": empty file; expected an inventory written by"
                         + " `kv-migrate inventory scan`", e);
             }
-            throw KvMigrateException.invalidInput(describe(name, e), e);
-        } catch (JsonMappingException e) {
-            throw KvMigrateException.invalidInput(describe(name, e), e);
+            throw ReadErrors.invalidInput(name, e, "JSON/YAML", "");
         } catch (JsonProcessingException e) {
-            throw KvMigrateException.invalidInput(name + where(e.getLocation()) + ": not valid JSON/YAML: "
-                    + e.getOriginalMessage(), e);
+            throw ReadErrors.invalidInput(name, e, "JSON/YAML", "");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -136,26 +130,5 @@ public final class InventoryCodec {
                     + "; scan the source again with this version of kv-migrate");
         }
         return inventory;
-    }
-
-    private static String describe(String name, JsonMappingException e) {
-        String path = e.getPath().stream()
-                .map(r -> r.getFieldName() != null ? "." + r.getFieldName() : "[" + r.getIndex() + "]")
-                .collect(Collectors.joining());
-        String field = path.isEmpty() ? "" : " at " + path.substring(path.startsWith(".") ? 1 : 0);
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        String reason = root instanceof IllegalArgumentException || root instanceof NullPointerException
-                ? root.getMessage()
-                : e.getOriginalMessage();
-        return name + where(e.getLocation()) + field + ": " + reason;
-    }
-
-    private static String where(JsonLocation location) {
-        return location == null || location.getLineNr() < 1
-                ? ""
-                : ":" + location.getLineNr() + ":" + location.getColumnNr();
     }
 }
