@@ -16,18 +16,20 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import okhttp3.FormBody;
 import okhttp3.HttpUrl;
+import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
+import okhttp3.RequestBody;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * HTTP to one engine: SSO login, GETs of the native XML, a request counter.
+ * HTTP to one engine: SSO login, GETs of the native XML, POSTs of actions, a request counter.
  *
- * <p>Retry policy: none hidden. A 401 on a GET means the SSO token expired: the client logs in again once and
- * repeats that GET; a second 401 fails. Any other error status (5xx included), a timeout or a broken connection
+ * <p>Retry policy: none hidden. A 401 on a GET or POST means the SSO token expired: the client logs in again once and
+ * repeats that request; a second 401 fails. Any other error status (5xx included), a timeout or a broken connection
  * fails the scan at once with {@link dev.kvmigrate.common.ExitCode#SOURCE_UNREACHABLE} naming the request, so a
  * scan is never silently partial; the user reruns it.
  */
@@ -36,6 +38,7 @@ final class EngineClient implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_ERROR_BODY = 16 * 1024;
     private static final int MAX_CA_BODY = 64 * 1024;
+    private static final MediaType XML = MediaType.get("application/xml");
 
     private final OvirtSettings settings;
     private final OkHttpClient http;
@@ -100,12 +103,28 @@ final class EngineClient implements AutoCloseable {
         query.forEach(ub::addQueryParameter);
         HttpUrl url = ub.build();
         String what = "GET " + url.encodedPath() + (url.encodedQuery() == null ? "" : "?" + url.query());
+        return send(url, what, null, "; check the engine (engine.log) and scan again");
+    }
+
+    /**
+     * POST an XML document to {@code path} (relative to the API URL), e.g. an {@code <action/>} to a VM's
+     * {@code shutdown}; the document element of the answer. The engine acts only on an accepted request, so the
+     * one retry after an expired token cannot act twice.
+     */
+    XmlNode post(String path, String xml) {
+        HttpUrl url = api.newBuilder().addPathSegments(path).build();
+        RequestBody body = RequestBody.create(xml.getBytes(StandardCharsets.UTF_8), XML);
+        return send(url, "POST " + url.encodedPath(), body, "; check the engine (engine.log) and the VM's state"
+                + " in the administration portal");
+    }
+
+    private XmlNode send(HttpUrl url, String what, RequestBody body, String hint) {
         for (int attempt = 1; ; attempt++) {
-            Request req = new Request.Builder().url(url)
+            Request.Builder rb = new Request.Builder().url(url)
                     .header("Accept", "application/xml")
                     .header("Version", "4")
-                    .header("Authorization", "Bearer " + token)
-                    .build();
+                    .header("Authorization", "Bearer " + token);
+            Request req = (body == null ? rb : rb.post(body)).build();
             requests.incrementAndGet();
             long t0 = System.nanoTime();
             try (Response resp = http.newCall(req).execute()) {
@@ -119,7 +138,7 @@ final class EngineClient implements AutoCloseable {
                     throw new EngineStatusException(resp.code(), "engine " + settings.engineRoot() + " answered "
                             + resp.code() + " to " + what + faultReason(resp.body())
                             + (resp.code() == 401 ? "; the login was refused again: check the user's permissions"
-                                    : "; check the engine (engine.log) and scan again"));
+                                    : hint));
                 }
                 try (InputStream in = resp.body().byteStream()) {
                     return SafeXml.parse(in, what, SafeXml.DEFAULT_MAX_BYTES);

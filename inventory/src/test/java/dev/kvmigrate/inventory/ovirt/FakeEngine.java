@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import mockwebserver3.Dispatcher;
@@ -41,6 +42,8 @@ final class FakeEngine extends Dispatcher {
     /** The CA the engine publishes at its pki-resource URL. */
     volatile String caPem = "";
     private final AtomicInteger usesOfCurrent = new AtomicInteger();
+    /** Answers authenticated API requests before the built-in collections do; {@code null} passes a request on. */
+    volatile Function<RecordedRequest, MockResponse> api = r -> null;
 
     void vm(String open, Map<String, String> subs) {
         vms.add(new VmBody(open, new LinkedHashMap<>(subs)));
@@ -96,6 +99,10 @@ final class FakeEngine extends Dispatcher {
         }
         if (!path.startsWith(API)) {
             return xml(404, "<fault><reason>Not Found</reason></fault>");
+        }
+        MockResponse custom = api.apply(request);
+        if (custom != null) {
+            return custom;
         }
         String rel = path.substring(API.length());
         if (rel.equals("vms")) {

@@ -125,7 +125,7 @@ public final class PlanConversion {
         }
         Hooks hooks = new Hooks(o.hooks().pre().or(() -> plan.hooks().pre()),
                 o.hooks().post().or(() -> plan.hooks().post()));
-        return new VmWork(vm.name(), target, c, vmManifest, disks, gpus(c.devices()), hooks, vm.powerState());
+        return new VmWork(vm.name(), target, c, vmManifest, disks, gpus(c.devices()), hooks);
     }
 
     private static void label(ObjectNode body, Map<String, String> labels) {

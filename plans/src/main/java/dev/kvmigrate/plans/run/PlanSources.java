@@ -7,6 +7,7 @@ import dev.kvmigrate.inventory.libvirt.LibvirtPower;
 import dev.kvmigrate.inventory.libvirt.LibvirtSource;
 import dev.kvmigrate.inventory.libvirt.XmlDumpSource;
 import dev.kvmigrate.inventory.ova.OvaSource;
+import dev.kvmigrate.inventory.ovirt.OvirtPower;
 import dev.kvmigrate.inventory.ovirt.OvirtSettings;
 import dev.kvmigrate.inventory.ovirt.OvirtSource;
 import dev.kvmigrate.inventory.ovirt.Secret;
@@ -29,11 +30,17 @@ public final class PlanSources {
         };
     }
 
-    /** libvirt sources can be powered off; offline sources (XML dumps, OVA) have nothing running. */
+    /**
+     * Live sources (libvirt, oVirt) can report and change a VM's power state; offline sources (XML dumps, OVA)
+     * have nothing running.
+     */
     public static Optional<PowerControl> power(LoadedPlan lp) {
         PlanSource s = lp.plan().source();
-        return s.kind() == PlanSource.Kind.LIBVIRT ? Optional.of(LibvirtPower.open(s.libvirt().get()))
-                : Optional.empty();
+        return switch (s.kind()) {
+            case LIBVIRT -> Optional.of(LibvirtPower.open(s.libvirt().get()));
+            case OVIRT -> Optional.of(OvirtPower.open(ovirt(lp, s.ovirt().get())));
+            case XML_DIR, OVA -> Optional.empty();
+        };
     }
 
     static OvirtSettings ovirt(LoadedPlan lp, PlanSource.Ovirt o) {

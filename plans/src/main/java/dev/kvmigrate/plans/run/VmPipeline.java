@@ -1,5 +1,6 @@
 package dev.kvmigrate.plans.run;
 
+import dev.kvmigrate.common.ExitCode;
 import dev.kvmigrate.common.KvMigrateException;
 import dev.kvmigrate.converter.Manifest;
 import dev.kvmigrate.inventory.PowerControl;
@@ -124,17 +125,13 @@ final class VmPipeline {
     }
 
     private Result sourcePower(VmWork w) {
-        if (power.isEmpty() && plan.source().kind() == PlanSource.Kind.OVIRT) {
-            // The engine reports power states but kv-migrate does not power oVirt VMs off: a running VM is refused
-            // whatever the policy, so its disks are never copied while the guest writes to them.
-            if (w.powerAtScan() != PowerState.SHUTOFF) {
-                throw KvMigrateException.invalidInput("VM " + w.name() + " was " + w.powerAtScan() + " on the oVirt"
-                        + " engine when the plan run scanned it; shut it down there (portal or API), then"
-                        + " `kv-migrate plan run --resume`");
-            }
-            return Result.done("down on the engine");
-        }
         if (power.isEmpty()) {
+            if (plan.source().kind() == PlanSource.Kind.LIBVIRT || plan.source().kind() == PlanSource.Kind.OVIRT) {
+                // A live source without its power control: never copy disks of a VM that may be running.
+                throw new KvMigrateException(ExitCode.INTERNAL, "VM " + w.name() + ": the run has no power control for its "
+                        + plan.source().kind() + " source, so it cannot check that the VM is off; this is a bug,"
+                        + " run again with --debug and report it");
+            }
             return Result.skipped("offline source (" + plan.source().kind() + "): nothing runs");
         }
         PowerState state = power.get().state(w.name());

@@ -3,7 +3,6 @@ package dev.kvmigrate.plans.run;
 import dev.kvmigrate.converter.Manifest;
 import dev.kvmigrate.converter.VmConversion;
 import dev.kvmigrate.inventory.model.Concern;
-import dev.kvmigrate.inventory.model.PowerState;
 import dev.kvmigrate.inventory.model.Severity;
 import dev.kvmigrate.plans.model.Hooks;
 import dev.kvmigrate.plans.report.GpuAssignment;
@@ -21,10 +20,9 @@ import java.util.Optional;
  * @param disks its DataVolumes
  * @param gpus the GPU requests, for the report
  * @param hooks the hooks that apply to it
- * @param powerAtScan the VM's power state when the source was scanned
  */
 public record VmWork(String name, String targetName, VmConversion conversion, Optional<Manifest> vmManifest,
-        List<DiskWork> disks, List<GpuAssignment> gpus, Hooks hooks, PowerState powerAtScan) {
+        List<DiskWork> disks, List<GpuAssignment> gpus, Hooks hooks) {
     public VmWork {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(targetName, "targetName");
@@ -33,7 +31,6 @@ public record VmWork(String name, String targetName, VmConversion conversion, Op
         disks = List.copyOf(disks);
         gpus = List.copyOf(gpus);
         Objects.requireNonNull(hooks, "hooks");
-        powerAtScan = Objects.requireNonNullElse(powerAtScan, PowerState.UNKNOWN);
     }
 
     public boolean blocked() {

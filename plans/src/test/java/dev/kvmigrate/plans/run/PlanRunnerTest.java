@@ -7,14 +7,20 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.kvmigrate.common.ExitCode;
 import dev.kvmigrate.common.KvMigrateException;
+import dev.kvmigrate.inventory.PowerControl;
+import dev.kvmigrate.inventory.model.PowerState;
 import dev.kvmigrate.plans.report.Outcome;
 import dev.kvmigrate.plans.report.RunReport;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,9 +42,13 @@ class PlanRunnerTest {
     }
 
     private PlanRunner.Outcome run(boolean resume, Set<String> only) {
+        return run(resume, only, Optional.empty());
+    }
+
+    private PlanRunner.Outcome run(boolean resume, Set<String> only, Optional<PowerControl> power) {
         try (Journal j = Journal.open(prepared.plan().journal());
                 DirectoryTarget t = new DirectoryTarget(out, "gpu-host", disks)) {
-            return PlanRunner.run(prepared, t, Optional.empty(), j, new PlanRunner.Settings(resume, only,
+            return PlanRunner.run(prepared, t, power, j, new PlanRunner.Settings(resume, only,
                     Optional.empty()), RunListener.NONE);
         }
     }
@@ -159,24 +169,76 @@ class PlanRunnerTest {
         assertThat(PlanTargets.transfer(capped).compress()).isEqualTo(dev.kvmigrate.importer.transfer.Compress.GZIP);
     }
 
-    @Test
-    void aRunningOvirtVmIsRefusedAndAStoppedOneGoesAhead() throws Exception {
-        java.nio.file.Files.writeString(planFile, java.nio.file.Files.readString(planFile).replace("source:\n  xmlDir: gpu-host",
-                "source:\n  ovirt: {url: \"https://engine/ovirt-engine/api\", user: a@internal, passwordEnv: PW}"));
+    /** An engine's power control in memory: web-03 runs until it is shut down. */
+    static final class FakeEnginePower implements PowerControl {
+        final Map<String, PowerState> states = new ConcurrentHashMap<>(Map.of("web-03", PowerState.RUNNING));
+        final List<String> shutdowns = new CopyOnWriteArrayList<>();
+
+        @Override
+        public PowerState state(String vmName) {
+            return states.getOrDefault(vmName, PowerState.SHUTOFF);
+        }
+
+        @Override
+        public void shutdown(String vmName, Duration timeout) {
+            shutdowns.add(vmName + " " + timeout.toSeconds() + "s");
+            states.put(vmName, PowerState.SHUTOFF);
+        }
+
+        @Override
+        public void close() {}
+    }
+
+    private dev.kvmigrate.plans.model.LoadedPlan ovirtPlan(String runningVm) throws Exception {
+        Files.writeString(planFile, Files.readString(planFile)
+                .replace("source:\n  xmlDir: gpu-host", "source:\n  ovirt: {url: \"https://127.0.0.1:1/ovirt-engine/api\","
+                        + " user: a@internal, passwordFile: pw.txt}")
+                .replace("runningVm: {policy: refuse}", runningVm));
+        Files.writeString(tmp.resolve("pw.txt"), "pw\n");
         var lp = dev.kvmigrate.plans.model.PlanReader.read(planFile);
-        String yaml = dev.kvmigrate.inventory.model.InventoryCodec.write(prepared.inventory(),
-                dev.kvmigrate.inventory.model.InventoryCodec.Format.YAML);
-        int web = yaml.indexOf("name: web-03");
-        String running = yaml.substring(0, web) + yaml.substring(web).replaceFirst("powerState: SHUTOFF",
-                "powerState: RUNNING");
-        var inv = dev.kvmigrate.inventory.model.InventoryCodec.read(new java.io.ByteArrayInputStream(
-                running.getBytes(java.nio.charset.StandardCharsets.UTF_8)), "inv.yaml");
-        prepared = PlanConversion.prepare(lp, inv);
-        PlanRunner.Outcome o = run(false, Set.of());
+        prepared = PlanConversion.prepare(lp, prepared.inventory());
+        return lp;
+    }
+
+    @Test
+    void aRunningOvirtVmIsRefusedUnderPolicyRefuseAndStoppedOnesGoAhead() throws Exception {
+        var lp = ovirtPlan("runningVm: {policy: refuse}");
+        FakeEnginePower power = new FakeEnginePower();
+        PlanRunner.Outcome o = run(false, Set.of(), Optional.of(power));
         assertThat(o.vms()).containsEntry("web-03", false).containsEntry("inference-02", true);
+        assertThat(power.shutdowns).isEmpty();
         RunState s = RunState.of(Journal.read(lp.journal()));
         assertThat(s.vm("web-03").get().steps().get("source-power").message().get())
-                .contains("was RUNNING on the oVirt engine", "--resume");
-        assertThat(s.vm("inference-02").get().steps().get("source-power").message()).contains("down on the engine");
+                .contains("web-03 is RUNNING", "policy: shutdown", "--resume");
+        assertThat(s.vm("inference-02").get().steps().get("source-power").message()).contains("shut off");
+    }
+
+    @Test
+    void aRunningOvirtVmIsShutDownUnderPolicyShutdown() throws Exception {
+        var lp = ovirtPlan("runningVm: {policy: shutdown, timeout: 90s}");
+        FakeEnginePower power = new FakeEnginePower();
+        PlanRunner.Outcome o = run(false, Set.of(), Optional.of(power));
+        assertThat(o.allSucceeded()).isTrue();
+        assertThat(power.shutdowns).containsExactly("web-03 90s");
+        RunState s = RunState.of(Journal.read(lp.journal()));
+        assertThat(s.vm("web-03").get().steps().get("source-power").message()).contains("was RUNNING, shut down"
+                + " gracefully");
+    }
+
+    @Test
+    void anOvirtPlanOpensTheEnginesPowerControl() throws Exception {
+        var lp = ovirtPlan("runningVm: {policy: shutdown}");
+        assertThatThrownBy(() -> PlanSources.power(lp))
+                .isInstanceOf(KvMigrateException.class)
+                .satisfies(e -> assertThat(((KvMigrateException) e).exitCode()).isEqualTo(ExitCode.SOURCE_UNREACHABLE))
+                .hasMessageContaining("127.0.0.1:1");
+    }
+
+    @Test
+    void aLiveSourceWithoutPowerControlCopiesNothing() throws Exception {
+        ovirtPlan("runningVm: {policy: shutdown}");
+        PlanRunner.Outcome o = run(false, Set.of());
+        assertThat(o.vms()).containsEntry("web-03", false).containsEntry("inference-02", false);
+        assertThat(disks.imported).isEmpty();
     }
 }
