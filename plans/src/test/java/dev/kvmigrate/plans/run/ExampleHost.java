@@ -3,10 +3,10 @@ package dev.kvmigrate.plans.run;
 import dev.kvmigrate.inventory.VmSource;
 import dev.kvmigrate.inventory.model.Inventory;
 import dev.kvmigrate.plans.example.ExampleDisks;
+import dev.kvmigrate.plans.example.ExampleFiles;
 import dev.kvmigrate.plans.model.LoadedPlan;
 import dev.kvmigrate.plans.model.PlanReader;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** A copy of the bundled gpu-host example in a temp dir, its disks made in Java, and a plan beside it. */
@@ -14,24 +14,9 @@ final class ExampleHost {
     private ExampleHost() {}
 
     static Path copy(Path tmp) throws IOException {
-        Path src = Path.of("../examples/gpu-host");
-        try (var walk = Files.walk(src)) {
-            for (Path p : walk.toList()) {
-                Path rel = src.relativize(p);
-                if (rel.startsWith("disks")) {
-                    continue;
-                }
-                Path dst = tmp.resolve("gpu-host").resolve(rel.toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(dst);
-                } else {
-                    Files.copy(p, dst);
-                }
-            }
-        }
+        Path plan = ExampleFiles.copy(tmp, null);
         ExampleDisks.create(tmp.resolve("gpu-host"), ExampleDisks.Maker.JAVA);
-        Files.copy(Path.of("../examples/gpu-host-plan.yaml"), tmp.resolve("plan.yaml"));
-        return tmp.resolve("plan.yaml");
+        return plan;
     }
 
     static PlanConversion.Prepared prepare(Path planFile) {
