@@ -2,12 +2,14 @@ package dev.kvmigrate.cli;
 
 import dev.kvmigrate.common.ExitCode;
 import dev.kvmigrate.common.KvMigrateException;
+import dev.kvmigrate.common.Quantities;
 import dev.kvmigrate.importer.ImportResult;
 import dev.kvmigrate.importer.Importer;
 import dev.kvmigrate.importer.ProgressListener;
 import dev.kvmigrate.importer.TransferSettings;
 import dev.kvmigrate.importer.source.ImageSource;
-import dev.kvmigrate.importer.source.Sources;
+import dev.kvmigrate.importer.source.ImageSources;
+import dev.kvmigrate.importer.source.SourceSpec;
 import dev.kvmigrate.importer.transfer.Checksum;
 import dev.kvmigrate.importer.transfer.Compress;
 import dev.kvmigrate.importer.transfer.RateLimiter;
@@ -63,7 +65,7 @@ final class ImportCommand implements Callable<Integer> {
     @Option(names = "--context", description = "Kubeconfig context (default: the current one).")
     String context;
 
-    @Option(names = "--size", description = "Volume size when creating, e.g. 20Gi (default: the image's virtual size).")
+    @Option(names = "--size", description = "Volume size when creating, e.g. 20Gi or 1.5Ti (k, M, G = powers of 1000; Ki, Mi, Gi = powers of 1024; default: the image's virtual size).")
     String size;
 
     @Option(names = "--storage-class", description = "Storage class when creating.")
@@ -96,8 +98,8 @@ final class ImportCommand implements Callable<Integer> {
     @Option(names = "--checksum", defaultValue = "xxh3", description = "xxh3|sha256 (default: ${DEFAULT-VALUE}).")
     String checksum;
 
-    @Option(names = "--limit-rate", converter = Units.Rate.class, description = "Bandwidth cap for all transfers together, e.g. 100M.")
-    Long limitRate;
+    @Option(names = "--limit-rate", paramLabel = "RATE", description = "Bandwidth cap for all transfers together, bytes per second: 100M is 10^8, 100Mi is 100 MiB; /s optional.")
+    String limitRate;
 
     @Option(names = "--retries", defaultValue = "5", description = "Retries per disk after transient failures (default: ${DEFAULT-VALUE}).")
     int retries;
@@ -133,20 +135,24 @@ final class ImportCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         List<String[]> pairs = pairs();
         TransferSettings settings = settings();
+        Optional<Long> sizeBytes = Optional.ofNullable(size).map(s -> Quantities.bytes(s, "--size"));
         try (ImportTargets sinks = new ImportTargets(Optional.ofNullable(kubeconfig), Optional.ofNullable(context),
                 Optional.ofNullable(namespace), t -> {
                     var r = t.withCreate(!noCreate).withForceBind(forceBind).withTls(Optional.ofNullable(caFile), insecure)
                             .withStorage(Optional.ofNullable(storageClass), Optional.ofNullable(accessMode),
                                     Optional.ofNullable(volumeMode).map(VolumeMode::name));
-                    r = size == null ? r : r.withSize(dev.kvmigrate.importer.sink.Quantity.bytes(size));
+                    r = sizeBytes.map(r::withSize).orElse(r);
                     return uploadProxyUrl == null ? r : r.withProxyUrl(uploadProxyUrl);
-                })) {
+                });
+                OvirtLogin.Lazy engine = OvirtLogin.lazy(ovirt, ovirtUser, ovirtPasswordFile, ovirtCaFile, insecure)) {
             List<Importer.Job> jobs = new ArrayList<>();
-            java.util.function.Supplier<dev.kvmigrate.importer.source.OvirtEngine> engine = OvirtLogin.lazy(ovirt,
-                    ovirtUser, ovirtPasswordFile, ovirtCaFile, insecure);
+            Optional<java.net.URI> engineUrl = Optional.ofNullable(ovirt).map(java.net.URI::create);
+            ImageSources.Context context = ImageSources.Context.DEFAULT.withOvirt(uri -> engine.get().forDisksOn(uri));
             long total = 0;
             for (String[] p : pairs) {
-                ImageSource source = Sources.parse(p[0], engine);
+                // A dir: target is also where a disk that cannot be streamed gets its sparse temporary copy.
+                ImageSources.Context c = p[1].startsWith("dir:") ? context.withScratch(scratch(p[1])) : context;
+                ImageSource source = ImageSources.open(SourceSpec.parse(p[0], engineUrl), c);
                 var sink = sinks.sink(p[1], source.diskName());
                 String disk = p[1].startsWith("dir:") ? source.diskName() : p[1].substring(p[1].indexOf('/') + 1);
                 jobs.add(new Importer.Job(disk, source, sink));
@@ -208,7 +214,17 @@ final class ImportCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--retries must be >= 0 and --parallel >= 1");
         }
         return TransferSettings.defaults().withCompress(compress).withChecksum(sum).withRetries(retries)
-                .withWait(waitLimit).withLimiter(limitRate == null ? RateLimiter.unlimited() : RateLimiter.of(limitRate));
+                .withWait(waitLimit).withLimiter(limitRate == null ? RateLimiter.unlimited()
+                        : RateLimiter.of(Quantities.bytesPerSecond(limitRate, "--limit-rate")));
+    }
+
+    private static java.nio.file.Path scratch(String dirTarget) {
+        java.nio.file.Path dir = java.nio.file.Path.of(dirTarget.substring("dir:".length()));
+        try {
+            return java.nio.file.Files.createDirectories(dir);
+        } catch (java.io.IOException e) {
+            throw dev.kvmigrate.common.KvMigrateException.io("cannot create " + dir + ": " + e.getMessage(), e);
+        }
     }
 
     private List<String[]> pairs() {

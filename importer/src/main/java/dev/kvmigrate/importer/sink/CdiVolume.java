@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.math.RoundingMode;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -89,7 +90,7 @@ final class CdiVolume {
             Map<String, Object> holder = map(storageApi ? spec.get("storage") : spec.get("pvc"));
             Object requested = map(map(holder.get("resources")).get("requests")).get("storage");
             if (requested != null && virtualSize.isPresent()) {
-                long capacity = dev.kvmigrate.importer.sink.Quantity.bytes(requested.toString());
+                long capacity = bytes(new Quantity(requested.toString()));
                 boolean block = "Block".equalsIgnoreCase(String.valueOf(holder.get("volumeMode")));
                 checkFits(virtualSize.get(), capacity, !storageApi && !block, "DataVolume " + what() + " requests");
             }
@@ -157,8 +158,7 @@ final class CdiVolume {
             Quantity q = Optional.ofNullable(p.getStatus()).map(s -> s.getCapacity()).map(c -> c.get("storage"))
                     .orElse(p.getSpec().getResources().getRequests().get("storage"));
             if (q != null && virtualSize.isPresent()) {
-                checkFits(virtualSize.get(), dev.kvmigrate.importer.sink.Quantity.bytes(q.getAmount() + q.getFormat()),
-                        !block, "PVC " + what() + " holds");
+                checkFits(virtualSize.get(), bytes(q), !block, "PVC " + what() + " holds");
             }
             Map<String, String> a = Optional.ofNullable(p.getMetadata().getAnnotations()).orElse(Map.of());
             if ("Succeeded".equals(a.get(CdiResources.POD_PHASE))) {
@@ -217,6 +217,15 @@ final class CdiVolume {
                             " + %.1f%% filesystem overhead", overhead * 100) : "") + "); use a volume of at least "
                     + need + " (--size " + need + ")", null);
         }
+    }
+
+    /**
+     * Bytes of a quantity the cluster holds. It may be in any form Kubernetes accepts ({@code 10Gi}, {@code 1e10},
+     * {@code 10737418240}), so fabric8's parser reads it; what people type goes through
+     * {@link dev.kvmigrate.common.Quantities}. Rounded up to a whole byte.
+     */
+    private static long bytes(Quantity q) {
+        return Quantity.getAmountInBytes(q).setScale(0, RoundingMode.CEILING).longValueExact();
     }
 
     private static String phase(GenericKubernetesResource dv) {

@@ -6,6 +6,8 @@ import dev.kvmigrate.importer.ImportResult;
 import dev.kvmigrate.importer.Phase;
 import dev.kvmigrate.importer.ProgressListener;
 import dev.kvmigrate.importer.TransferSettings;
+import dev.kvmigrate.importer.source.ScratchCopy;
+import dev.kvmigrate.importer.source.ScratchCopySource;
 import dev.kvmigrate.importer.source.SeekableImageSource;
 import dev.kvmigrate.importer.transfer.BlockVisitor;
 import dev.kvmigrate.importer.transfer.ContentDigest;
@@ -55,7 +57,8 @@ public final class DirectorySink implements VolumeSink {
         try {
             Files.createDirectories(dir);
             listener.phase(disk, Phase.TRANSFER, "writing " + tmp.getFileName());
-            Written w = image.isRaw() ? writeRaw(disk, image, settings, listener, tmp) : convert(disk, image, tmp);
+            Written w = image.isRaw() ? writeRaw(disk, image, settings, listener, tmp)
+                    : convert(disk, image, tmp, listener);
             listener.phase(disk, Phase.VERIFY, "reading " + tmp.getFileName() + " back");
             ContentDigest check = settings.checksum().start();
             new FileSliceContent(tmp, 0, Files.size(tmp)).accept(check);
@@ -120,13 +123,31 @@ public final class DirectorySink implements VolumeSink {
         meter.countContent(n);
     }
 
-    private Written convert(String disk, InspectedImage image, Path tmp) {
-        if (!(image.source() instanceof SeekableImageSource s) || image.compression() != Compression.NONE) {
-            throw KvMigrateException.invalidInput("disk " + disk + ": " + image.format() + " image "
-                    + image.source().name() + (image.compression() != Compression.NONE ? " is compressed" : " is a stream")
-                    + "; qemu-img needs it as a local uncompressed file to convert it to raw: decompress or download"
-                    + " it first, or import it into a cluster (CDI converts streams)", null);
+    private Written convert(String disk, InspectedImage image, Path tmp, ProgressListener listener) {
+        if (image.compression() == Compression.NONE && image.source() instanceof SeekableImageSource s) {
+            return convertSlice(disk, image, s, tmp);
         }
+        if (image.compression() == Compression.NONE && image.source() instanceof ScratchCopySource c) {
+            // A stream (a member of a gzip'd OVA) in a format qemu-img must seek in: a sparse local copy first.
+            String why = "qemu-img must seek in this " + image.format() + " image to convert it to raw";
+            listener.phase(disk, Phase.TRANSFER, "copying " + c.name() + " to a sparse scratch file (" + why + ")");
+            try (ScratchCopy copy = c.copyToScratch(why)) {
+                listener.phase(disk, Phase.TRANSFER, "converting scratch copy " + copy.file());
+                try {
+                    return convertSlice(disk, image, copy, tmp);
+                } catch (KvMigrateException e) {
+                    throw new KvMigrateException(e.exitCode(), "disk " + disk + ": converting the scratch copy of "
+                            + c.name() + " failed: " + e.getMessage(), e);
+                }
+            }
+        }
+        throw KvMigrateException.invalidInput("disk " + disk + ": " + image.format() + " image "
+                + image.source().name() + (image.compression() != Compression.NONE ? " is compressed" : " is a stream")
+                + "; qemu-img needs it as a local uncompressed file to convert it to raw: decompress or download"
+                + " it first, or import it into a cluster (CDI converts streams)", null);
+    }
+
+    private Written convertSlice(String disk, InspectedImage image, SeekableImageSource s, Path tmp) {
         QemuImg.convertToRaw(s.slice(), image.format(), tmp);
         if (!QemuImg.identical(s.slice(), image.format(), tmp)) {
             throw KvMigrateException.targetError("disk " + disk + ": qemu-img compare finds " + tmp

@@ -1,5 +1,6 @@
 package dev.kvmigrate.importer.source;
 
+import dev.kvmigrate.common.json.Mappers;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kvmigrate.common.KvMigrateException;
@@ -9,8 +10,11 @@ import dev.kvmigrate.importer.transfer.RangeContent;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import okhttp3.HttpUrl;
 import okhttp3.Request;
@@ -19,88 +23,116 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An oVirt disk downloaded through ovirt-imageio: an image transfer (direction download, format raw) is
- * created on the engine, its extents say which ranges hold data, only those are fetched with Range GETs,
- * and the transfer is finalized when the import ends — on success, on failure, and on Ctrl-C (shutdown hook).
+ * An oVirt disk downloaded through ovirt-imageio: an image transfer (direction download, format raw) is created on
+ * the engine; imageio is asked for its features ({@code OPTIONS}) on the host, else through the engine's proxy; its
+ * extents say which ranges hold data, only those are fetched with Range GETs. The transfer is finalized when the
+ * import succeeds and cancelled when it fails or on Ctrl-C (shutdown hook).
  */
 public final class ImageioSource implements ExtentSource, FinishingSource {
     private static final Logger LOG = LoggerFactory.getLogger(ImageioSource.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Mappers.json();
 
     private final OvirtEngine engine;
     private final String diskId;
     private final String transferId;
-    private final HttpUrl transferUrl;
+    private final HttpUrl imageUrl;
     private final long size;
     private final List<Extent> data;
     private final AtomicBoolean finished = new AtomicBoolean();
     private final Thread hook;
 
-    private ImageioSource(OvirtEngine engine, String diskId, String transferId, HttpUrl transferUrl) throws IOException {
+    private ImageioSource(OvirtEngine engine, OvirtEngine.Transfer transfer, HttpUrl imageUrl, long size,
+            List<Extent> data) {
         this.engine = engine;
-        this.diskId = diskId;
-        this.transferId = transferId;
-        this.transferUrl = transferUrl;
-        this.hook = new Thread(() -> finish(false), "imageio-finalize-" + transferId);
+        this.diskId = transfer.diskId();
+        this.transferId = transfer.id();
+        this.imageUrl = imageUrl;
+        this.size = size;
+        this.data = List.copyOf(data);
+        this.hook = new Thread(this::cancelOnExit, "imageio-cancel-" + transferId);
         Runtime.getRuntime().addShutdownHook(hook);
-        List<Extent> found = new ArrayList<>();
-        long end = 0;
-        JsonNode extents = get(transferUrl.newBuilder().addPathSegment("extents").build());
-        for (JsonNode e : extents) {
-            long start = e.path("start").asLong();
-            long length = e.path("length").asLong();
-            end = Math.max(end, start + length);
-            if (!e.path("zero").asBoolean(false) && length > 0) {
-                found.add(new Extent(start, length));
-            }
-        }
-        this.size = end;
-        this.data = List.copyOf(found);
     }
 
-    /** Starts a download transfer of {@code diskId} and waits (up to a minute) until it is transferring. */
+    /**
+     * Starts a download transfer of {@code diskId}, waits until it is transferring and reads the disk's extents. A
+     * transfer that cannot be used is cancelled before this fails.
+     */
     public static ImageioSource start(OvirtEngine engine, String diskId) {
-        String id = null;
+        OvirtEngine.Transfer transfer = engine.startDownload(diskId);
         try {
-            JsonNode t = engine.call("POST", "imagetransfers", JSON.createObjectNode()
-                    .put("direction", "download").put("format", "raw")
-                    .set("disk", JSON.createObjectNode().put("id", diskId)).toString());
-            id = t.path("id").asText();
-            for (int i = 0; i < 120 && !"transferring".equals(t.path("phase").asText()); i++) {
-                if (t.path("phase").asText().startsWith("finished") || t.path("phase").asText().contains("fail")) {
-                    throw new IOException("transfer " + id + " ended in phase " + t.path("phase").asText());
+            HttpUrl url = null;
+            Set<String> features = Set.of();
+            IOException unreachable = null;
+            for (HttpUrl candidate : transfer.urls()) {
+                try {
+                    features = features(engine, candidate);
+                    url = candidate;
+                    break;
+                } catch (IOException e) {
+                    LOG.info("ovirt-imageio at {}:{} cannot be used ({}); trying the next URL of transfer {}",
+                            candidate.host(), candidate.port(), e.getMessage(), transfer.id());
+                    unreachable = e;
                 }
-                Thread.sleep(500);
-                t = engine.call("GET", "imagetransfers/" + id, null);
             }
-            String url = t.hasNonNull("transfer_url") ? t.get("transfer_url").asText() : t.path("proxy_url").asText();
-            HttpUrl parsed = HttpUrl.parse(url);
-            if (parsed == null) {
-                throw new IOException("transfer " + id + " has no usable transfer_url or proxy_url");
+            if (url == null) {
+                throw new IOException("no URL of the transfer answers (" + unreachable.getMessage() + "); the host's"
+                        + " port 54322 or the engine's imageio proxy on port 54323 must be reachable", unreachable);
             }
-            return new ImageioSource(engine, diskId, id, parsed);
-        } catch (IOException e) {
-            if (id != null && !id.isEmpty()) {
-                finalizeQuietly(engine, id);
+            long size;
+            List<Extent> found = new ArrayList<>();
+            if (features.contains("extents")) {
+                size = 0;
+                for (JsonNode e : get(engine, url.newBuilder().addPathSegment("extents").build())) {
+                    long start = e.path("start").asLong();
+                    long length = e.path("length").asLong();
+                    size = Math.max(size, start + length);
+                    if (!e.path("zero").asBoolean(false) && length > 0) {
+                        found.add(new Extent(start, length));
+                    }
+                }
+            } else {
+                // An imageio without extents: every byte is fetched, the disk's virtual size from the engine.
+                OptionalLong provisioned = engine.provisionedSize(diskId);
+                if (provisioned.isEmpty()) {
+                    throw new IOException("imageio lists no extents and the engine gives no provisioned_size");
+                }
+                size = provisioned.getAsLong();
+                found.add(new Extent(0, size));
+            }
+            return new ImageioSource(engine, transfer, url, size, found);
+        } catch (IOException | RuntimeException e) {
+            cancelQuietly(engine, transfer.id());
+            if (e instanceof KvMigrateException k) {
+                throw k;
             }
             throw KvMigrateException.sourceUnreachable("oVirt disk " + diskId + " on " + engine.host()
-                    + ": cannot start the image transfer (" + e.getMessage() + "); is the disk OK and unlocked,"
-                    + " and is the VM down?", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            if (id != null) {
-                finalizeQuietly(engine, id);
-            }
-            throw new KvMigrateException(dev.kvmigrate.common.ExitCode.INTERRUPTED, "interrupted", e);
+                    + ": image transfer " + transfer.id() + " cannot be read (" + e.getMessage() + "); it was"
+                    + " cancelled", e);
         }
     }
 
-    private JsonNode get(HttpUrl url) throws IOException {
+    /** imageio's {@code OPTIONS}: its features; an imageio that predates OPTIONS (405) has none. */
+    private static Set<String> features(OvirtEngine engine, HttpUrl url) throws IOException {
+        Request req = new Request.Builder().url(url).method("OPTIONS", null).build();
+        try (Response r = engine.http().newCall(req).execute()) {
+            if (r.code() == 405) {
+                return Set.of();
+            }
+            if (!r.isSuccessful()) {
+                throw new IOException("OPTIONS " + url.encodedPath() + " answered HTTP " + r.code());
+            }
+            Set<String> out = new HashSet<>();
+            JSON.readTree(r.body().byteStream()).path("features").forEach(f -> out.add(f.asText()));
+            return out;
+        }
+    }
+
+    private static JsonNode get(OvirtEngine engine, HttpUrl url) throws IOException {
         try (Response r = engine.http().newCall(new Request.Builder().url(url).build()).execute()) {
             if (!r.isSuccessful()) {
                 throw new IOException("GET " + url.encodedPath() + " answered HTTP " + r.code());
             }
-            return JSON.readTree(r.body().string());
+            return JSON.readTree(r.body().byteStream());
         }
     }
 
@@ -111,7 +143,7 @@ public final class ImageioSource implements ExtentSource, FinishingSource {
 
     @Override
     public String diskName() {
-        return "disk-" + diskId.substring(0, Math.min(8, diskId.length())).toLowerCase(java.util.Locale.ROOT);
+        return "disk-" + diskId.substring(0, Math.min(8, diskId.length())).toLowerCase(Locale.ROOT);
     }
 
     @Override
@@ -125,7 +157,7 @@ public final class ImageioSource implements ExtentSource, FinishingSource {
     }
 
     private InputStream range(long offset, long length) throws IOException {
-        Request req = new Request.Builder().url(transferUrl)
+        Request req = new Request.Builder().url(imageUrl)
                 .header("Range", "bytes=" + offset + "-" + (offset + length - 1)).build();
         Response r = engine.http().newCall(req).execute();
         if (r.code() != 206 && !(r.code() == 200 && offset == 0)) {
@@ -145,8 +177,24 @@ public final class ImageioSource implements ExtentSource, FinishingSource {
         if (!finished.compareAndSet(false, true)) {
             return;
         }
-        // A download changes nothing on the disk: finalize releases its lock whatever the outcome.
-        finalizeQuietly(engine, transferId);
+        try {
+            if (succeeded) {
+                engine.finalizeTransfer(transferId);
+            } else {
+                engine.cancel(transferId);
+            }
+            String end = engine.awaitEnd(transferId);
+            if (succeeded && end.contains("fail")) {
+                LOG.warn("oVirt image transfer {} of disk {} ended {} on {}; check the disk's status in the"
+                        + " administration portal", transferId, diskId, end, engine.host());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.warn("could not {} oVirt image transfer {} on {}: {}; {} it in the administration portal",
+                    succeeded ? "finalize" : "cancel", transferId, engine.host(), e.getMessage(),
+                    succeeded ? "finalize" : "cancel");
+        }
         try {
             Runtime.getRuntime().removeShutdownHook(hook);
         } catch (IllegalStateException e) {
@@ -154,12 +202,19 @@ public final class ImageioSource implements ExtentSource, FinishingSource {
         }
     }
 
-    private static void finalizeQuietly(OvirtEngine engine, String id) {
+    /** On Ctrl-C: cancel without waiting, so that the disk's lock is released and the JVM exits promptly. */
+    private void cancelOnExit() {
+        if (finished.compareAndSet(false, true)) {
+            cancelQuietly(engine, transferId);
+        }
+    }
+
+    private static void cancelQuietly(OvirtEngine engine, String id) {
         try {
-            engine.call("POST", "imagetransfers/" + id + "/finalize", "{}");
-        } catch (IOException e) {
-            LOG.warn("could not finalize oVirt image transfer {}: {}; finalize it in the admin portal", id,
-                    e.getMessage());
+            engine.cancel(id);
+        } catch (RuntimeException e) {
+            LOG.warn("could not cancel oVirt image transfer {} on {}: {}; cancel it in the administration portal",
+                    id, engine.host(), e.getMessage());
         }
     }
 }

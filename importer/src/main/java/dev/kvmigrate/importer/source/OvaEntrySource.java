@@ -16,8 +16,10 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarFile;
 
 /**
- * A disk member of an OVA (a tar), read in place at the member's data offset: nothing is extracted.
- * Only regular, non-sparse members qualify; the entry name is matched exactly, never resolved as a path.
+ * A disk member of a plain (uncompressed) OVA tar, read in place at the member's data offset: nothing is extracted,
+ * and qemu-img reads container formats there too. Only regular, non-sparse members qualify; the first entry with
+ * exactly the given name is taken, never resolved as a path. Gzip-compressed OVAs go through
+ * {@link GzipOvaMemberSource}.
  */
 public final class OvaEntrySource implements SeekableImageSource {
     private final Path ova;
@@ -31,8 +33,10 @@ public final class OvaEntrySource implements SeekableImageSource {
     }
 
     private static FileSlice locate(Path ova, String entry) {
-        if (!Files.isRegularFile(ova)) {
-            throw KvMigrateException.invalidInput("OVA " + ova + " does not exist or is not a file", null);
+        OvaArchive.checkName(ova, entry);
+        if (OvaArchive.isGzip(ova)) {
+            throw KvMigrateException.invalidInput("OVA " + ova + " is gzip-compressed; its members cannot be read in"
+                    + " place: open it through ImageSources (which streams it) or decompress it first", null);
         }
         List<String> names = new ArrayList<>();
         try (TarFile tar = new TarFile(ova)) {
@@ -41,10 +45,7 @@ public final class OvaEntrySource implements SeekableImageSource {
                 if (!e.getName().equals(entry)) {
                     continue;
                 }
-                if (!e.isFile() || e.isSparse() || e.isLink() || e.isSymbolicLink()) {
-                    throw KvMigrateException.invalidInput("OVA " + ova + ": member " + entry
-                            + " is not a plain file (link, sparse or special); it cannot be a disk image", null);
-                }
+                OvaArchive.checkEntry(ova, e);
                 long end = Math.addExact(e.getDataOffset(), e.getSize());
                 if (end > Files.size(ova)) {
                     throw KvMigrateException.invalidInput("OVA " + ova + " is truncated: member " + entry
@@ -56,8 +57,7 @@ public final class OvaEntrySource implements SeekableImageSource {
             throw KvMigrateException.invalidInput("OVA " + ova + " is not a readable tar archive: " + e.getMessage(),
                     e);
         }
-        throw KvMigrateException.invalidInput("OVA " + ova + " has no member named " + entry + "; it holds "
-                + names, null);
+        throw OvaArchive.noSuchMember(ova, entry, names);
     }
 
     @Override

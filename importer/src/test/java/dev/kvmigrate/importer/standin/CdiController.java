@@ -1,7 +1,6 @@
 package dev.kvmigrate.importer.standin;
 
 import dev.kvmigrate.importer.sink.CdiResources;
-import dev.kvmigrate.importer.sink.Quantity;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
@@ -81,7 +80,8 @@ final class CdiController implements AutoCloseable {
         Map<String, Object> storage = (Map<String, Object>) spec.getOrDefault("storage", Map.of());
         Map<String, Object> resources = (Map<String, Object>) storage.getOrDefault("resources", Map.of());
         Map<String, Object> requests = (Map<String, Object>) resources.getOrDefault("requests", Map.of());
-        long capacity = Quantity.bytes(String.valueOf(requests.getOrDefault("storage", "0")));
+        long capacity = bytes(new io.fabric8.kubernetes.api.model.Quantity(
+                String.valueOf(requests.getOrDefault("storage", "0"))));
         Volume v = volumes.computeIfAbsent(ns + "/" + name,
                 k -> new Volume(ns, name, capacity, root.resolve(ns + "." + name + ".img")));
         Map<String, String> annotations = dv.getMetadata().getAnnotations() == null ? Map.of()
@@ -149,13 +149,18 @@ final class CdiController implements AutoCloseable {
         }
         var q = pvc.getSpec().getResources().getRequests().get("storage");
         Volume v = volumes.computeIfAbsent(ns + "/" + name, k -> new Volume(ns, name,
-                Quantity.bytes(q.getAmount() + q.getFormat()), root.resolve(ns + "." + name + ".img")));
+                bytes(q), root.resolve(ns + "." + name + ".img")));
         if (!"true".equals(a.get(CdiResources.POD_READY))) {
             v.state(Volume.State.READY);
             annotatePvc(ns, name, CdiResources.POD_READY, "true");
         } else if (v.state() == Volume.State.SUCCEEDED && !"Succeeded".equals(a.get(CdiResources.POD_PHASE))) {
             annotatePvc(ns, name, CdiResources.POD_PHASE, "Succeeded");
         }
+    }
+
+    private static long bytes(io.fabric8.kubernetes.api.model.Quantity q) {
+        return io.fabric8.kubernetes.api.model.Quantity.getAmountInBytes(q)
+                .setScale(0, java.math.RoundingMode.CEILING).longValueExact();
     }
 
     private void annotatePvc(String ns, String name, String key, String value) {

@@ -21,7 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * field fails as it would with the API server's strict field validation.
  */
 public final class SchemaCheck {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = dev.kvmigrate.common.json.Mappers.json();
 
     private final JsonNode definitions;
     private final Map<String, Schema> schemas = new ConcurrentHashMap<>();

@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  * written, against the real CDI swagger. Invalid objects are refused with 422, as the API server would.
  */
 final class StandInDispatcher extends Dispatcher {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = dev.kvmigrate.common.json.Mappers.json();
     private static final Pattern TOKEN_PATH = Pattern.compile(
             "^/apis/upload\\.cdi\\.kubevirt\\.io/v1beta1/namespaces/([^/]+)/uploadtokenrequests/?(\\?.*)?$");
     private static final Pattern DV_PATH = Pattern.compile("^/apis/cdi\\.kubevirt\\.io/v1beta1/.*datavolumes.*");

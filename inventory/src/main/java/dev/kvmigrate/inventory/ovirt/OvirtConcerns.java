@@ -12,17 +12,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The oVirt-specific concerns (Forklift's oVirt validation rules as a floor): what only the engine's own
- * fields reveal. Source-neutral rules (machine type, buses, NIC models, shareable disks, pinning, NUMA, TPM,
- * secure boot, snapshots, power state, names) run on the model elsewhere. Pure: no I/O.
+ * fields reveal. Source-neutral rules (shareable disks, pinning, NUMA, TPM state, snapshots, power state) run on
+ * the model elsewhere; what the target changes (machine type, buses, NIC models, watchdog, TPM added, direct LUNs,
+ * names) the converter decides. Pure: no I/O.
  */
 final class OvirtConcerns {
-    /** oVirt OS types that need a TPM: Windows 11 and Server 2022. */
-    private static final Set<String> TPM_REQUIRED = Set.of("windows_11", "windows_2022");
-
     private OvirtConcerns() {}
 
     static List<Concern> check(XmlNode vm, Vm mapped, EngineCatalog catalog) {
@@ -53,14 +50,8 @@ final class OvirtConcerns {
                 + ": CPU shares " + s + " become CPU requests")));
         mapped.cpu().model().ifPresent(m -> out.add(ConcernCode.CPU_CUSTOM_MODEL.at("cpu.model", "VM " + name
                 + ": custom CPU model " + m + " must be offered by the target nodes")));
-        mapped.watchdog().ifPresent(w -> out.add(ConcernCode.WATCHDOG.at("watchdog", "VM " + name + ": watchdog "
-                + w.model() + " (action " + w.action() + ")")));
-        mapped.os().map(o -> o.toLowerCase(Locale.ROOT))
-                .filter(o -> TPM_REQUIRED.stream().anyMatch(o::startsWith))
-                .ifPresent(o -> out.add(ConcernCode.TPM_WINDOWS_REQUIRED.at("tpm", "VM " + name + " runs " + o
-                        + ", which needs a TPM; the target gets a persistent vTPM")));
         if (bool(vm, "usb/enabled")) {
-            out.add(ConcernCode.USB_DEVICE.at("usb", "VM " + name + " has USB enabled ("
+            out.add(ConcernCode.USB_REDIRECTION.at("usb", "VM " + name + " has USB enabled ("
                     + vm.text("usb/type").orElse("native") + "); USB redirection is not migrated"));
         }
         if (mapped.graphics().contains("spice")) {
@@ -86,11 +77,10 @@ final class OvirtConcerns {
                         + " and scan again"));
             }
             boolean lun = d.text("storage_type").filter("lun"::equalsIgnoreCase).isPresent();
-            if (lun) {
-                out.add(ConcernCode.DISK_LUN.at(field, disk + " is a direct LUN; copy it by other means and map it"));
-            } else if (d.child("provisioned_size").isPresent() && lng(d, "provisioned_size").orElse(0L) <= 0) {
-                out.add(ConcernCode.DISK_SIZE_INVALID.at(field + ".virtualSize", disk + " reports provisioned size "
-                        + d.text("provisioned_size").orElse("?")));
+            if (!lun && d.child("provisioned_size").isPresent() && lng(d, "provisioned_size").orElse(0L) <= 0) {
+                out.add(ConcernCode.DISK_SIZE_UNKNOWN.warningAt(field + ".virtualSize", disk + " reports provisioned"
+                        + " size " + d.text("provisioned_size").orElse("?") + "; give its size in a storage.disks"
+                        + " entry"));
             }
             if (bool(att, "uses_scsi_reservation") || d.text("sgio").filter("unfiltered"::equals).isPresent()) {
                 out.add(ConcernCode.DISK_SCSI_RESERVATION.at(field, disk + " uses SCSI reservation"));

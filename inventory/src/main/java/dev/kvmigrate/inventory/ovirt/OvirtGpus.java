@@ -48,7 +48,7 @@ final class OvirtGpus {
             Optional<XmlNode> parent = mdevParent(hosts, r.typeId());
             Optional<String> typeName = parent.flatMap(p -> typeName(p, r.typeId()));
             if (typeName.isEmpty()) {
-                concerns.add(ConcernCode.GPU_TYPE_NAME_UNKNOWN.at("gpus[" + gpus.size() + "]", "VM "
+                concerns.add(ConcernCode.GPU_TYPE_NAME_UNKNOWN.warningAt("gpus[" + gpus.size() + "]", "VM "
                         + vm.text("name").orElse("?") + ": vGPU type " + r.typeId() + " could not be named ("
                         + (hosts.isEmpty() ? "the VM has no host and no host of its cluster was read"
                                 : "no host of the VM offers that type") + "); add a GPU mapping for " + r.typeId()));
@@ -69,7 +69,7 @@ final class OvirtGpus {
             if (capability.equals("pci") && vendor.filter(NVIDIA::equals).isPresent()
                     && !productName.filter(n -> NVIDIA_NON_GPU.matcher(n).matches()).isPresent()) {
                 if (productName.isEmpty()) {
-                    concerns.add(ConcernCode.GPU_PRODUCT_UNKNOWN.at("gpus[" + gpus.size() + "]", "VM "
+                    concerns.add(ConcernCode.GPU_PRODUCT_UNKNOWN.warningAt("gpus[" + gpus.size() + "]", "VM "
                             + vm.text("name").orElse("?") + ": passthrough GPU " + address.orElse("?")
                             + " has no product name; add a GPU mapping for " + vendor.get() + ":"
                             + product.orElse("????")));
@@ -83,14 +83,14 @@ final class OvirtGpus {
                     case "scsi" -> HostDeviceKind.SCSI;
                     default -> HostDeviceKind.OTHER;
                 };
-                String field = "hostDevices[" + others.size() + "]";
-                String what = full.text("name").orElse("?") + productName.map(n -> " (" + n + ")").orElse("");
-                concerns.add(switch (kind) {
-                    case USB -> ConcernCode.USB_DEVICE.at(field, "host USB device " + what + " is not migrated");
-                    case SCSI -> ConcernCode.HOSTDEV_SCSI.at(field, "host SCSI device " + what + " is dropped");
-                    default -> ConcernCode.HOSTDEV_PCI.at(field, "host device " + what
-                            + " migrates only when the mapping names its resource");
-                });
+                // USB, SCSI and other devices are dropped by the converter (HOSTDEV_DROPPED), which decides that.
+                if (kind == HostDeviceKind.PCI) {
+                    String what = full.text("name").orElse("?") + productName.map(n -> " (" + n + ")").orElse("");
+                    concerns.add(ConcernCode.HOSTDEV_UNMAPPED.warningAt("hostDevices[" + others.size() + "]", "VM "
+                            + vm.text("name").orElse("?") + ": host device " + what + " migrates only when a"
+                            + " hostDevices entry for " + vendor.orElse("????") + ":" + product.orElse("????")
+                            + " names its resource"));
+                }
                 others.add(new HostDevice(kind, address.or(() -> full.text("name")), vendor, product,
                         full.text("vendor/name"), productName, Optional.empty()));
             }

@@ -2,6 +2,7 @@ package dev.kvmigrate.inventory.ovirt;
 
 import dev.kvmigrate.common.ExitCode;
 import dev.kvmigrate.common.KvMigrateException;
+import dev.kvmigrate.common.ovirt.EngineStatusException;
 import dev.kvmigrate.inventory.PowerControl;
 import dev.kvmigrate.inventory.model.PowerState;
 import dev.kvmigrate.inventory.xml.XmlNode;
@@ -39,13 +40,7 @@ public final class OvirtPower implements PowerControl {
         if (poll.isNegative() || poll.isZero()) {
             throw new IllegalArgumentException("poll interval " + poll + " is not positive");
         }
-        EngineClient client = new EngineClient(settings);
-        try {
-            client.login();
-        } catch (RuntimeException e) {
-            client.close();
-            throw e;
-        }
+        EngineClient client = EngineClient.login(settings);
         return new OvirtPower(settings, client, poll);
     }
 

@@ -1,5 +1,7 @@
 package dev.kvmigrate.inventory.ovirt;
 
+import dev.kvmigrate.common.ovirt.EngineStatusException;
+import dev.kvmigrate.common.ovirt.UntrustedCaException;
 import dev.kvmigrate.inventory.concern.ModelRules;
 import dev.kvmigrate.inventory.VmSelector;
 import dev.kvmigrate.inventory.VmSource;
@@ -52,13 +54,7 @@ public final class OvirtSource implements VmSource {
      * fingerprint) when its certificate is not trusted and neither a CA file nor {@code insecure} was given.
      */
     public static OvirtSource open(OvirtSettings settings) {
-        EngineClient client = new EngineClient(settings);
-        try {
-            client.login();
-        } catch (RuntimeException e) {
-            client.close();
-            throw e;
-        }
+        EngineClient client = EngineClient.login(settings);
         return new OvirtSource(settings, client);
     }
 
@@ -152,6 +148,6 @@ public final class OvirtSource implements VmSource {
 
     @Override
     public String toString() {
-        return "OvirtSource[" + settings.apiUrl() + " as " + settings.user() + "]";
+        return "OvirtSource[" + settings.apiUrl() + " as " + settings.engine().user() + "]";
     }
 }

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kvmigrate.common.ExitCode;
 import dev.kvmigrate.common.KvMigrateException;
+import dev.kvmigrate.common.ovirt.EngineSettings;
+import dev.kvmigrate.common.ovirt.Secret;
 import dev.kvmigrate.inventory.model.PowerState;
 import java.net.URI;
 import java.time.Duration;
@@ -44,9 +46,9 @@ class OvirtPowerIT {
         engine.api = this::answer;
         server.setDispatcher(engine);
         server.start();
-        settings = new OvirtSettings(URI.create(server.url("/ovirt-engine/api").toString()), "admin@internal",
-                Secret.of(FakeEngine.PASSWORD.toCharArray()), Optional.empty(), false, Optional.empty(), 100,
-                Duration.ofSeconds(5), Duration.ofSeconds(5));
+        settings = new OvirtSettings(new EngineSettings(URI.create(server.url("/ovirt-engine/api").toString()),
+                "admin@internal", Secret.of(FakeEngine.PASSWORD.toCharArray()), Optional.empty(), false,
+                Duration.ofSeconds(5), Duration.ofSeconds(5)), Optional.empty(), 100);
     }
 
     @AfterEach

@@ -2,6 +2,8 @@ package dev.kvmigrate.inventory.ovirt;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kvmigrate.common.ovirt.EngineSettings;
+import dev.kvmigrate.common.ovirt.Secret;
 import dev.kvmigrate.inventory.VmSelector;
 import dev.kvmigrate.inventory.model.Inventory;
 import dev.kvmigrate.testing.SharedDir;
@@ -30,9 +32,10 @@ class OvirtRecordedEngineIT {
             try (MockWebServer server = new MockWebServer()) {
                 server.setDispatcher(RecordedEngines.engine(dir));
                 server.start();
-                OvirtSettings s = new OvirtSettings(URI.create(server.url("/ovirt-engine/api").toString()),
-                        "admin@internal", Secret.of(FakeEngine.PASSWORD.toCharArray()), Optional.empty(), false,
-                        Optional.empty(), 2, Duration.ofSeconds(5), Duration.ofSeconds(30));
+                OvirtSettings s = new OvirtSettings(new EngineSettings(
+                        URI.create(server.url("/ovirt-engine/api").toString()), "admin@internal",
+                        Secret.of(FakeEngine.PASSWORD.toCharArray()), Optional.empty(), false, Duration.ofSeconds(5),
+                        Duration.ofSeconds(30)), Optional.empty(), 2);
                 try (OvirtSource src = OvirtSource.open(s)) {
                     Inventory inv = src.scan(VmSelector.ALL);
                     assertThat(inv.vms()).as(dir.getFileName().toString()).hasSize(expected);

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kvmigrate.common.ExitCode;
 import dev.kvmigrate.common.KvMigrateException;
+import dev.kvmigrate.common.ovirt.EngineSettings;
+import dev.kvmigrate.common.ovirt.Secret;
 import dev.kvmigrate.inventory.VmSelector;
 import dev.kvmigrate.inventory.model.BootMode;
 import dev.kvmigrate.inventory.model.Concern;
@@ -39,9 +41,9 @@ class OvirtSourceIT {
     OvirtSettings settings(FakeEngine engine, int pageSize, String password, Duration readTimeout) throws Exception {
         server.setDispatcher(engine);
         server.start();
-        return new OvirtSettings(URI.create(server.url("/ovirt-engine/api").toString()), "admin@internal",
-                Secret.of(password.toCharArray()), Optional.empty(), false, Optional.empty(), pageSize,
-                Duration.ofSeconds(5), readTimeout);
+        return new OvirtSettings(new EngineSettings(URI.create(server.url("/ovirt-engine/api").toString()),
+                "admin@internal", Secret.of(password.toCharArray()), Optional.empty(), false, Duration.ofSeconds(5),
+                readTimeout), Optional.empty(), pageSize);
     }
 
     Inventory scan(OvirtSettings s) {
@@ -94,7 +96,7 @@ class OvirtSourceIT {
         assertThat(vm.disks().get(1).bus()).isEqualTo(DiskBus.SATA);
         assertThat(vm.nics().get(0).mac()).contains("56:6f:ab:cd:00:01");
         assertThat(vm.nics().get(0).network()).isEqualTo("ovirtmgmt");
-        assertThat(codes(vm)).contains("HIGH_AVAILABILITY", "SNAPSHOT_MEMORY", "WATCHDOG")
+        assertThat(codes(vm)).contains("HIGH_AVAILABILITY", "SNAPSHOT_MEMORY")
                 .doesNotContain("GPU_TYPE_NAME_UNKNOWN", "SOURCE_PARSE_PARTIAL");
     }
 
@@ -108,7 +110,7 @@ class OvirtSourceIT {
         assertThat(vm.firmware().secureBoot()).isTrue();
         assertThat(vm.tpm()).isPresent();
         assertThat(vm.customProperties()).containsEntry("sap_agent", "false");
-        assertThat(codes(vm)).contains("TPM_WINDOWS_REQUIRED");
+        assertThat(codes(vm)).contains("TPM_STATE_NOT_CARRIED");
     }
 
     @Test
@@ -137,7 +139,7 @@ class OvirtSourceIT {
         assertThat(vm.hostDevices()).singleElement().satisfies(h -> assertThat(h.vendorDevice()).contains("10de:22ba"));
         assertThat(vm.cpu().pinning()).hasSize(1);
         assertThat(vm.memory().hugepageBytes()).contains(1L << 30);
-        assertThat(codes(vm)).contains("HOSTDEV_PCI", "CPU_POLICY");
+        assertThat(codes(vm)).contains("HOSTDEV_UNMAPPED", "CPU_POLICY");
     }
 
     @Test
@@ -154,9 +156,9 @@ class OvirtSourceIT {
         assertThat(vm.disks().get(0).bus()).isEqualTo(DiskBus.IDE);
         assertThat(vm.nics().get(0).plugged()).isFalse();
         assertThat(vm.nics().get(0).network()).isEqualTo("prod-vlan20");
-        assertThat(codes(vm)).contains("GPU_TYPE_NAME_UNKNOWN", "DISK_ILLEGAL", "DISK_LOCKED", "DISK_LUN",
-                "DISK_SIZE_INVALID", "DISK_SCSI_RESERVATION", "CPU_POLICY", "CPU_SHARES", "CPU_CUSTOM_MODEL",
-                "USB_DEVICE", "DISPLAY_SPICE", "NIC_NETWORK_FILTER", "NIC_PORT_MIRRORING", "NIC_QOS",
+        assertThat(codes(vm)).contains("GPU_TYPE_NAME_UNKNOWN", "DISK_ILLEGAL", "DISK_LOCKED",
+                "DISK_SIZE_UNKNOWN", "DISK_SCSI_RESERVATION", "CPU_POLICY", "CPU_SHARES", "CPU_CUSTOM_MODEL",
+                "USB_REDIRECTION", "DISPLAY_SPICE", "NIC_NETWORK_FILTER", "NIC_PORT_MIRRORING", "NIC_QOS",
                 "NIC_UNPLUGGED");
         assertThat(vm.concerns().stream().filter(c -> c.code().equals("DISK_ILLEGAL")).count()).isEqualTo(2);
     }

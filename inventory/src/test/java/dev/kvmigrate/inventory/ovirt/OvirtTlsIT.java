@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kvmigrate.common.ExitCode;
 import dev.kvmigrate.common.KvMigrateException;
+import dev.kvmigrate.common.ovirt.EngineSettings;
+import dev.kvmigrate.common.ovirt.Secret;
+import dev.kvmigrate.common.ovirt.UntrustedCaException;
 import dev.kvmigrate.inventory.VmSelector;
 import java.io.InputStream;
 import java.net.URI;
@@ -80,8 +83,8 @@ class OvirtTlsIT {
         server.start();
         URI api = URI.create(server.url("/ovirt-engine/api").toString());
         assertThat(api.getScheme()).isEqualTo("https");
-        return new OvirtSettings(api, "admin@internal", Secret.of(FakeEngine.PASSWORD.toCharArray()), ca, insecure,
-                Optional.empty(), 100, Duration.ofSeconds(5), Duration.ofSeconds(10));
+        return new OvirtSettings(new EngineSettings(api, "admin@internal", Secret.of(FakeEngine.PASSWORD.toCharArray()),
+                ca, insecure, Duration.ofSeconds(5), Duration.ofSeconds(10)), Optional.empty(), 100);
     }
 
     @Test

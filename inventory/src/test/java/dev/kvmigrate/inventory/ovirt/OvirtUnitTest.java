@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kvmigrate.common.ExitCode;
 import dev.kvmigrate.common.KvMigrateException;
+import dev.kvmigrate.common.ovirt.EngineSettings;
+import dev.kvmigrate.common.ovirt.Secret;
 import dev.kvmigrate.inventory.model.PowerState;
 import java.net.URI;
 import java.nio.file.Files;
@@ -51,34 +53,27 @@ class OvirtUnitTest {
     }
 
     @Test
-    void secretNeverPrints(@TempDir Path dir) throws Exception {
+    void scanSettingsNeverPrintThePassword(@TempDir Path dir) throws Exception {
         Path f = dir.resolve("pw");
         Files.writeString(f, "hunter2-xyz\n");
-        Secret s = Secret.fromFile(f);
-        assertThat(String.valueOf(s.reveal())).isEqualTo("hunter2-xyz");
         OvirtSettings settings = OvirtSettings.of(URI.create("https://engine.example/ovirt-engine/api"),
-                "admin@internal", s, Optional.empty(), false, Optional.empty());
-        assertThat(s.toString()).doesNotContain("hunter2");
-        assertThat(settings.toString()).doesNotContain("hunter2");
-        assertThat(settings.engineRoot().toString()).isEqualTo("https://engine.example/ovirt-engine/");
+                "admin@internal", Secret.fromFile(f), Optional.empty(), false, Optional.of("cluster=prod"));
+        assertThat(settings.toString()).doesNotContain("hunter2").contains("cluster=prod");
+        assertThat(settings.engine().engineRoot().toString()).isEqualTo("https://engine.example/ovirt-engine/");
+        assertThat(settings.pageSize()).isEqualTo(OvirtSettings.DEFAULT_PAGE_SIZE);
     }
 
     @Test
-    void emptyPasswordFileIsRefused(@TempDir Path dir) throws Exception {
-        Path f = dir.resolve("pw");
-        Files.writeString(f, "\n");
-        assertThatThrownBy(() -> Secret.fromFile(f)).isInstanceOfSatisfying(KvMigrateException.class,
-                e -> assertThat(e.exitCode()).isEqualTo(ExitCode.INVALID_INPUT));
-    }
-
-    @Test
-    void settingsRejectWhatCannotWork() {
+    void scanSettingsRejectWhatCannotWork() {
         Secret pw = Secret.of("x".toCharArray());
-        assertThatThrownBy(() -> OvirtSettings.of(URI.create("ftp://e/ovirt-engine/api"), "a@internal", pw,
-                Optional.empty(), false, Optional.empty())).hasMessageContaining("https://ENGINE/ovirt-engine/api");
         assertThatThrownBy(() -> OvirtSettings.of(URI.create("https://e/ovirt-engine"), "a@internal", pw,
                 Optional.empty(), false, Optional.empty())).hasMessageContaining("/ovirt-engine/api");
-        assertThatThrownBy(() -> OvirtSettings.of(URI.create("https://e/ovirt-engine/api"), "a@internal", pw,
-                Optional.of(Path.of("ca.pem")), true, Optional.empty())).hasMessageContaining("--insecure");
+        EngineSettings engine = EngineSettings.of(URI.create("https://e/ovirt-engine/api"), "a@internal", pw,
+                Optional.empty(), false);
+        assertThatThrownBy(() -> new OvirtSettings(engine, Optional.empty(), 0))
+                .isInstanceOfSatisfying(KvMigrateException.class,
+                        e -> assertThat(e.exitCode()).isEqualTo(ExitCode.INVALID_INPUT))
+                .hasMessageContaining("1..1000");
+        assertThat(OvirtSettings.of(engine, Optional.of("  ")).search()).isEmpty();
     }
 }
