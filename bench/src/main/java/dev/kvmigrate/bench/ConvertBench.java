@@ -75,7 +75,7 @@ public final class ConvertBench {
         SchemaSet schemas = SchemaSet.of(List.of(schemaDir));
         List<LocatedObject> objects = new ArrayList<>();
         for (Manifest m : result.manifests()) {
-            objects.add(new LocatedObject(m.fileName(), m.body(), Map.of()));
+            objects.add(LocatedObject.of(m));
         }
         ClusterFacts facts = ClusterFacts.NONE.withPermittedDevices(
                 KubevirtCr.permittedResources(result.adminPatch().patch()));

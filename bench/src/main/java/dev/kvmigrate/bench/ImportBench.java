@@ -1,5 +1,6 @@
 package dev.kvmigrate.bench;
 
+import dev.kvmigrate.common.json.Mappers;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kvmigrate.importer.sink.CdiResources;
@@ -29,7 +30,7 @@ import java.util.stream.Stream;
  * <p>Usage: {@code ImportBench --kv-cp CLASSPATH [--work DIR] [--cases abc] [--xmx 160m]}
  */
 public final class ImportBench {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Mappers.json();
 
     private record Case(String id, Path image, Path reference, long allocated) {}
 

@@ -12,7 +12,7 @@ public final class ConversionReport {
     public static ObjectNode tree(ConversionResult result) {
         ObjectNode root = Trees.obj();
         ArrayNode vms = root.putArray("vms");
-        for (VmConversion v : result.vms()) {
+        for (MigrationUnit v : result.vms()) {
             ObjectNode n = vms.addObject().put("source", v.sourceName()).put("name", v.targetName())
                     .put("written", !v.blocked());
             ArrayNode cs = n.putArray("concerns");
@@ -28,7 +28,7 @@ public final class ConversionReport {
     /** One line per VM, then its concerns indented. */
     public static String text(ConversionResult result) {
         StringBuilder s = new StringBuilder();
-        for (VmConversion v : result.vms()) {
+        for (MigrationUnit v : result.vms()) {
             s.append(v.blocked() ? "BLOCKED " : "written ").append(v.sourceName());
             if (!v.sourceName().equals(v.targetName())) {
                 s.append(" → ").append(v.targetName());

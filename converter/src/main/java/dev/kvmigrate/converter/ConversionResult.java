@@ -12,7 +12,7 @@ import java.util.Objects;
  * @param shared objects several VMs use (emitted instancetypes and preferences)
  * @param adminPatch the KubeVirt CR patch and its summary for the VMs written
  */
-public record ConversionResult(List<VmConversion> vms, List<Manifest> shared, AdminPatch adminPatch) {
+public record ConversionResult(List<MigrationUnit> vms, List<Manifest> shared, AdminPatch adminPatch) {
     public ConversionResult {
         vms = List.copyOf(vms);
         shared = List.copyOf(shared);
@@ -22,11 +22,16 @@ public record ConversionResult(List<VmConversion> vms, List<Manifest> shared, Ad
     /** Every manifest to write: shared objects first, then each written VM's VirtualMachine and DataVolumes. */
     public List<Manifest> manifests() {
         List<Manifest> all = new ArrayList<>(shared);
-        vms.forEach(v -> all.addAll(v.manifests()));
+        vms.forEach(v -> all.addAll(v.objects()));
         return all;
     }
 
+    /** The unit of a source VM, when it was selected. */
+    public java.util.Optional<MigrationUnit> vm(String sourceName) {
+        return vms.stream().filter(v -> v.sourceName().equals(sourceName)).findFirst();
+    }
+
     public boolean anyBlocked() {
-        return vms.stream().anyMatch(VmConversion::blocked);
+        return vms.stream().anyMatch(MigrationUnit::blocked);
     }
 }

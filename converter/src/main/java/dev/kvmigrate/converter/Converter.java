@@ -9,14 +9,17 @@ import dev.kvmigrate.inventory.concern.KubernetesName;
 import dev.kvmigrate.inventory.model.Inventory;
 import dev.kvmigrate.inventory.model.Vm;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
- * Converts the selected VMs of an inventory: unique Kubernetes names, one {@link VmConversion} each, the admin
+ * Converts the selected VMs of an inventory: unique Kubernetes names, one {@link MigrationUnit} each, the admin
  * patch for the VMs that are written. A VM with a blocker is reported and not written; the others are.
  */
 public final class Converter {
@@ -24,35 +27,63 @@ public final class Converter {
 
     public static ConversionResult convert(Inventory inventory, VmSelector selector, Mappings mappings,
             ConvertOptions options) {
+        return convert(inventory, selector, mappings, options, vm -> VmOverrides.NONE);
+    }
+
+    /**
+     * Converts the selected VMs, each with its own overrides (a plan's per-VM choices). Target names given by
+     * overrides are kept as they are and must be unique; derived names avoid them.
+     */
+    public static ConversionResult convert(Inventory inventory, VmSelector selector, Mappings mappings,
+            ConvertOptions options, Function<String, VmOverrides> overrides) {
         List<String> names = inventory.vms().stream().map(Vm::name).toList();
         List<String> unmatched = selector.unmatched(names);
         if (!unmatched.isEmpty()) {
             throw KvMigrateException.invalidInput("no VM in the inventory matches " + String.join(", ", unmatched)
                     + "; the inventory has " + names.size() + " VMs (list them with `kv-migrate inventory show`)");
         }
-        Set<String> vmNames = new HashSet<>();
-        Set<String> dvNames = new HashSet<>();
-        List<VmConversion> results = new ArrayList<>();
-        Map<String, Manifest> shared = new LinkedHashMap<>();
-        for (Vm vm : inventory.vms()) {
-            if (!selector.matches(vm.name())) {
+        List<Vm> selected = inventory.vms().stream().filter(vm -> selector.matches(vm.name())).toList();
+        Map<String, String> givenBy = new HashMap<>();
+        for (Vm vm : selected) {
+            Optional<String> given = overrides.apply(vm.name()).targetName();
+            if (given.isEmpty()) {
                 continue;
             }
-            String target = unique(KubernetesName.of(vm.name()), vmNames);
-            InstancetypeChoice choice = mappings.instancetypes().forVm(vm.name());
+            if (!KubernetesName.isValid(given.get())) {
+                throw KvMigrateException.invalidInput("VM " + vm.name() + ": target name '" + given.get()
+                        + "' is not a valid Kubernetes name (lower-case letters, digits and '-', at most "
+                        + KubernetesName.MAX_LENGTH + " characters); choose another targetName");
+            }
+            String other = givenBy.putIfAbsent(given.get(), vm.name());
+            if (other != null) {
+                throw KvMigrateException.invalidInput("VMs " + other + " and " + vm.name() + " are both given the"
+                        + " target name " + given.get() + "; give each a distinct targetName");
+            }
+        }
+        Set<String> vmNames = new HashSet<>(givenBy.keySet());
+        Set<String> dvNames = new HashSet<>();
+        List<MigrationUnit> results = new ArrayList<>();
+        Map<String, Manifest> shared = new LinkedHashMap<>();
+        for (Vm vm : selected) {
+            VmOverrides o = overrides.apply(vm.name());
+            String target = o.targetName().orElseGet(() -> unique(KubernetesName.of(vm.name()), vmNames));
+            InstancetypeChoice choice = o.instancetype().map(it -> new InstancetypeChoice(Optional.of(it),
+                    Optional.empty(), Optional.empty(), Optional.empty()))
+                    .orElseGet(() -> mappings.instancetypes().forVm(vm.name()));
             boolean emit = options.emitInstancetypes() && choice.instancetype().isEmpty();
             if (emit) {
                 choice = Instancetypes.choice(vm);
             }
-            VmConversion conversion = VmConverter.convert(vm, target, inventory.source(), mappings, options, choice,
+            MigrationUnit unit = VmConverter.convert(vm, target, inventory.source(), mappings, options, o, choice,
                     base -> unique(base, dvNames));
-            if (emit && !conversion.blocked()) {
-                Manifest it = Instancetypes.instancetype(vm, options.namespace());
-                Manifest pref = Instancetypes.preference(vm, options.namespace());
+            if (emit && !unit.blocked()) {
+                Optional<String> ns = o.namespace().or(options::namespace);
+                Manifest it = Instancetypes.instancetype(vm, ns);
+                Manifest pref = Instancetypes.preference(vm, ns);
                 shared.putIfAbsent(it.fileName(), it);
                 shared.putIfAbsent(pref.fileName(), pref);
             }
-            results.add(conversion);
+            results.add(unit);
         }
         AdminPatch patch = AdminPatch.of(results.stream().filter(v -> !v.blocked())
                 .map(v -> new AdminPatch.VmDevices(v.targetName(), v.devices(), v.persistentState())).toList());

@@ -4,15 +4,17 @@ import static dev.kvmigrate.converter.Trees.obj;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kvmigrate.common.disk.DiskLocation;
 import dev.kvmigrate.converter.mapping.Mappings;
 import dev.kvmigrate.converter.mapping.StorageRule;
+import dev.kvmigrate.inventory.concern.ConcernCode;
 import dev.kvmigrate.inventory.concern.KubernetesName;
 import dev.kvmigrate.inventory.model.Concern;
 import dev.kvmigrate.inventory.model.Disk;
 import dev.kvmigrate.inventory.model.DiskBus;
 import dev.kvmigrate.inventory.model.DiskDevice;
 import dev.kvmigrate.inventory.model.DiskSourceType;
-import dev.kvmigrate.inventory.model.Severity;
+import dev.kvmigrate.inventory.model.SourceRef;
 import dev.kvmigrate.inventory.model.Vm;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -38,7 +40,7 @@ final class DiskMapping {
     private DiskMapping() {}
 
     /** The mapped disks of one VM. */
-    record Disks(ArrayNode disks, ArrayNode volumes, List<Manifest> dataVolumes) {}
+    record Disks(ArrayNode disks, ArrayNode volumes, List<DiskTransfer> transfers) {}
 
     /** Bytes to request for a disk of {@code virtualBytes}. */
     static long requestBytes(long virtualBytes, Optional<String> volumeMode) {
@@ -65,11 +67,16 @@ final class DiskMapping {
         };
     }
 
-    static Disks map(Vm vm, String vmName, Mappings mappings, ConvertOptions options, UnaryOperator<String> unique,
+    /**
+     * @param vmName the VM's name on the target; DataVolumes are named after it
+     * @param storageClass a per-VM storage class that wins over the storage map's
+     */
+    static Disks map(Vm vm, SourceRef source, String vmName, Optional<String> namespace, Mappings mappings,
+            ConvertOptions options, Optional<String> storageClass, UnaryOperator<String> unique,
             Map<String, String> labels, Consumer<Concern> concerns) {
         ArrayNode disks = Trees.F.arrayNode();
         ArrayNode volumes = Trees.F.arrayNode();
-        List<Manifest> dvs = new ArrayList<>();
+        List<DiskTransfer> dvs = new ArrayList<>();
         boolean anyBootOrder = vm.disks().stream().anyMatch(d -> d.bootOrder().isPresent());
         boolean firstDisk = true;
         for (int i = 0; i < vm.disks().size(); i++) {
@@ -78,27 +85,40 @@ final class DiskMapping {
             String who = "VM " + vm.name() + ": disk " + d.target();
             if (d.device() == DiskDevice.FLOPPY || (d.device() == DiskDevice.CDROM
                     && d.source().type() == DiskSourceType.NONE)) {
-                concerns.accept(ConversionCode.DISK_SKIPPED.at(field, who + " (" + d.device().name()
+                concerns.accept(ConcernCode.DISK_SKIPPED.at(field, who + " (" + d.device().name()
                         .toLowerCase(Locale.ROOT) + " without an image) is not created"));
                 continue;
             }
             if (d.device() == DiskDevice.LUN || d.source().type() == DiskSourceType.OVIRT_LUN) {
-                concerns.accept(ConversionCode.DISK_NOT_CONVERTIBLE.at(field, who + " is a direct LUN; attach the"
+                concerns.accept(ConcernCode.DISK_LUN.at(field, who + " is a direct LUN; attach the"
                         + " LUN to the cluster as a PVC and add it to the VM by hand"));
                 continue;
             }
-            StorageRule rule = mappings.storageFor(vm.name(), d.target(), d.source().pool()
+            StorageRule mapped = mappings.storageFor(vm.name(), d.target(), d.source().pool()
                     .or(() -> d.source().type() == DiskSourceType.OVIRT_IMAGE ? d.source().host() : Optional.empty()));
+            StorageRule rule = storageClass.map(sc -> mapped.overriddenBy(new StorageRule(Optional.of(sc),
+                    Optional.empty(), List.of(), Optional.empty(), Optional.empty()))).orElse(mapped);
             Optional<Long> size = rule.sizeBytes().or(d::virtualSize).filter(s -> s > 0);
+            if (size.isEmpty() && d.device() == DiskDevice.CDROM) {
+                concerns.accept(ConcernCode.CDROM_SIZE_UNKNOWN.at(field, who + " is a CD-ROM image of unknown size"
+                        + " and is left out; give its size in a storage.disks entry '" + vm.name() + "/" + d.target()
+                        + "' to carry it"));
+                continue;
+            }
+            // Where the bytes come from before the size: an unreadable disk needs 'blank', and then a size.
+            DiskTransfer.Population population = rule.isBlank() ? DiskTransfer.Population.BLANK
+                    : options.imageio().isPresent() && d.source().type() == DiskSourceType.OVIRT_IMAGE
+                            ? DiskTransfer.Population.IMAGEIO : DiskTransfer.Population.UPLOAD;
+            Optional<DiskLocation> location = d.source().location(source);
+            if (population == DiskTransfer.Population.UPLOAD && location.isEmpty()) {
+                concerns.accept(ConcernCode.DISK_SOURCE_UNREADABLE.at(field, who + " (" + describe(d)
+                        + ") cannot be read by kv-migrate; " + unreadableFix(d, source)));
+                continue;
+            }
             if (size.isEmpty()) {
-                if (d.device() == DiskDevice.CDROM) {
-                    concerns.accept(new Concern(Severity.WARNING, ConversionCode.DISK_SKIPPED.name(), who
-                            + " is a CD-ROM image of unknown size and is left out; give its size in a storage.disks"
-                            + " entry '" + vm.name() + "/" + d.target() + "' to carry it", Optional.of(field)));
-                    continue;
-                }
-                concerns.accept(ConversionCode.DISK_SIZE_REQUIRED.at(field, who + " has no known virtual size;"
-                        + " add 'size' to a storage.disks entry '" + vm.name() + "/" + d.target() + "'"));
+                String known = d.virtualSize().map(v -> " reports a virtual size of " + v + " bytes")
+                        .orElse(" has no known virtual size");
+                concerns.accept(ConcernCode.DISK_SIZE_UNKNOWN.at(field, who + known + "; add 'size' to a storage.disks entry '" + vm.name() + "/" + d.target() + "'"));
                 continue;
             }
             String diskName = KubernetesName.of(d.target());
@@ -108,7 +128,9 @@ final class DiskMapping {
             firstDisk &= d.device() != DiskDevice.DISK;
             ObjectNode volume = volumes.addObject().put("name", diskName);
             volume.putObject("dataVolume").put("name", dvName);
-            dvs.add(dataVolume(vm, d, dvName, size.get(), rule, options, labels));
+            dvs.add(new DiskTransfer(dvName, d.target(), dataVolume(vm, d, dvName, namespace, size.get(), rule,
+                    population, options, labels), population, population == DiskTransfer.Population.UPLOAD
+                    ? location : Optional.empty(), d.format(), size.get()));
         }
         return new Disks(disks, volumes, dvs);
     }
@@ -119,7 +141,7 @@ final class DiskMapping {
         String bus = bus(d.device(), d.bus());
         boolean changed = d.device() == DiskDevice.DISK && !bus.equals(d.bus().name().toLowerCase(Locale.ROOT));
         if (changed) {
-            concerns.accept(ConversionCode.DISK_BUS_CHANGED.at(field + ".bus", who + ": bus "
+            concerns.accept(ConcernCode.DISK_BUS_CHANGED.at(field + ".bus", who + ": bus "
                     + d.bus().name().toLowerCase(Locale.ROOT) + " becomes " + bus + "; the guest needs a " + bus
                     + " driver"));
         }
@@ -143,8 +165,28 @@ final class DiskMapping {
         return n;
     }
 
-    private static Manifest dataVolume(Vm vm, Disk d, String dvName, long virtualBytes, StorageRule rule,
-            ConvertOptions options, Map<String, String> labels) {
+    private static String describe(Disk d) {
+        return d.source().type().name().toLowerCase(Locale.ROOT).replace('_', ' ')
+                + (d.source().location().isEmpty() ? "" : " " + d.source().location());
+    }
+
+    private static String unreadableFix(Disk d, SourceRef source) {
+        return switch (d.source().type()) {
+            case FILE, VOLUME -> "the file is on the remote libvirt host " + source.location() + " outside any"
+                    + " storage pool; define a storage pool that holds it (virsh pool-define-as) and scan again, or"
+                    + " mark the disk blank in a storage.disks entry";
+            case BLOCK -> "it is a block device, which kv-migrate reads only as a storage-pool volume; define a"
+                    + " logical or disk pool that holds it (virsh pool-define-as) and scan again, or mark the disk"
+                    + " blank in a storage.disks entry";
+            case NETWORK -> "copy the " + d.source().protocol().orElse("network") + " disk to a file or URL by"
+                    + " other means, or mark it blank in a storage.disks entry";
+            default -> "copy its data by other means, or mark it blank in a storage.disks entry";
+        };
+    }
+
+    private static Manifest dataVolume(Vm vm, Disk d, String dvName, Optional<String> namespace, long virtualBytes,
+            StorageRule rule, DiskTransfer.Population population, ConvertOptions options,
+            Map<String, String> labels) {
         Map<String, String> annotations = new LinkedHashMap<>();
         annotations.put("kv-migrate.dev/source-vm", vm.name());
         annotations.put("kv-migrate.dev/source-disk", d.target());
@@ -154,12 +196,12 @@ final class DiskMapping {
         annotations.put("kv-migrate.dev/source-format", d.format().name().toLowerCase(Locale.ROOT));
         annotations.put(VIRTUAL_SIZE_ANNOTATION, Long.toString(virtualBytes));
         ObjectNode dv = obj().put("apiVersion", "cdi.kubevirt.io/v1beta1").put("kind", "DataVolume");
-        dv.set("metadata", Trees.metadata(dvName, options.namespace(), labels, annotations));
+        dv.set("metadata", Trees.metadata(dvName, namespace, labels, annotations));
         ObjectNode spec = dv.putObject("spec");
         ObjectNode source = spec.putObject("source");
-        if (rule.isBlank()) {
+        if (population == DiskTransfer.Population.BLANK) {
             source.putObject("blank");
-        } else if (options.imageio().isPresent() && d.source().type() == DiskSourceType.OVIRT_IMAGE) {
+        } else if (population == DiskTransfer.Population.IMAGEIO) {
             ConvertOptions.Imageio io = options.imageio().get();
             ObjectNode imageio = source.putObject("imageio").put("url", io.url()).put("diskId",
                     d.source().location()).put("secretRef", io.secretRef());
@@ -177,6 +219,6 @@ final class DiskMapping {
         rule.storageClassName().ifPresent(c -> storage.put("storageClassName", c));
         storage.putObject("resources").putObject("requests").put("storage",
                 Quantity.format(requestBytes(virtualBytes, rule.volumeMode())));
-        return new Manifest("datavolume-" + dvName + ".yaml", dv);
+        return Manifest.of("datavolume-" + dvName + ".yaml", dv);
     }
 }

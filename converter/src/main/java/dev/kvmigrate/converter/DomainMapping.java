@@ -4,6 +4,7 @@ import static dev.kvmigrate.converter.Trees.enabled;
 import static dev.kvmigrate.converter.Trees.obj;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kvmigrate.inventory.concern.ConcernCode;
 import dev.kvmigrate.inventory.model.BootMode;
 import dev.kvmigrate.inventory.model.Clock;
 import dev.kvmigrate.inventory.model.Concern;
@@ -77,8 +78,11 @@ final class DomainMapping {
         memory.hugepageBytes().ifPresent(size -> {
             if (size == 2L << 20 || size == 1L << 30) {
                 n.putObject("hugepages").put("pageSize", Quantity.format(size));
+                concerns.accept(ConcernCode.HUGEPAGES.at("memory.hugepageBytes", "VM " + vmName + ": memory is"
+                        + " backed by " + Quantity.format(size) + " hugepages; the target nodes must offer that page"
+                        + " size"));
             } else {
-                concerns.accept(ConversionCode.HUGEPAGES_SIZE.at("memory.hugepageBytes", "VM " + vmName
+                concerns.accept(ConcernCode.HUGEPAGES_DROPPED.at("memory.hugepageBytes", "VM " + vmName
                         + ": hugepage size " + size + " bytes is neither 2Mi nor 1Gi; the guest uses normal pages"));
             }
         });
@@ -97,7 +101,7 @@ final class DomainMapping {
             ObjectNode efi = bootloader.putObject("efi");
             boolean secure = fw.secureBoot() && vm.features().smm();
             if (fw.secureBoot() && !vm.features().smm()) {
-                concerns.accept(ConversionCode.SECURE_BOOT_WITHOUT_SMM.at("firmware.secureBoot", "VM " + vm.name()
+                concerns.accept(ConcernCode.SECURE_BOOT_DROPPED.at("firmware.secureBoot", "VM " + vm.name()
                         + ": secure boot is on but SMM is off; the target boots UEFI without secure boot"));
             }
             efi.put("secureBoot", secure);
@@ -118,7 +122,7 @@ final class DomainMapping {
         Optional<String> type = vm.firmware().machineType();
         boolean q35 = type.map(t -> t.toLowerCase(Locale.ROOT).contains("q35")).orElse(true);
         if (!q35) {
-            concerns.accept(ConversionCode.MACHINE_Q35.at("firmware.machineType", "VM " + vm.name()
+            concerns.accept(ConcernCode.MACHINE_CHANGED.at("firmware.machineType", "VM " + vm.name()
                     + ": machine type " + type.get() + " becomes q35; the guest sees a PCIe chipset and SATA"
                     + " controllers"));
         }
@@ -169,7 +173,7 @@ final class DomainMapping {
         } else {
             n.set("utc", obj());
             if (c.offset().equalsIgnoreCase("localtime")) {
-                concerns.accept(ConversionCode.CLOCK_LOCALTIME.at("clock.offset", "VM " + vm.name()
+                concerns.accept(ConcernCode.CLOCK_LOCALTIME.at("clock.offset", "VM " + vm.name()
                         + ": the guest clock is local time without a named zone; the target clock is UTC, set"
                         + " spec.template.spec.domain.clock.timezone if the guest expects local time"));
             }

@@ -57,7 +57,7 @@ final class Instancetypes {
         ObjectNode memory = spec.putObject("memory").put("guest", Quantity.format(vm.memory().bytes()));
         vm.memory().hugepageBytes().filter(Instancetypes::validPageSize)
                 .ifPresent(h -> memory.putObject("hugepages").put("pageSize", Quantity.format(h)));
-        return new Manifest("virtualmachineinstancetype-" + name + ".yaml", n);
+        return Manifest.of("virtualmachineinstancetype-" + name + ".yaml", n);
     }
 
     static Manifest preference(Vm vm, Optional<String> namespace) {
@@ -74,7 +74,7 @@ final class Instancetypes {
             fw.put("preferredUseBios", true);
         }
         spec.putObject("machine").put("preferredMachineType", "q35");
-        return new Manifest("virtualmachinepreference-" + name + ".yaml", n);
+        return Manifest.of("virtualmachinepreference-" + name + ".yaml", n);
     }
 
     private static boolean secureBoot(Vm vm) {

@@ -70,7 +70,7 @@ public final class ManifestWriter {
         ArrayNode resources = kustomization.putArray("resources");
         for (Manifest m : result.manifests()) {
             String name = format.fileName(m.fileName());
-            Files.writeString(dir.resolve(name), format.render(m.body()));
+            Files.writeString(dir.resolve(name), m.render(format));
             resources.add(name);
         }
         Files.writeString(dir.resolve(KUSTOMIZATION), OutputFormat.YAML.render(kustomization));

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kvmigrate.converter.mapping.Mappings;
 import dev.kvmigrate.converter.mapping.NetworkTarget;
+import dev.kvmigrate.inventory.concern.ConcernCode;
 import dev.kvmigrate.inventory.concern.KubernetesName;
 import dev.kvmigrate.inventory.model.Concern;
 import dev.kvmigrate.inventory.model.Nic;
@@ -36,7 +37,7 @@ final class NetworkMapping {
         return MODELS.contains(m) ? Optional.of(m) : Optional.empty();
     }
 
-    static Networks map(Vm vm, Mappings mappings, Consumer<Concern> concerns) {
+    static Networks map(Vm vm, Mappings mappings, boolean keepMacs, Consumer<Concern> concerns) {
         ArrayNode interfaces = Trees.F.arrayNode();
         ArrayNode networks = Trees.F.arrayNode();
         boolean podTaken = false;
@@ -54,21 +55,21 @@ final class NetworkMapping {
             if (mapped.isPresent()) {
                 target = mapped.get();
                 if (target.type() == NetworkTarget.Type.POD && podTaken) {
-                    concerns.accept(ConversionCode.NETWORK_POD_TWICE.at(field, who + " maps to the pod network,"
+                    concerns.accept(ConcernCode.NETWORK_POD_TWICE.at(field, who + " maps to the pod network,"
                             + " which another NIC already uses; map '" + nic.network() + "' to a"
                             + " NetworkAttachmentDefinition"));
                     continue;
                 }
-            } else if (!podTaken && nic.type() != NicType.HOSTDEV) {
+            } else if (nic.type() == NicType.HOSTDEV) {
+                concerns.accept(ConcernCode.NIC_HOSTDEV.at(field, who + " is an SR-IOV VF or PCI device and is not"
+                        + " mapped; add a networks entry '" + nic.network() + ": {type: sriov, nad: ns/name}'"));
+                continue;
+            } else if (!podTaken) {
                 target = NetworkTarget.POD_NETWORK;
-                concerns.accept(ConversionCode.NETWORK_POD_DEFAULT.at(field, who + " is not mapped and joins the"
-                        + " pod network (masquerade); add a networks entry for '" + nic.network() + "' to change"
-                        + " that"));
+                concerns.accept(unmappedOnPod(nic, field, who));
             } else {
-                concerns.accept(ConversionCode.NETWORK_UNMAPPED.at(field, who + " is not mapped"
-                        + (nic.type() == NicType.HOSTDEV ? " (an SR-IOV VF needs an sriov network)"
-                                : " and the pod network is taken")
-                        + "; add a networks entry '" + nic.network() + ": {type: bridge|sriov, nad: ns/name}'"));
+                concerns.accept(ConcernCode.NETWORK_UNMAPPED.at(field, who + " is not mapped and the pod network is"
+                        + " taken; add a networks entry '" + nic.network() + ": {type: bridge|sriov, nad: ns/name}'"));
                 continue;
             }
             podTaken |= target.type() == NetworkTarget.Type.POD;
@@ -77,12 +78,14 @@ final class NetworkMapping {
             if (target.type() != NetworkTarget.Type.SRIOV) {
                 Optional<String> model = model(nic.model());
                 if (model.isEmpty()) {
-                    concerns.accept(ConversionCode.NIC_MODEL_REPLACED.at(field + ".model", who + ": model "
+                    concerns.accept(ConcernCode.NIC_MODEL_CHANGED.at(field + ".model", who + ": model "
                             + nic.model() + " becomes virtio; the guest needs the virtio-net driver"));
                 }
                 iface.put("model", model.orElse("virtio"));
             }
-            nic.mac().ifPresent(mac -> iface.put("macAddress", mac));
+            if (keepMacs) {
+                nic.mac().ifPresent(mac -> iface.put("macAddress", mac));
+            }
             iface.putObject(switch (target.type()) {
                 case POD -> "masquerade";
                 case BRIDGE -> "bridge";
@@ -96,6 +99,20 @@ final class NetworkMapping {
             }
         }
         return new Networks(interfaces, networks);
+    }
+
+    /** An unmapped NIC that joins the pod network; a macvtap or vhost-user NIC says what it was. */
+    private static Concern unmappedOnPod(Nic nic, String field, String who) {
+        String fix = "; add a networks entry for '" + nic.network() + "' to change that";
+        return switch (nic.type()) {
+            case DIRECT -> ConcernCode.NIC_DIRECT.at(field, who + " is macvtap on host device " + nic.network()
+                    + " and is not mapped, so it joins the pod network (masquerade); map it to a Multus or SR-IOV"
+                    + " network with a networks entry for '" + nic.network() + "'");
+            case VHOSTUSER -> ConcernCode.NIC_VHOSTUSER.at(field, who + " uses vhost-user and is not mapped, so it"
+                    + " joins the pod network (masquerade)" + fix);
+            default -> ConcernCode.NETWORK_POD_DEFAULT.at(field, who + " is not mapped and joins the pod network"
+                    + " (masquerade)" + fix);
+        };
     }
 
     private static String uniqueName(String base, Set<String> taken) {

@@ -3,21 +3,12 @@ package dev.kvmigrate.converter;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.kvmigrate.common.json.Mappers;
 
 /** How manifests are rendered: stable YAML (field order as built, minimal quoting) or indented JSON. */
 public enum OutputFormat {
-    YAML("yaml", YAMLMapper.builder(YAMLFactory.builder()
-                    .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-                    .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
-                    .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
-                    .disable(YAMLGenerator.Feature.SPLIT_LINES)
-                    .build()).build()),
-    JSON("json", JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build());
+    YAML("yaml", Mappers.manifestYaml()),
+    JSON("json", Mappers.prettyJson());
 
     private final String extension;
     private final ObjectMapper mapper;

@@ -8,6 +8,9 @@ import dev.kvmigrate.converter.gpu.DeviceRequest;
 import dev.kvmigrate.converter.gpu.DeviceResolver;
 import dev.kvmigrate.converter.mapping.InstancetypeChoice;
 import dev.kvmigrate.converter.mapping.Mappings;
+import dev.kvmigrate.inventory.concern.ConcernCode;
+import dev.kvmigrate.inventory.concern.KubernetesName;
+import dev.kvmigrate.inventory.concern.Stage;
 import dev.kvmigrate.inventory.model.BootMode;
 import dev.kvmigrate.inventory.model.Concern;
 import dev.kvmigrate.inventory.model.PowerState;
@@ -19,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 
@@ -30,29 +34,51 @@ public final class VmConverter {
     private VmConverter() {}
 
     /**
-     * Converts one VM.
+     * Scan concerns the converter decides again with the mappings in hand: every code the converter decides, which
+     * the scan can only raise as a warning ("add a mapping …"). A GPU the source could not name, a disk of unknown
+     * size, an unmapped host device or NIC is a blocker only when no mapping resolves it; the converter drops the
+     * scan's copy and raises its own when it is still unresolved.
+     */
+    static final Set<String> DECIDED_WITH_MAPPINGS = ConcernCode.decidedBy(Stage.CONVERT);
+
+    /**
+     * Converts one VM into its migration unit.
      *
-     * @param vm the VM; its own blockers stop it before anything is built
-     * @param targetName the Kubernetes name it was given
+     * @param vm the VM; its own blockers stop it before anything is built. The unit's concerns are the scan's
+     *     (less those decided here) followed by the converter's: each fact once, under one code
+     * @param targetName the Kubernetes name it was given (already unique, overrides applied)
      * @param source where the inventory came from
+     * @param overrides per-VM choices that win over mappings and defaults
      * @param instancetype the instancetype/preference to reference instead of inline sizing, if any
      * @param uniqueDvName gives a DataVolume name unique within the conversion
      */
-    public static VmConversion convert(Vm vm, String targetName, SourceRef source, Mappings mappings,
-            ConvertOptions options, InstancetypeChoice instancetype, UnaryOperator<String> uniqueDvName) {
+    public static MigrationUnit convert(Vm vm, String targetName, SourceRef source, Mappings mappings,
+            ConvertOptions options, VmOverrides overrides, InstancetypeChoice instancetype,
+            UnaryOperator<String> uniqueDvName) {
         List<Concern> concerns = new ArrayList<>();
+        Optional<String> namespace = overrides.namespace().or(options::namespace);
         if (!targetName.equals(vm.name())) {
-            concerns.add(ConversionCode.NAME_CHANGED.of("VM " + vm.name() + " is named " + targetName
-                    + " on the target"));
+            concerns.add(ConcernCode.NAME_CHANGED.of("VM " + vm.name() + (KubernetesName.isValid(vm.name())
+                    ? " is named " + targetName + " on the target"
+                    : ": the name is not a valid Kubernetes name; the target VM is named " + targetName)
+                    + " (override it in the plan)"));
         }
-        List<Concern> scanBlockers = vm.concerns().stream().filter(c -> c.severity() == Severity.BLOCKER).toList();
-        if (!scanBlockers.isEmpty()) {
-            concerns.addAll(scanBlockers);
-            return new VmConversion(vm.name(), targetName, List.of(), concerns, List.of(), false);
+        boolean scanBlocked = vm.concerns().stream().anyMatch(c -> c.severity() == Severity.BLOCKER
+                && !DECIDED_WITH_MAPPINGS.contains(c.code()));
+        if (scanBlocked) {
+            // Nothing is decided here: the scan's concerns stay as it raised them.
+            List<Concern> all = new ArrayList<>(vm.concerns());
+            all.addAll(concerns);
+            return blocked(vm, targetName, namespace, all);
         }
+        concerns.addAll(0, vm.concerns().stream().filter(c -> !DECIDED_WITH_MAPPINGS.contains(c.code())).toList());
         Map<String, String> labels = new LinkedHashMap<>();
-        labels.put("app.kubernetes.io/managed-by", "kv-migrate");
-        labels.put(ANNOTATION_PREFIX + "source-kind", source.kind().name().toLowerCase(Locale.ROOT).replace('_', '-'));
+        labels.put(Labels.MANAGED_BY, "kv-migrate");
+        labels.put(Labels.SOURCE_KIND, source.kind().name().toLowerCase(Locale.ROOT).replace('_', '-'));
+        options.plan().ifPresent(p -> {
+            labels.put(Labels.PLAN, p);
+            labels.put(Labels.VM, targetName);
+        });
         Map<String, String> annotations = new LinkedHashMap<>();
         annotations.put(ANNOTATION_PREFIX + "source-name", vm.name());
         annotations.put(ANNOTATION_PREFIX + "source-id", vm.id());
@@ -61,9 +87,9 @@ public final class VmConverter {
 
         DeviceResolver.Resolution devices = DeviceResolver.resolve(vm, mappings);
         concerns.addAll(devices.concerns());
-        DiskMapping.Disks disks = DiskMapping.map(vm, targetName, mappings, options, uniqueDvName, labels,
-                concerns::add);
-        NetworkMapping.Networks nets = NetworkMapping.map(vm, mappings, concerns::add);
+        DiskMapping.Disks disks = DiskMapping.map(vm, source, targetName, namespace, mappings, options,
+                overrides.storageClass(), uniqueDvName, labels, concerns::add);
+        NetworkMapping.Networks nets = NetworkMapping.map(vm, mappings, overrides.keepMacs(), concerns::add);
 
         ObjectNode domain = obj();
         boolean inlineSizing = instancetype.instancetype().isEmpty();
@@ -100,7 +126,7 @@ public final class VmConverter {
         if (tpm) {
             devicesNode.putObject("tpm").put("persistent", true);
             if (vm.tpm().isEmpty()) {
-                concerns.add(ConversionCode.TPM_ADDED.at("tpm", "VM " + vm.name() + ": a Windows guest gets a"
+                concerns.add(ConcernCode.TPM_ADDED.at("tpm", "VM " + vm.name() + ": a Windows guest gets a"
                         + " persistent TPM"));
             }
         }
@@ -110,15 +136,19 @@ public final class VmConverter {
                 devicesNode.putObject("watchdog").put("name", "watchdog").putObject("i6300esb")
                         .put("action", action);
             } else {
-                concerns.add(ConversionCode.WATCHDOG_DROPPED.at("watchdog", "VM " + vm.name() + ": watchdog model "
+                concerns.add(ConcernCode.WATCHDOG_DROPPED.at("watchdog", "VM " + vm.name() + ": watchdog model "
                         + w.model() + " is left out; KubeVirt offers i6300esb only"));
             }
         });
 
+        boolean blocked = concerns.stream().anyMatch(c -> c.severity() == Severity.BLOCKER);
+        if (blocked) {
+            return blocked(vm, targetName, namespace, concerns);
+        }
         ObjectNode vmNode = obj().put("apiVersion", "kubevirt.io/v1").put("kind", "VirtualMachine");
-        vmNode.set("metadata", Trees.metadata(targetName, options.namespace(), labels, annotations));
+        vmNode.set("metadata", Trees.metadata(targetName, namespace, labels, annotations));
         ObjectNode spec = vmNode.putObject("spec");
-        spec.put("runStrategy", runStrategy(vm));
+        spec.put("runStrategy", overrides.runStrategy().orElseGet(() -> runStrategy(vm)));
         instancetype.instancetype().ifPresent(name -> spec.putObject("instancetype")
                 .put("kind", instancetype.instancetypeKindOrDefault()).put("name", name));
         instancetype.preference().ifPresent(name -> spec.putObject("preference")
@@ -132,13 +162,16 @@ public final class VmConverter {
         }
         tspec.set("volumes", disks.volumes());
 
-        List<Manifest> manifests = new ArrayList<>();
-        manifests.add(new Manifest("virtualmachine-" + targetName + ".yaml", vmNode));
-        manifests.addAll(disks.dataVolumes());
         boolean persistent = tpm || vm.firmware().bootMode() == BootMode.UEFI && vm.firmware().nvram().isPresent();
-        boolean blocked = concerns.stream().anyMatch(c -> c.severity() == Severity.BLOCKER);
-        return new VmConversion(vm.name(), targetName, blocked ? List.of() : manifests, concerns,
-                blocked ? List.of() : requests, !blocked && persistent);
+        return new MigrationUnit(vm.name(), targetName, namespace,
+                Optional.of(Manifest.of("virtualmachine-" + targetName + ".yaml", vmNode)), disks.transfers(),
+                requests, concerns, persistent);
+    }
+
+    private static MigrationUnit blocked(Vm vm, String targetName, Optional<String> namespace,
+            List<Concern> concerns) {
+        return new MigrationUnit(vm.name(), targetName, namespace, Optional.empty(), List.of(), List.of(), concerns,
+                false);
     }
 
     /** HA or running on the source → Always; otherwise Halted (start it once the disks are in). */

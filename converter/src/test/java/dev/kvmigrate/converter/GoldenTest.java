@@ -43,11 +43,11 @@ class GoldenTest {
     @ParameterizedTest
     @ValueSource(strings = {"cad-ws-01", "render-02", "train-03", "legacy-db-04", "orphan-vgpu-05"})
     void vmMatchesGolden(String vm) {
-        VmConversion conversion = convert().vms().stream().filter(v -> v.sourceName().equals(vm)).findFirst()
+        MigrationUnit conversion = convert().vms().stream().filter(v -> v.sourceName().equals(vm)).findFirst()
                 .orElseThrow();
         StringBuilder out = new StringBuilder();
-        for (Manifest m : conversion.manifests()) {
-            out.append("# ").append(m.fileName()).append('\n').append(OutputFormat.YAML.render(m.body()))
+        for (Manifest m : conversion.objects()) {
+            out.append("# ").append(m.fileName()).append('\n').append(m.render(OutputFormat.YAML))
                     .append("---\n");
         }
         ConversionResult single = new ConversionResult(List.of(conversion), List.of(),
@@ -68,14 +68,14 @@ class GoldenTest {
         ConversionResult result = convert();
         List<String> deviceNames = result.manifests().stream()
                 .filter(m -> m.kind().equals("VirtualMachine"))
-                .flatMap(m -> m.body().path("spec").path("template").path("spec").path("domain").path("devices")
+                .flatMap(m -> m.tree().path("spec").path("template").path("spec").path("domain").path("devices")
                         .path("gpus").findValuesAsText("deviceName").stream())
                 .toList();
         assertThat(deviceNames).containsExactly("nvidia.com/GRID_T4-1Q", "nvidia.com/NVIDIA_A10-12Q",
                 "nvidia.com/NVIDIA_A10-12Q", "nvidia.com/GH100_H100_SXM5_80GB");
         assertThat(result.adminPatch().patch().findValuesAsText("resourceName")).containsExactlyInAnyOrder(
                 "nvidia.com/GRID_T4-1Q", "nvidia.com/NVIDIA_A10-12Q", "nvidia.com/GH100_H100_SXM5_80GB");
-        assertThat(result.vms()).filteredOn(VmConversion::blocked).extracting(VmConversion::sourceName)
+        assertThat(result.vms()).filteredOn(MigrationUnit::blocked).extracting(MigrationUnit::sourceName)
                 .containsExactly("orphan-vgpu-05");
         assertThat(result.anyBlocked()).isTrue();
     }

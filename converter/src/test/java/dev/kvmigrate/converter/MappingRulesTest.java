@@ -75,15 +75,15 @@ class MappingRulesTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"2097152,2Mi,0", "1073741824,1Gi,0", "16777216,,1"})
-    void hugepages(long page, String expected, int concerns) {
+    @CsvSource({"2097152,2Mi,HUGEPAGES", "1073741824,1Gi,HUGEPAGES", "16777216,,HUGEPAGES_DROPPED"})
+    void hugepages(long page, String expected, String code) {
         List<Concern> out = new ArrayList<>();
         Memory m = new Memory(4L << 30, Optional.empty(), Optional.empty(), Optional.empty(), Optional.of(page),
                 Optional.empty(), Optional.empty(), 0);
         ObjectNode n = DomainMapping.memory(m, "a", out::add);
         assertThat(n.path("guest").asText()).isEqualTo("4Gi");
         assertThat(n.path("hugepages").path("pageSize").asText(null)).isEqualTo(expected);
-        assertThat(out).hasSize(concerns);
+        assertThat(out).extracting(Concern::code).containsExactly(code);
     }
 
     @ParameterizedTest
@@ -163,7 +163,7 @@ class MappingRulesTest {
                 Firmware.bios(Optional.empty()), null, null, null, null, nics, null, null, null, null, null, null,
                 null, null, 0, null);
         List<Concern> out = new ArrayList<>();
-        NetworkMapping.Networks n = NetworkMapping.map(vm, map, out::add);
+        NetworkMapping.Networks n = NetworkMapping.map(vm, map, true, out::add);
         assertThat(n.interfaces().toString()).isEqualTo("[{\"name\":\"nic0\",\"model\":\"virtio\",\"macAddress\":"
                 + "\"52:54:00:00:00:01\",\"masquerade\":{}},{\"name\":\"nic1\",\"model\":\"e1000\",\"macAddress\":"
                 + "\"52:54:00:00:00:02\",\"bridge\":{}},{\"name\":\"nic2\",\"macAddress\":\"52:54:00:00:00:03\","
@@ -183,10 +183,10 @@ class MappingRulesTest {
         assertThat(f.path("hyperv").fieldNames()).toIterable().contains("relaxed", "vapic", "spinlocks", "synic");
         assertThat(DomainMapping.clock(win, c -> { }).toString())
                 .isEqualTo("{\"utc\":{},\"timer\":{\"hyperv\":{\"present\":true}}}");
-        VmConversion c = VmConverter.convert(win, "w", new dev.kvmigrate.inventory.model.SourceRef(
-                dev.kvmigrate.inventory.model.SourceKind.OVA, "x.ova"), Mappings.NONE, ConvertOptions.DEFAULTS,
+        MigrationUnit c = VmConverter.convert(win, "w", new dev.kvmigrate.inventory.model.SourceRef(
+                dev.kvmigrate.inventory.model.SourceKind.OVA, "x.ova"), Mappings.NONE, ConvertOptions.DEFAULTS, VmOverrides.NONE,
                 dev.kvmigrate.converter.mapping.InstancetypeChoice.NONE, s -> s);
-        assertThat(c.manifests().get(0).body().toString()).contains("\"tpm\":{\"persistent\":true}");
+        assertThat(c.objects().get(0).tree().toString()).contains("\"tpm\":{\"persistent\":true}");
         assertThat(c.concerns()).extracting(Concern::code).contains("TPM_ADDED");
         assertThat(c.persistentState()).isTrue();
     }
@@ -195,10 +195,10 @@ class MappingRulesTest {
     void instancetypeReferenceLeavesSizingOut() {
         Mappings map = MappingsReader.parse("instancetypes:\n  default: {instancetype: u1.large, preference: p}\n",
                 "m");
-        VmConversion c = VmConverter.convert(BASE, "base", new dev.kvmigrate.inventory.model.SourceRef(
-                dev.kvmigrate.inventory.model.SourceKind.OVA, "x.ova"), map, ConvertOptions.DEFAULTS,
+        MigrationUnit c = VmConverter.convert(BASE, "base", new dev.kvmigrate.inventory.model.SourceRef(
+                dev.kvmigrate.inventory.model.SourceKind.OVA, "x.ova"), map, ConvertOptions.DEFAULTS, VmOverrides.NONE,
                 map.instancetypes().forVm("base"), s -> s);
-        ObjectNode spec = (ObjectNode) c.manifests().get(0).body().path("spec");
+        ObjectNode spec = (ObjectNode) c.objects().get(0).tree().path("spec");
         assertThat(spec.path("instancetype").toString())
                 .isEqualTo("{\"kind\":\"VirtualMachineClusterInstancetype\",\"name\":\"u1.large\"}");
         assertThat(spec.path("preference").path("name").asText()).isEqualTo("p");
@@ -216,7 +216,7 @@ class MappingRulesTest {
         assertThat(r.shared()).extracting(Manifest::fileName).containsExactly(
                 "virtualmachineinstancetype-kvm-2c-2gi.yaml", "virtualmachinepreference-kvm-bios.yaml");
         assertThat(r.manifests()).filteredOn(m -> m.kind().equals("VirtualMachine"))
-                .allMatch(m -> m.body().path("spec").path("instancetype").path("name").asText()
+                .allMatch(m -> m.tree().path("spec").path("instancetype").path("name").asText()
                         .equals("kvm-2c-2gi"));
     }
 
@@ -243,8 +243,11 @@ class MappingRulesTest {
                 ? Optional.of(new ConvertOptions.Imageio("https://engine/ovirt-engine/api", "engine-creds",
                         Optional.of("engine-ca"))) : Optional.empty(), false);
         List<Concern> out = new ArrayList<>();
-        DiskMapping.Disks d = DiskMapping.map(vm, "a", map, options, x -> x, Map.of(), out::add);
-        assertThat(d.dataVolumes().get(0).body().path("spec").path("source").toString()).isEqualTo(expected);
+        DiskMapping.Disks d = DiskMapping.map(vm, new dev.kvmigrate.inventory.model.SourceRef(
+                dev.kvmigrate.inventory.model.SourceKind.OVIRT, "https://engine/ovirt-engine/api"), "a",
+                Optional.empty(), map, options, Optional.empty(), x -> x, Map.of(), out::add);
+        assertThat(d.transfers().get(0).manifest().tree().path("spec").path("source").toString())
+                .isEqualTo(expected);
         assertThat(d.disks().get(0).path("bootOrder").asInt()).isEqualTo(1);
         assertThat(out).isEmpty();
     }

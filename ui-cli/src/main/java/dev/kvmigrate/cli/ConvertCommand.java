@@ -12,6 +12,10 @@ import dev.kvmigrate.converter.mapping.MappingsReader;
 import dev.kvmigrate.inventory.VmSelector;
 import dev.kvmigrate.inventory.model.Inventory;
 import dev.kvmigrate.inventory.model.InventoryCodec;
+import dev.kvmigrate.plans.model.LoadedPlan;
+import dev.kvmigrate.plans.model.PlanReader;
+import dev.kvmigrate.plans.run.PlanConversion;
+import dev.kvmigrate.plans.run.PlanRun;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,8 +42,14 @@ final class ConvertCommand implements Callable<Integer> {
     @Mixin
     DebugOption debug;
 
-    @Option(names = "--inventory", required = true, paramLabel = "FILE", description = "Inventory file (JSON/YAML).")
+    @Option(names = "--inventory", paramLabel = "FILE", description = "Inventory file (JSON/YAML); with --from-plan,"
+            + " instead of scanning the plan's source.")
     Path inventory;
+
+    @Option(names = "--from-plan", paramLabel = "PLAN", description = "Convert as the plan does: its source (unless"
+            + " --inventory is given), VM selection, mappings, per-VM overrides, namespace and owner labels; the"
+            + " objects are the ones `plan run` creates.")
+    Path fromPlan;
 
     @Option(names = "--vm", paramLabel = "NAME|GLOB", description = "VMs to convert (repeatable); all by default.")
     List<String> vms = new ArrayList<>();
@@ -82,12 +92,7 @@ final class ConvertCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "--imageio-url and --imageio-secret go together");
         }
-        Inventory inv = InventoryCodec.read(inventory);
-        Mappings mappings = map == null ? Mappings.NONE : MappingsReader.read(map);
-        ConvertOptions options = new ConvertOptions(Optional.ofNullable(namespace), Optional.ofNullable(plan),
-                Optional.ofNullable(imageioUrl).map(u -> new ConvertOptions.Imageio(u, imageioSecret,
-                        Optional.ofNullable(imageioCa))), emitInstancetypes);
-        ConversionResult result = Converter.convert(inv, VmSelector.of(vms), mappings, options);
+        ConversionResult result = fromPlan != null ? planConversion() : conversion();
         ManifestWriter.write(result, out, format);
         var w = spec.commandLine().getOut();
         w.print(ConversionReport.text(result));
@@ -96,5 +101,30 @@ final class ConvertCommand implements Callable<Integer> {
                 + " VMs to " + out + (result.anyBlocked() ? " (blocked VMs are listed in admin/concerns.yaml)" : ""));
         w.flush();
         return result.anyBlocked() ? ExitCode.FINDINGS.code() : ExitCode.OK.code();
+    }
+
+    private ConversionResult conversion() {
+        if (inventory == null) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "give --inventory FILE (or"
+                    + " --from-plan PLAN)");
+        }
+        Inventory inv = InventoryCodec.read(inventory);
+        Mappings mappings = map == null ? Mappings.NONE : MappingsReader.read(map);
+        ConvertOptions options = new ConvertOptions(Optional.ofNullable(namespace), Optional.ofNullable(plan),
+                Optional.ofNullable(imageioUrl).map(u -> new ConvertOptions.Imageio(u, imageioSecret,
+                        Optional.ofNullable(imageioCa))), emitInstancetypes);
+        return Converter.convert(inv, VmSelector.of(vms), mappings, options);
+    }
+
+    private ConversionResult planConversion() {
+        if (map != null || namespace != null || plan != null || !vms.isEmpty() || imageioUrl != null
+                || emitInstancetypes) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--from-plan takes mappings,"
+                    + " namespace, VM selection and plan name from the plan; drop --map, --target-namespace, --vm,"
+                    + " --plan, --imageio-* and --emit-instancetypes, or edit the plan");
+        }
+        LoadedPlan lp = PlanReader.read(fromPlan);
+        return (inventory == null ? PlanRun.prepare(lp) : PlanConversion.prepare(lp, InventoryCodec.read(inventory)))
+                .result();
     }
 }

@@ -2,6 +2,7 @@ package dev.kvmigrate.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kvmigrate.common.json.Mappers;
 import dev.kvmigrate.importer.Phase;
 import dev.kvmigrate.importer.Progress;
 import dev.kvmigrate.importer.ProgressListener;
@@ -12,7 +13,7 @@ import java.util.Locale;
 
 /** {@code -o json}: one JSON object per event on stderr (results stay alone on stdout, for jq). */
 final class ImportEvents implements ProgressListener {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Mappers.json();
 
     private final PrintWriter err;
 

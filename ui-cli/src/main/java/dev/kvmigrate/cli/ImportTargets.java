@@ -1,14 +1,12 @@
 package dev.kvmigrate.cli;
 
 import dev.kvmigrate.common.KvMigrateException;
+import dev.kvmigrate.converter.validate.ClusterProbe;
 import dev.kvmigrate.importer.sink.CdiTarget;
 import dev.kvmigrate.importer.sink.CdiUploadSink;
 import dev.kvmigrate.importer.sink.DirectorySink;
 import dev.kvmigrate.importer.sink.VolumeSink;
-import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import java.io.File;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.function.Function;
@@ -56,17 +54,8 @@ final class ImportTargets implements AutoCloseable {
 
     private synchronized KubernetesClient client() {
         if (client == null) {
-            try {
-                Config config = kubeconfig.isPresent()
-                        ? Config.fromKubeconfig(context.orElse(null), new File(kubeconfig.get().toString()))
-                        : Config.autoConfigure(context.orElse(null));
-                resolvedNamespace = namespace.orElse(config.getNamespace() == null ? "default" : config.getNamespace());
-                client = new KubernetesClientBuilder().withConfig(config).build();
-            } catch (RuntimeException e) {
-                throw KvMigrateException.invalidInput("cannot load the cluster configuration"
-                        + kubeconfig.map(k -> " from " + k).orElse("") + ": " + e.getMessage()
-                        + "; check --kubeconfig/KUBECONFIG and --context", e);
-            }
+            client = ClusterProbe.connect(kubeconfig.map(Path::toFile), context);
+            resolvedNamespace = namespace.orElse(client.getNamespace() == null ? "default" : client.getNamespace());
         }
         return client;
     }

@@ -1,5 +1,7 @@
 package dev.kvmigrate.cli;
 
+import dev.kvmigrate.common.ovirt.EngineSettings;
+import dev.kvmigrate.common.ovirt.Secret;
 import dev.kvmigrate.inventory.SourceProblems;
 import dev.kvmigrate.inventory.VmSelector;
 import dev.kvmigrate.inventory.VmSource;
@@ -8,7 +10,6 @@ import dev.kvmigrate.inventory.libvirt.XmlDumpSource;
 import dev.kvmigrate.inventory.ova.OvaSource;
 import dev.kvmigrate.inventory.ovirt.OvirtSettings;
 import dev.kvmigrate.inventory.ovirt.OvirtSource;
-import dev.kvmigrate.inventory.ovirt.Secret;
 import dev.kvmigrate.inventory.model.Inventory;
 import dev.kvmigrate.inventory.model.InventoryCodec;
 import dev.kvmigrate.inventory.model.Severity;
@@ -78,7 +79,7 @@ final class InventoryScanCommand implements Callable<Integer> {
         String user;
 
         @Option(names = "--password-file", paramLabel = "FILE",
-                description = "File whose first line is the password (else env " + OvirtSettings.PASSWORD_ENV + ").")
+                description = "File whose first line is the password (else env " + EngineSettings.PASSWORD_ENV + ").")
         Path passwordFile;
 
         @Option(names = "--ca-file", paramLabel = "FILE", description = "PEM CA that signed the engine's certificate.")
@@ -174,9 +175,9 @@ final class InventoryScanCommand implements Callable<Integer> {
         }
         Secret password = ovirtOptions.passwordFile != null
                 ? Secret.fromFile(ovirtOptions.passwordFile)
-                : Secret.fromEnvironment(OvirtSettings.PASSWORD_ENV).orElseThrow(() -> new ParameterException(
+                : Secret.fromEnvironment(EngineSettings.PASSWORD_ENV).orElseThrow(() -> new ParameterException(
                         spec.commandLine(), "--ovirt needs a password: --password-file FILE or environment variable "
-                                + OvirtSettings.PASSWORD_ENV));
+                                + EngineSettings.PASSWORD_ENV));
         try {
             return OvirtSettings.of(source.ovirt, ovirtOptions.user, password,
                     Optional.ofNullable(ovirtOptions.caFile), ovirtOptions.insecure,

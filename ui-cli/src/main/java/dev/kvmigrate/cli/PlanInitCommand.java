@@ -1,11 +1,11 @@
 package dev.kvmigrate.cli;
 
 import dev.kvmigrate.common.KvMigrateException;
+import dev.kvmigrate.common.io.AtomicFile;
 import dev.kvmigrate.inventory.model.Inventory;
 import dev.kvmigrate.inventory.model.InventoryCodec;
 import dev.kvmigrate.plans.model.PlanInit;
 import dev.kvmigrate.plans.model.PlanReader;
-import dev.kvmigrate.plans.report.AtomicFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;

@@ -1,31 +1,16 @@
 package dev.kvmigrate.cli;
 
 import dev.kvmigrate.common.ExitCode;
-import dev.kvmigrate.converter.ManifestWriter;
-import dev.kvmigrate.inventory.PowerControl;
-import dev.kvmigrate.inventory.VmSource;
-import dev.kvmigrate.inventory.model.Inventory;
 import dev.kvmigrate.plans.model.LoadedPlan;
 import dev.kvmigrate.plans.model.PlanReader;
 import dev.kvmigrate.plans.report.ReportWriter;
-import dev.kvmigrate.plans.report.RunReport;
-import dev.kvmigrate.plans.report.AtomicFile;
-import dev.kvmigrate.plans.run.ClusterTarget;
-import dev.kvmigrate.plans.run.DirectoryTarget;
-import dev.kvmigrate.plans.run.KubernetesExecutor;
-import dev.kvmigrate.plans.run.Journal;
 import dev.kvmigrate.plans.run.PlanConversion;
+import dev.kvmigrate.plans.run.PlanRun;
 import dev.kvmigrate.plans.run.PlanRunner;
-import dev.kvmigrate.plans.run.PlanSources;
-import dev.kvmigrate.plans.run.PlanTargets;
-import dev.kvmigrate.plans.run.ReportBuilder;
 import dev.kvmigrate.plans.run.RunListener;
-import dev.kvmigrate.plans.run.RunState;
 import dev.kvmigrate.plans.run.StepState;
-import dev.kvmigrate.plans.run.Target;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -92,92 +77,51 @@ final class PlanRunCommand implements Callable<Integer> {
     public Integer call() {
         LoadedPlan lp = PlanReader.read(planFile);
         PrintWriter err = spec.commandLine().getErr();
-        Inventory inv;
-        try (VmSource src = PlanSources.open(lp)) {
-            inv = src.scan(lp.plan().vms().selector());
-        }
-        err.println("kv-migrate: plan " + lp.plan().name() + ": " + inv.vms().size() + " VM(s) from "
+        PrintWriter out = spec.commandLine().getOut();
+        PlanConversion.Prepared p = PlanRun.prepare(lp);
+        err.println("kv-migrate: plan " + lp.plan().name() + ": " + p.inventory().vms().size() + " VM(s) from "
                 + lp.plan().source().describe() + " → " + lp.plan().target().describe());
-        PlanConversion.Prepared p = PlanConversion.prepare(lp, inv);
-        if (executor == Executor.kubernetes) {
-            return scaleOut(lp, p);
-        }
-        if (dryRun) {
-            return dryRun(lp, p, err);
-        }
-        Path reportDir;
-        RunReport report;
-        PlanRunner.Outcome outcome;
-        try (Journal journal = Journal.open(lp.journal()); Target target = PlanTargets.open(lp);
-                OptionalPower power = new OptionalPower(PlanSources.power(lp))) {
-            if (target instanceof DirectoryTarget d) {
-                int left = d.removeLeftovers();
-                if (left > 0) {
-                    err.println("kv-migrate: removed " + left + " half-written file(s) of an interrupted run");
-                }
-                d.writeAdmin(p.result().adminPatch());
-            }
-            if (applyAdminPatch) {
-                if (!(target instanceof ClusterTarget c)) {
-                    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--apply-admin-patch needs"
-                            + " a cluster target; dir: targets get admin/kubevirt-cr-patch.yaml");
-                }
-                err.println("kv-migrate: patched KubeVirt CR " + String.join(", ", c.applyAdminPatch(
-                        p.result().adminPatch().patch())));
-            }
-            outcome = PlanRunner.run(p, target, power.power, journal, new PlanRunner.Settings(resume,
-                    new HashSet<>(only), Optional.ofNullable(concurrency)), listener(err));
-            reportDir = target instanceof DirectoryTarget d ? d.dir().resolve("report")
-                    : lp.file().resolveSibling(lp.file().getFileName() + ".report");
-            report = ReportBuilder.build(p, RunState.of(Journal.read(lp.journal())), target.describe(),
-                    Instant.now());
-        }
-        Path html = ReportWriter.write(report, reportDir);
-        PrintWriter out = spec.commandLine().getOut();
-        long ok = outcome.vms().values().stream().filter(b -> b).count();
-        out.println("plan " + lp.plan().name() + ": " + ok + " of " + outcome.vms().size() + " VM(s) migrated to "
-                + lp.plan().target().describe() + (outcome.waves().size() > 1 ? " in " + outcome.waves().size()
-                + " GPU waves" : ""));
-        out.println("report: " + html + " (also " + ReportWriter.JSON_FILE + ", " + ReportWriter.JUNIT_FILE + ")");
+        PlanRun.Request request = new PlanRun.Request(dryRun, resume, new HashSet<>(only),
+                Optional.ofNullable(concurrency), executor == Executor.kubernetes ? PlanRun.Executor.KUBERNETES
+                        : PlanRun.Executor.LOCAL, image, applyAdminPatch);
+        PlanRun.Result result = PlanRun.run(p, request, note -> {
+            err.println("kv-migrate: " + note);
+            err.flush();
+        }, listener(err));
+        int code = render(out, lp, result);
         out.flush();
-        return outcome.allSucceeded() ? ExitCode.OK.code() : ExitCode.FINDINGS.code();
+        return code;
     }
 
-    private int scaleOut(LoadedPlan lp, PlanConversion.Prepared p) {
-        List<String> vms = p.vms().stream().map(v -> v.name()).filter(n -> only.isEmpty() || only.contains(n))
-                .toList();
-        PrintWriter out = spec.commandLine().getOut();
-        if (dryRun) {
-            String ns = lp.plan().target().cluster().flatMap(c -> c.namespace()).orElse("default");
-            Path file = lp.file().resolveSibling(lp.file().getFileName() + ".jobs.yaml");
-            AtomicFile.write(file, KubernetesExecutor.yaml(KubernetesExecutor.objects(lp, vms, image, ns)));
-            out.println("dry run: " + vms.size() + " Job(s) and the plan ConfigMap in " + file);
+    private static int render(PrintWriter out, LoadedPlan lp, PlanRun.Result result) {
+        if (result instanceof PlanRun.Ran ran) {
+            PlanRunner.Outcome outcome = ran.outcome();
+            long ok = outcome.vms().values().stream().filter(b -> b).count();
+            out.println("plan " + lp.plan().name() + ": " + ok + " of " + outcome.vms().size() + " VM(s) migrated to "
+                    + lp.plan().target().describe() + (outcome.waves().size() > 1 ? " in " + outcome.waves().size()
+                    + " GPU waves" : ""));
+            out.println("report: " + ran.report() + " (also " + ReportWriter.JSON_FILE + ", " + ReportWriter.JUNIT_FILE
+                    + ")");
+            return outcome.allSucceeded() ? ExitCode.OK.code() : ExitCode.FINDINGS.code();
+        }
+        if (result instanceof PlanRun.DryRun dry) {
+            dry.prepared().vms().forEach(v -> out.println(v.name() + " → " + v.targetName() + (v.blocked()
+                    ? " BLOCKED: " + v.blockers().get(0).message() : " (" + v.disks().size() + " disk(s), "
+                    + v.gpus().size() + " GPU type(s))")));
+            out.println("dry run: manifests and admin patch in " + dry.manifests() + "; nothing was touched");
+            out.println("report: " + dry.report());
+            return dry.prepared().vms().stream().anyMatch(v -> v.blocked()) ? ExitCode.FINDINGS.code()
+                    : ExitCode.OK.code();
+        }
+        PlanRun.ScaledOut s = (PlanRun.ScaledOut) result;
+        if (s.file().isPresent()) {
+            out.println("dry run: " + s.vms().size() + " Job(s) and the plan ConfigMap in " + s.file().get());
         } else {
-            try (ClusterTarget c = PlanTargets.cluster(lp)) {
-                var objects = KubernetesExecutor.objects(lp, vms, image, c.namespace());
-                List<String> created = KubernetesExecutor.create(c.client(), objects);
-                out.println("created " + (created.isEmpty() ? "nothing (all exist)" : String.join(", ", created))
-                        + "; follow with `kubectl get jobs -l " + dev.kvmigrate.plans.run.PlanConversion.LABEL_PLAN
-                        + "=" + lp.plan().name() + " -n " + c.namespace() + "`");
-            }
+            out.println("created " + (s.created().isEmpty() ? "nothing (all exist)" : String.join(", ", s.created()))
+                    + "; follow with `kubectl get jobs -l " + PlanConversion.LABEL_PLAN + "=" + lp.plan().name()
+                    + " -n " + s.namespace() + "`");
         }
-        out.flush();
         return ExitCode.OK.code();
-    }
-
-    private int dryRun(LoadedPlan lp, PlanConversion.Prepared p, PrintWriter err) {
-        Path dir = lp.file().resolveSibling(lp.file().getFileName() + ".dry-run");
-        ManifestWriter.write(p.decorated(), dir.resolve("manifests"), dev.kvmigrate.converter.OutputFormat.YAML);
-        RunReport report = ReportBuilder.dryRun(p, lp.plan().target().describe(), Instant.now());
-        Path html = ReportWriter.write(report, dir.resolve("report"));
-        PrintWriter out = spec.commandLine().getOut();
-        p.vms().forEach(v -> out.println(v.name() + " → " + v.targetName() + (v.blocked() ? " BLOCKED: "
-                + v.blockers().get(0).message() : " (" + v.disks().size() + " disk(s), " + v.gpus().size()
-                + " GPU type(s))")));
-        out.println("dry run: manifests and admin patch in " + dir.resolve("manifests") + "; nothing was touched");
-        out.println("report: " + html);
-        out.flush();
-        return p.vms().stream().anyMatch(v -> v.blocked()) ? ExitCode.FINDINGS.code() : ExitCode.OK.code();
     }
 
     private static RunListener listener(PrintWriter err) {
@@ -192,19 +136,5 @@ final class PlanRunCommand implements Callable<Integer> {
                 err.flush();
             }
         };
-    }
-
-    /** The source's power control, when it has one, closed with the run. */
-    private static final class OptionalPower implements AutoCloseable {
-        final Optional<PowerControl> power;
-
-        OptionalPower(Optional<PowerControl> power) {
-            this.power = power;
-        }
-
-        @Override
-        public void close() {
-            power.ifPresent(PowerControl::close);
-        }
     }
 }

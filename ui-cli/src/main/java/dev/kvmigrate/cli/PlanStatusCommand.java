@@ -1,8 +1,8 @@
 package dev.kvmigrate.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kvmigrate.common.json.Mappers;
 import dev.kvmigrate.common.ByteSize;
 import dev.kvmigrate.plans.model.LoadedPlan;
 import dev.kvmigrate.plans.model.PlanReader;
@@ -88,8 +88,7 @@ final class PlanStatusCommand implements Callable<Integer> {
     }
 
     static ObjectNode json(RunState s) {
-        ObjectMapper m = new ObjectMapper();
-        ObjectNode root = m.createObjectNode();
+        ObjectNode root = Mappers.json().createObjectNode();
         root.put("started", s.started().orElse(null));
         root.put("outcome", s.runOutcome().map(Enum::name).orElse(null));
         ArrayNode vms = root.putArray("vms");

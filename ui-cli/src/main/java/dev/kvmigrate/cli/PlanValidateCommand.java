@@ -1,18 +1,18 @@
 package dev.kvmigrate.cli;
 
 import dev.kvmigrate.common.ExitCode;
+import dev.kvmigrate.converter.ManifestWriter;
+import dev.kvmigrate.converter.OutputFormat;
 import dev.kvmigrate.converter.validate.ClusterFacts;
 import dev.kvmigrate.converter.validate.ClusterProbe;
 import dev.kvmigrate.converter.validate.SchemaSet;
-import dev.kvmigrate.inventory.VmSource;
-import dev.kvmigrate.inventory.model.Inventory;
 import dev.kvmigrate.inventory.model.Severity;
 import dev.kvmigrate.plans.model.LoadedPlan;
 import dev.kvmigrate.plans.model.PlanReader;
 import dev.kvmigrate.plans.model.PlanTarget;
 import dev.kvmigrate.plans.run.PlanCheck;
 import dev.kvmigrate.plans.run.PlanConversion;
-import dev.kvmigrate.plans.run.PlanSources;
+import dev.kvmigrate.plans.run.PlanRun;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -47,14 +47,17 @@ final class PlanValidateCommand implements Callable<Integer> {
             + " (repeatable), e.g. KubeVirt's and CDI's swagger.json.")
     List<Path> schemas = new ArrayList<>();
 
+    @Option(names = "--out", paramLabel = "DIR", description = "Also write the objects that were checked (as"
+            + " `convert --out` does: one YAML per object, admin/ patch and concerns).")
+    Path out;
+
     @Override
     public Integer call() {
         LoadedPlan lp = PlanReader.read(planFile);
-        Inventory inv;
-        try (VmSource src = PlanSources.open(lp)) {
-            inv = src.scan(lp.plan().vms().selector());
+        PlanConversion.Prepared p = PlanRun.prepare(lp);
+        if (out != null) {
+            ManifestWriter.write(p.result(), out, OutputFormat.YAML);
         }
-        PlanConversion.Prepared p = PlanConversion.prepare(lp, inv);
         List<PlanCheck.Finding> findings = new ArrayList<>(PlanCheck.check(p));
         if (fromCluster) {
             PlanTarget.Cluster c = lp.plan().target().cluster().orElseThrow(() ->
@@ -69,14 +72,14 @@ final class PlanValidateCommand implements Callable<Integer> {
         } else {
             findings.addAll(PlanCheck.checkObjects(p, SchemaSet.of(schemas), ClusterFacts.NONE));
         }
-        var out = spec.commandLine().getOut();
+        var w = spec.commandLine().getOut();
         for (PlanCheck.Finding f : findings) {
-            out.println(f);
+            w.println(f);
         }
         long blockers = findings.stream().filter(f -> f.severity() == Severity.BLOCKER).count();
-        out.println(lp.file().getFileName() + ": " + p.vms().size() + " VM(s), " + blockers + " blocker(s), "
+        w.println(lp.file().getFileName() + ": " + p.vms().size() + " VM(s), " + blockers + " blocker(s), "
                 + findings.stream().filter(f -> f.severity() == Severity.WARNING).count() + " warning(s)");
-        out.flush();
+        w.flush();
         return blockers > 0 ? ExitCode.FINDINGS.code() : ExitCode.OK.code();
     }
 

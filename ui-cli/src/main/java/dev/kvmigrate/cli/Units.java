@@ -7,9 +7,11 @@ import java.util.regex.Pattern;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
-/** Human byte counts, and the converters for {@code --limit-rate} and {@code --wait}. */
+/**
+ * Human byte counts, and the converter for {@code --wait}. Sizes and rates ({@code --size}, {@code --limit-rate})
+ * are read by {@link dev.kvmigrate.common.Quantities}.
+ */
 final class Units {
-    private static final Pattern RATE = Pattern.compile("^(\\d+(?:\\.\\d+)?)([kKmMgGtT]?)(?:i?[bB])?(?:/s)?$");
     private static final Pattern DURATION = Pattern.compile("^(\\d+)(ms|s|m|h)$");
 
     private Units() {}
@@ -26,29 +28,6 @@ final class Units {
             i++;
         }
         return String.format(Locale.ROOT, "%.1f %s", v, units[i]);
-    }
-
-    /** {@code 100M}, {@code 1.5G}, {@code 800k}: bytes per second, binary multiples like curl's --limit-rate. */
-    static final class Rate implements ITypeConverter<Long> {
-        @Override
-        public Long convert(String value) {
-            Matcher m = RATE.matcher(value.trim());
-            if (!m.matches()) {
-                throw new TypeConversionException("'" + value + "' is not a rate; write it like 100M or 1.5G");
-            }
-            int shift = switch (m.group(2).toUpperCase(Locale.ROOT)) {
-                case "K" -> 10;
-                case "M" -> 20;
-                case "G" -> 30;
-                case "T" -> 40;
-                default -> 0;
-            };
-            long bytes = (long) (Double.parseDouble(m.group(1)) * (1L << shift));
-            if (bytes <= 0) {
-                throw new TypeConversionException("--limit-rate must be positive, got '" + value + "'");
-            }
-            return bytes;
-        }
     }
 
     /** {@code 90s}, {@code 10m}, {@code 2h}, {@code 500ms}, or ISO-8601 ({@code PT10M}). */

@@ -1,9 +1,10 @@
 package dev.kvmigrate.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.kvmigrate.common.ExitCode;
 import dev.kvmigrate.common.KvMigrateException;
+import dev.kvmigrate.common.io.AtomicFile;
+import dev.kvmigrate.common.json.Mappers;
 import dev.kvmigrate.converter.validate.ClusterFacts;
 import dev.kvmigrate.converter.validate.ClusterProbe;
 import dev.kvmigrate.converter.validate.KubevirtCr;
@@ -14,7 +15,6 @@ import dev.kvmigrate.converter.validate.Validator;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.File;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -71,7 +71,7 @@ final class ValidateCommand implements Callable<Integer> {
     Path junit;
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() {
         if (schemas.isEmpty() && !fromCluster) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "no schema: pass --schema FILE|DIR (e.g. KubeVirt's and CDI's swagger.json) or --from-cluster");
@@ -102,19 +102,14 @@ final class ValidateCommand implements Callable<Integer> {
         }
         out.flush();
         if (junit != null) {
-            Path parent = junit.toAbsolutePath().getParent();
-            Files.createDirectories(parent);
-            Path tmp = Files.createTempFile(parent, ".junit", ".xml");
-            Files.writeString(tmp, ReportRenderer.junit(report));
-            Files.move(tmp, junit, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            AtomicFile.write(junit, ReportRenderer.junit(report));
         }
         return report.clean() ? ExitCode.OK.code() : ExitCode.FINDINGS.code();
     }
 
     private static JsonNode readCr(Path file) {
         try {
-            return new YAMLMapper().readTree(file.toFile());
+            return Mappers.yaml().readTree(file.toFile());
         } catch (IOException e) {
             throw KvMigrateException.invalidInput("--kubevirt-cr " + file + " is not readable YAML/JSON: "
                     + e.getMessage(), e);

@@ -83,7 +83,7 @@ class PlanValidateClusterIT {
 
         CliRun short1 = CliRun.run("plan", "validate", plan.toString(), "--from-cluster", "--schema", cdi);
         assertThat(short1.code()).as(short1.out() + short1.err()).isEqualTo(1);
-        assertThat(short1.out()).contains("device-permitted", "nvidia.com/GA107GL_A2___A16", "gpu-capacity")
+        assertThat(short1.out()).contains("DEVICE_NOT_PERMITTED", "nvidia.com/GA107GL_A2___A16", "GPU_CAPACITY_SHORT")
                 .doesNotContain("schema:");
 
         client.nodes().withName("gpu-1").edit(n -> new NodeBuilder(n).editStatus().withAllocatable(Map.of(

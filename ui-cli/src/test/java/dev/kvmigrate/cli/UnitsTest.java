@@ -3,21 +3,16 @@ package dev.kvmigrate.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.kvmigrate.common.ExitCode;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine.TypeConversionException;
 
 class UnitsTest {
-    @Test
-    void ratesUseBinaryMultiplesLikeCurl() {
-        Units.Rate r = new Units.Rate();
-        assertThat(r.convert("100M")).isEqualTo(100L << 20);
-        assertThat(r.convert("1.5G")).isEqualTo(3L << 29);
-        assertThat(r.convert("800k")).isEqualTo(800L << 10);
-        assertThat(r.convert("4096")).isEqualTo(4096L);
-        assertThatThrownBy(() -> r.convert("fast")).isInstanceOf(TypeConversionException.class);
-        assertThatThrownBy(() -> r.convert("0")).isInstanceOf(TypeConversionException.class);
-    }
+    @TempDir Path dir;
 
     @Test
     void waitsAcceptShortFormsAndIso() {
@@ -32,5 +27,24 @@ class UnitsTest {
     void bytesReadLikePeopleWriteThem() {
         assertThat(Units.bytes(512)).isEqualTo("512 B");
         assertThat(Units.bytes(3L << 30)).isEqualTo("3.0 GiB");
+    }
+
+    @Test
+    void aBadLimitRateIsInvalidInputNamingTheOptionBeforeAnythingIsRead() throws Exception {
+        Path image = Files.write(dir.resolve("a.raw"), new byte[4096]);
+        CliRun r = CliRun.run("import", image.toString(), "--to", "dir:" + dir.resolve("out"), "--limit-rate",
+                "100MB");
+        assertThat(r.code()).isEqualTo(ExitCode.INVALID_INPUT.code());
+        assertThat(r.err()).contains("--limit-rate '100MB' is not a rate (did you mean 100M or 100Mi?")
+                .doesNotContain("Exception");
+        assertThat(dir.resolve("out")).doesNotExist();
+    }
+
+    @Test
+    void aBadSizeIsInvalidInputNamingTheOption() throws Exception {
+        Path image = Files.write(dir.resolve("a.raw"), new byte[4096]);
+        CliRun r = CliRun.run("import", image.toString(), "--to", "dir:" + dir.resolve("out"), "--size", "-1Gi");
+        assertThat(r.code()).isEqualTo(ExitCode.INVALID_INPUT.code());
+        assertThat(r.err()).contains("--size '-1Gi' is negative; write a size such as 20Gi");
     }
 }

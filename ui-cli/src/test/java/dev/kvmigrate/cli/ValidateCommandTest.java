@@ -38,14 +38,14 @@ class ValidateCommandTest {
                 "--kubevirt-cr", cr.toString(), "--report-junit", junit.toString());
         assertThat(text.code()).isEqualTo(1);
         assertThat(text.out()).contains(vm + ":13:9: VirtualMachine/vm1: $.spec.template.spec.domain.bogus:"
-                + " unknown field 'bogus' [schema]").contains("deviceName nvidia.com/GRID_T4-2Q is not permitted")
+                + " unknown field 'bogus' [MANIFEST_SCHEMA]").contains("deviceName nvidia.com/GRID_T4-2Q is not permitted")
                 .contains("1 objects, 2 findings");
         assertThat(Files.readString(junit)).contains("<testcase classname=\"" + vm + "\" name=\"VirtualMachine/vm1\">")
                 .contains("tests=\"1\" failures=\"1\"");
         CliRun json = CliRun.run("validate", vm.toString(), "--schema", schemas.toString(),
                 "-o", "json");
         assertThat(json.code()).isEqualTo(1);
-        assertThat(json.out()).contains("\"rule\" : \"schema\"", "\"line\" : 13", "\"clean\" : false");
+        assertThat(json.out()).contains("\"rule\" : \"MANIFEST_SCHEMA\"", "\"line\" : 13", "\"clean\" : false");
     }
 
     @Test

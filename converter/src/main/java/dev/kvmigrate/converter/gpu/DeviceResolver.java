@@ -1,22 +1,22 @@
 package dev.kvmigrate.converter.gpu;
 
-import dev.kvmigrate.converter.ConversionCode;
 import dev.kvmigrate.converter.mapping.Mappings;
+import dev.kvmigrate.inventory.concern.ConcernCode;
 import dev.kvmigrate.inventory.model.Concern;
 import dev.kvmigrate.inventory.model.Gpu;
 import dev.kvmigrate.inventory.model.GpuKind;
 import dev.kvmigrate.inventory.model.HostDevice;
 import dev.kvmigrate.inventory.model.HostDeviceKind;
-import dev.kvmigrate.inventory.model.Severity;
 import dev.kvmigrate.inventory.model.Vm;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * Resolves a VM's GPUs and host devices into resource requests. A mapping always wins (by mdev type id, then
- * type name, then {@code vendor:device}); without one the name is derived as the NVIDIA device plugin derives
- * it; a name that cannot be derived is a blocker, never a guess.
+ * Resolves a VM's GPUs and host devices into resource requests. A mapping always wins (a vGPU by mdev type id, then
+ * type name, then mdev UUID; a passthrough GPU by {@code vendor:device}); without one the name is derived as the
+ * NVIDIA device plugin derives it; a name that cannot be derived is a blocker, never a guess. The blocker carries
+ * the code the scan warned with (GPU_MDEV_MISSING, GPU_TYPE_NAME_UNKNOWN, GPU_PRODUCT_UNKNOWN, HOSTDEV_UNMAPPED).
  */
 public final class DeviceResolver {
     private static final String NVIDIA_VENDOR = "10de";
@@ -45,7 +45,7 @@ public final class DeviceResolver {
             }
             boolean ramfb = gpu.kind() == GpuKind.VGPU && gpu.ramfb() && !ramfbTaken;
             if (gpu.kind() == GpuKind.VGPU && gpu.ramfb() && ramfbTaken) {
-                concerns.add(ConversionCode.GPU_RAMFB_DROPPED.at(field, "VM " + vm.name() + ": " + field
+                concerns.add(ConcernCode.GPU_RAMFB_DROPPED.at(field, "VM " + vm.name() + ": " + field
                         + " asks for ramfb, but an earlier GPU has it; ramfb is turned off on this one"));
             }
             ramfbTaken |= ramfb;
@@ -64,12 +64,21 @@ public final class DeviceResolver {
         return new Resolution(gpus, hostDevices, concerns);
     }
 
+    /**
+     * The resource a {@code gpus} mapping names for one GPU: a vGPU by mdev type id, then type name, then mdev UUID
+     * (one VM's vGPU whose mdev is gone from the host); a passthrough GPU by {@code vendor:device}.
+     */
+    public static Optional<String> mappedResource(Gpu gpu, Mappings mappings) {
+        return gpu.kind() == GpuKind.VGPU
+                ? mappings.gpuResource(gpu.mdevType(), gpu.mdevTypeName(), Optional.empty())
+                        .or(() -> gpu.mdevUuid().map(mappings.gpus()::get))
+                : mappings.gpuResource(Optional.empty(), Optional.empty(), gpu.vendorDevice());
+    }
+
     /** The resource for one GPU, or empty with a blocker added to {@code concerns}. */
     static Optional<String> gpuResource(String vmName, String field, Gpu gpu, Mappings mappings,
             List<Concern> concerns) {
-        Optional<String> mapped = gpu.kind() == GpuKind.VGPU
-                ? mappings.gpuResource(gpu.mdevType(), gpu.mdevTypeName(), Optional.empty())
-                : mappings.gpuResource(Optional.empty(), Optional.empty(), gpu.vendorDevice());
+        Optional<String> mapped = mappedResource(gpu, mappings);
         if (mapped.isPresent()) {
             return mapped;
         }
@@ -78,10 +87,16 @@ public final class DeviceResolver {
             if (gpu.mdevTypeName().isPresent() && !gpu.mdevTypeName().get().isBlank()) {
                 return Optional.of(GpuResourceNames.vgpu(gpu.mdevTypeName().get()));
             }
-            String key = gpu.mdevType().map(t -> "'" + t + "'").orElse("the mdev type id or type name");
-            concerns.add(ConversionCode.GPU_RESOURCE_UNRESOLVED.at(field, who + " is a vGPU whose type name is"
-                    + " unknown" + gpu.mdevUuid().map(u -> " (mdev " + u + ")").orElse("")
-                    + "; add a gpus entry for " + key + " naming its resource, e.g. nvidia.com/GRID_T4-1Q"));
+            if (gpu.mdevType().isEmpty()) {
+                concerns.add(ConcernCode.GPU_MDEV_MISSING.at(field, who + " is a vGPU whose mdev "
+                        + gpu.mdevUuid().orElse("(no uuid)") + " is gone from the host, so its type is unknown;"
+                        + " add a gpus entry " + gpu.mdevUuid().map(u -> "'" + u + "' ").orElse("")
+                        + "naming its resource, e.g. nvidia.com/GRID_T4-1Q, or recreate the mdev and scan again"));
+            } else {
+                concerns.add(ConcernCode.GPU_TYPE_NAME_UNKNOWN.at(field, who + " is a vGPU of type "
+                        + gpu.mdevType().get() + " whose type name is unknown; add a gpus entry for '"
+                        + gpu.mdevType().get() + "' naming its resource, e.g. nvidia.com/GRID_T4-1Q"));
+            }
             return Optional.empty();
         }
         boolean nvidia = gpu.vendorId().map(NVIDIA_VENDOR::equals).orElse(false);
@@ -90,14 +105,14 @@ public final class DeviceResolver {
         }
         if (nvidia && gpu.deviceId().isPresent()) {
             String resource = GpuResourceNames.bareDeviceId(gpu.deviceId().get());
-            concerns.add(ConversionCode.GPU_RESOURCE_FROM_DEVICE_ID.at(field, who + " (" + gpu.vendorDevice().get()
+            concerns.add(ConcernCode.GPU_RESOURCE_FROM_DEVICE_ID.at(field, who + " (" + gpu.vendorDevice().get()
                     + ") has no known product name; requesting " + resource + " as the device plugin names it when"
                     + " pci.ids lacks the id; add a gpus entry for " + gpu.vendorDevice().get() + " if the cluster"
                     + " advertises another name"));
             return Optional.of(resource);
         }
         String key = gpu.vendorDevice().map(vd -> "'" + vd + "'").orElse("its vendor:device id");
-        concerns.add(ConversionCode.GPU_RESOURCE_UNRESOLVED.at(field, who + " is a passthrough GPU"
+        concerns.add(ConcernCode.GPU_PRODUCT_UNKNOWN.at(field, who + " is a passthrough GPU"
                 + (nvidia ? " with unknown device id" : " not made by NVIDIA" + gpu.vendorDevice()
                         .map(vd -> " (" + vd + ")").orElse(""))
                 + "; add a gpus entry for " + key + " naming the resource the cluster advertises"));
@@ -113,7 +128,7 @@ public final class DeviceResolver {
                 return Optional.of(new DeviceRequest(DeviceRequest.Kind.PCI_HOST_DEVICE, resource.get(),
                         Optional.empty(), Optional.empty(), dev.vendorDevice(), false, false));
             }
-            concerns.add(ConversionCode.HOSTDEV_UNMAPPED.at(field, who + " is a PCI device "
+            concerns.add(ConcernCode.HOSTDEV_UNMAPPED.at(field, who + " is a PCI device "
                     + dev.vendorDevice().orElse(dev.address().orElse("of unknown id"))
                     + dev.productName().map(p -> " (" + p + ")").orElse("")
                     + " without a resource mapping; add a hostDevices entry '"
@@ -126,14 +141,13 @@ public final class DeviceResolver {
                 return Optional.of(new DeviceRequest(DeviceRequest.Kind.MEDIATED_HOST_DEVICE, resource.get(),
                         dev.productName(), dev.deviceClass(), Optional.empty(), false, false));
             }
-            concerns.add(ConversionCode.HOSTDEV_UNMAPPED.at(field, who + " is a mediated device of type "
+            concerns.add(ConcernCode.HOSTDEV_UNMAPPED.at(field, who + " is a mediated device of type "
                     + dev.deviceClass().orElse("unknown") + " without a resource mapping; add a hostDevices entry"
                     + " for its mdev type id"));
             return Optional.empty();
         }
-        concerns.add(new Concern(Severity.WARNING, ConversionCode.HOSTDEV_DROPPED.name(), who + " is a "
-                + dev.kind().name() + " host device, which KubeVirt cannot pass through; it is left out",
-                Optional.of(field)));
+        concerns.add(ConcernCode.HOSTDEV_DROPPED.at(field, who + " is a " + dev.kind().name() + " host device, which"
+                + " KubeVirt cannot pass through; it is left out"));
         return Optional.empty();
     }
 }

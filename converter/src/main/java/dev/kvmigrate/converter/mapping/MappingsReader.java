@@ -2,11 +2,9 @@ package dev.kvmigrate.converter.mapping;
 
 import dev.kvmigrate.inventory.model.ReadErrors;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.kvmigrate.common.KvMigrateException;
+import dev.kvmigrate.common.json.Mappers;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -17,12 +15,7 @@ import java.nio.file.Path;
  * {@code file:line:column} and the key path.
  */
 public final class MappingsReader {
-    private static final ObjectMapper YAML = YAMLMapper.builder()
-            .addModule(new Jdk8Module())
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-            .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
-            .build();
+    private static final ObjectMapper YAML = Mappers.strictYaml();
 
     private MappingsReader() {}
 

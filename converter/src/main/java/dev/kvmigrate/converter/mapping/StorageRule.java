@@ -1,5 +1,6 @@
 package dev.kvmigrate.converter.mapping;
 
+import dev.kvmigrate.common.Quantities;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -13,8 +14,8 @@ import java.util.Set;
  * @param volumeMode {@code Block} or {@code Filesystem}; CDI's storage profile decides when absent
  * @param accessModes {@code ReadWriteOnce}, {@code ReadWriteMany}, …; CDI's storage profile decides when empty
  * @param blank create the volume empty ({@code source.blank}) instead of importing the source disk's bytes
- * @param size the disk's size as a quantity ({@code 200Gi}) when the source does not know it (block devices);
- *     only meaningful in a per-disk rule
+ * @param size the disk's size as a quantity ({@code 200Gi}, {@code 1.5Ti}, {@code 500G}; see {@link Quantities})
+ *     when the source does not know it (block devices); only meaningful in a per-disk rule
  */
 public record StorageRule(Optional<String> storageClassName, Optional<String> volumeMode, List<String> accessModes,
         Optional<Boolean> blank, Optional<String> size) {
@@ -30,7 +31,7 @@ public record StorageRule(Optional<String> storageClassName, Optional<String> vo
         accessModes = List.copyOf(Objects.requireNonNullElse(accessModes, List.of()));
         blank = Objects.requireNonNullElse(blank, Optional.empty());
         size = Objects.requireNonNullElse(size, Optional.empty());
-        size.ifPresent(dev.kvmigrate.converter.Quantity::parseBytes);
+        size.ifPresent(s -> Quantities.bytes(s, "size"));
         volumeMode.ifPresent(m -> {
             if (!VOLUME_MODES.contains(m)) {
                 throw new IllegalArgumentException("volumeMode '" + m + "' is not Block or Filesystem");
@@ -54,7 +55,7 @@ public record StorageRule(Optional<String> storageClassName, Optional<String> vo
 
     /** The size in bytes given by this rule, if any. */
     public Optional<Long> sizeBytes() {
-        return size.map(dev.kvmigrate.converter.Quantity::parseBytes);
+        return size.map(s -> Quantities.bytes(s, "size"));
     }
 
     public boolean isBlank() {

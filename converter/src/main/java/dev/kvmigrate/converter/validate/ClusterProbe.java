@@ -1,8 +1,8 @@
 package dev.kvmigrate.converter.validate;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kvmigrate.common.KvMigrateException;
+import dev.kvmigrate.common.json.Mappers;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Node;
@@ -43,10 +43,37 @@ public final class ClusterProbe {
     /** What the cluster told: its schemas (empty when /openapi/v2 is not served) and the facts. */
     public record Probe(SchemaSet schemas, ClusterFacts facts) {}
 
-    /** A client from {@code kubeconfig} (else KUBECONFIG / ~/.kube/config / in-cluster) and {@code context}. */
+    /**
+     * The one way kv-migrate builds a Kubernetes client: from {@code kubeconfig}, else through fabric8's own
+     * configuration loading (KUBECONFIG, {@code ~/.kube/config}, in-cluster service account), with {@code context}
+     * or the current context. Nothing is sent yet; {@link KubernetesClient#getNamespace()} is the context's
+     * namespace, or null when it names none.
+     *
+     * @throws KvMigrateException (invalid input) naming the file and context when the configuration cannot be
+     *     loaded: a missing or malformed file, or a context the configuration does not have
+     */
     public static KubernetesClient connect(Optional<File> kubeconfig, Optional<String> context) {
-        Config config = kubeconfig.map(f -> Config.fromKubeconfig(context.orElse(null), f))
-                .orElseGet(() -> Config.autoConfigure(context.orElse(null)));
+        String where = kubeconfig.map(k -> "kubeconfig " + k).orElse("the cluster configuration (KUBECONFIG,"
+                + " ~/.kube/config or in-cluster)");
+        if (kubeconfig.isPresent() && !kubeconfig.get().isFile()) {
+            throw KvMigrateException.invalidInput(where + " does not exist or is not a file; check the path");
+        }
+        Config config;
+        try {
+            config = kubeconfig.map(f -> Config.fromKubeconfig(context.orElse(null), f))
+                    .orElseGet(() -> Config.autoConfigure(context.orElse(null)));
+        } catch (RuntimeException e) {
+            String why = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+            throw KvMigrateException.invalidInput("cannot load " + where + ": " + why
+                    + "; check that it is a kubeconfig file (kubectl config view --kubeconfig FILE)", e);
+        }
+        if (context.isPresent() && (config.getCurrentContext() == null
+                || !context.get().equals(config.getCurrentContext().getName()))) {
+            List<String> known = config.getContexts() == null ? List.of()
+                    : config.getContexts().stream().map(c -> c.getName()).sorted().toList();
+            throw KvMigrateException.invalidInput("context " + context.get() + " is not in " + where + "; "
+                    + (known.isEmpty() ? "it has no contexts" : "its contexts: " + String.join(", ", known)));
+        }
         return new KubernetesClientBuilder().withConfig(config).build();
     }
 
@@ -64,9 +91,8 @@ public final class ClusterProbe {
             Set<String> namespaces = new HashSet<>();
             client.namespaces().list().getItems().forEach(n -> namespaces.add(n.getMetadata().getName()));
             Set<String> permitted = new HashSet<>();
-            ObjectMapper mapper = new ObjectMapper();
             for (GenericKubernetesResource kv : listOrEmpty(client, KUBEVIRT)) {
-                permitted.addAll(KubevirtCr.permittedResources(mapper.valueToTree(kv)));
+                permitted.addAll(KubevirtCr.permittedResources(Mappers.json().valueToTree(kv)));
             }
             Map<String, Long> allocatable = new HashMap<>();
             for (Node node : client.nodes().list().getItems()) {
@@ -94,7 +120,7 @@ public final class ClusterProbe {
             if (doc == null || doc.isBlank()) {
                 return SchemaSet.of(List.of());
             }
-            JsonNode root = new ObjectMapper().readTree(doc);
+            JsonNode root = Mappers.json().readTree(doc);
             return SchemaSet.ofSwagger(client.getMasterUrl() + "openapi/v2", root);
         } catch (java.io.IOException | KubernetesClientException e) {
             LOG.warn("cluster OpenAPI document unreadable ({}); only --schema files are used", e.getMessage());

@@ -1,5 +1,6 @@
 package dev.kvmigrate.converter.validate;
 
+import dev.kvmigrate.inventory.concern.ConcernCode;
 import java.util.Objects;
 
 /**
@@ -9,7 +10,8 @@ import java.util.Objects;
  * @param position where in the file
  * @param object {@code Kind/name}, or the file name when the problem is not inside an object
  * @param path JSON path of the offending node ({@code $.spec.template.spec.domain.devices.gpus[0].deviceName})
- * @param rule {@code schema} or the name of the rule beyond the schema ({@code gpu-permitted}, {@code mac-unique}…)
+ * @param rule the {@link ConcernCode} name of the check ({@code MANIFEST_SCHEMA}, {@code DEVICE_NOT_PERMITTED},
+ *     {@code MAC_DUPLICATE}…)
  * @param message what is wrong and, where there is one, the fix
  */
 public record Finding(String file, LocatedObject.Position position, String object, String path, String rule,
@@ -21,11 +23,14 @@ public record Finding(String file, LocatedObject.Position position, String objec
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(rule, "rule");
         Objects.requireNonNull(message, "message");
+        if (ConcernCode.named(rule).isEmpty()) {
+            throw new IllegalArgumentException("finding rule '" + rule + "' is not a ConcernCode; add it there");
+        }
     }
 
     /** A finding about the node at JSON pointer {@code pointer} of {@code o}. */
-    public static Finding at(LocatedObject o, String pointer, String rule, String message) {
-        return new Finding(o.file(), o.at(pointer), o.id(), jsonPath(pointer), rule, message);
+    public static Finding at(LocatedObject o, String pointer, ConcernCode rule, String message) {
+        return new Finding(o.file(), o.at(pointer), o.id(), jsonPath(pointer), rule.name(), message);
     }
 
     /** {@code /spec/gpus/0/name} → {@code $.spec.gpus[0].name}. */

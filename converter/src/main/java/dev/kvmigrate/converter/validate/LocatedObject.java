@@ -61,4 +61,9 @@ public record LocatedObject(String file, JsonNode body, Map<String, Position> lo
             p = p.substring(0, Math.max(0, p.lastIndexOf('/')));
         }
     }
+
+    /** An object the converter built, located by its file name only. */
+    public static LocatedObject of(dev.kvmigrate.converter.Manifest m) {
+        return new LocatedObject(m.fileName(), m.tree(), Map.of());
+    }
 }

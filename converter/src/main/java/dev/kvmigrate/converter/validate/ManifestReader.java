@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.kvmigrate.common.json.Mappers;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
@@ -23,8 +23,8 @@ import java.util.Map;
  * can name {@code file:line:column}. A syntax error is returned as a {@link SyntaxError}, not thrown.
  */
 public final class ManifestReader {
-    private static final JsonFactory YAML = new YAMLFactory();
-    private static final JsonFactory JSON = new JsonFactory();
+    private static final JsonFactory YAML = Mappers.yaml().getFactory();
+    private static final JsonFactory JSON = Mappers.json().getFactory();
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
     private ManifestReader() {}

@@ -1,5 +1,17 @@
 package dev.kvmigrate.converter.validate;
 
+import static dev.kvmigrate.inventory.concern.ConcernCode.DEVICE_NOT_PERMITTED;
+import static dev.kvmigrate.inventory.concern.ConcernCode.GPU_CAPACITY_SHORT;
+import static dev.kvmigrate.inventory.concern.ConcernCode.GPU_RAMFB_MULTIPLE;
+import static dev.kvmigrate.inventory.concern.ConcernCode.MAC_DUPLICATE;
+import static dev.kvmigrate.inventory.concern.ConcernCode.NAD_MISSING;
+import static dev.kvmigrate.inventory.concern.ConcernCode.NAMESPACE_MISSING;
+import static dev.kvmigrate.inventory.concern.ConcernCode.OBJECT_NAME_INVALID;
+import static dev.kvmigrate.inventory.concern.ConcernCode.STORAGE_CLASS_MISSING;
+import static dev.kvmigrate.inventory.concern.ConcernCode.VOLUME_MISSING;
+import static dev.kvmigrate.inventory.concern.ConcernCode.VOLUME_SIZE_INVALID;
+import static dev.kvmigrate.inventory.concern.ConcernCode.VOLUME_TOO_SMALL;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -36,7 +48,7 @@ public final class Rules {
             names(o, out);
             facts.namespaces().ifPresent(nss -> {
                 if (!nss.contains(ns(o, facts))) {
-                    out.add(Finding.at(o, "/metadata/namespace", "namespace-exists", "namespace " + ns(o, facts)
+                    out.add(Finding.at(o, "/metadata/namespace", NAMESPACE_MISSING, "namespace " + ns(o, facts)
                             + " does not exist; create it first or pass --target-namespace to convert"));
                 }
             });
@@ -59,7 +71,7 @@ public final class Rules {
             long have = alloc.getOrDefault(resource, 0L);
             if (count > have) {
                 LocatedObject first = firstRequester.get(resource);
-                out.add(Finding.at(first, DEVICES, "gpu-capacity", "the set requests " + count + " × " + resource
+                out.add(Finding.at(first, DEVICES, GPU_CAPACITY_SHORT, "the set requests " + count + " × " + resource
                         + " but the nodes' allocatable total is " + have + "; shortfall " + (count - have)
                         + " (add nodes with that device or convert fewer VMs)"));
             }
@@ -77,7 +89,7 @@ public final class Rules {
         boolean ok = label ? name.length() <= 63 && LABEL.matcher(name).matches()
                 : name.length() <= 253 && SUBDOMAIN.matcher(name).matches();
         if (!ok) {
-            out.add(Finding.at(o, "/metadata/name", "rfc1123-name", "name '" + name + "' is not a valid RFC 1123 "
+            out.add(Finding.at(o, "/metadata/name", OBJECT_NAME_INVALID, "name '" + name + "' is not a valid RFC 1123 "
                     + (label ? "label (lower-case alphanumerics and '-', at most 63)" : "subdomain")));
         }
     }
@@ -93,13 +105,13 @@ public final class Rules {
                 String dn = arr.get(i).path("deviceName").asText("");
                 if (list.equals("gpus") && arr.get(i).at("/virtualGPUOptions/display/ramFB/enabled").asBoolean()) {
                     if (++ramfb > 1) {
-                        out.add(Finding.at(o, pointer + "/virtualGPUOptions/display/ramFB", "one-ramfb",
+                        out.add(Finding.at(o, pointer + "/virtualGPUOptions/display/ramFB", GPU_RAMFB_MULTIPLE,
                                 "more than one GPU has ramFB enabled; KubeVirt allows one, disable it on this one"));
                     }
                 }
                 facts.permittedDevices().ifPresent(permitted -> {
                     if (!dn.isEmpty() && !permitted.contains(dn)) {
-                        out.add(Finding.at(o, pointer + "/deviceName", "device-permitted", "deviceName " + dn
+                        out.add(Finding.at(o, pointer + "/deviceName", DEVICE_NOT_PERMITTED, "deviceName " + dn
                                 + " is not permitted by the KubeVirt CR (permittedHostDevices); apply the admin"
                                 + " patch or fix the name (case-sensitive)"));
                     }
@@ -121,7 +133,7 @@ public final class Rules {
                 inTemplates |= ref.equals(t.path("metadata").path("name").asText());
             }
             if (!volumesInSet.contains(key) && !inCluster && !inTemplates) {
-                out.add(Finding.at(o, "/spec/template/spec/volumes/" + i, "volume-exists", "volume " + ref
+                out.add(Finding.at(o, "/spec/template/spec/volumes/" + i, VOLUME_MISSING, "volume " + ref
                         + " refers to a DataVolume/PVC that is neither in this set"
                         + (facts.volumes().isPresent() ? " nor in the cluster" : "")
                         + "; add its manifest or create it first"));
@@ -135,7 +147,7 @@ public final class Rules {
             }
             LocatedObject other = macs.putIfAbsent(mac, o);
             if (other != null) {
-                out.add(Finding.at(o, DEVICES + "/interfaces/" + i + "/macAddress", "mac-unique", "MAC " + mac
+                out.add(Finding.at(o, DEVICES + "/interfaces/" + i + "/macAddress", MAC_DUPLICATE, "MAC " + mac
                         + " is also used by " + other.id() + " (" + other.file() + "); MACs must be unique"));
             }
         }
@@ -145,7 +157,7 @@ public final class Rules {
                 String nn = nets.get(i).path("multus").path("networkName").asText("");
                 String key = nn.contains("/") ? nn : ns(o, facts) + "/" + nn;
                 if (!nn.isEmpty() && !nads.contains(key)) {
-                    out.add(Finding.at(o, "/spec/template/spec/networks/" + i + "/multus/networkName", "nad-exists",
+                    out.add(Finding.at(o, "/spec/template/spec/networks/" + i + "/multus/networkName", NAD_MISSING,
                             "NetworkAttachmentDefinition " + key + " does not exist in the cluster"));
                 }
             }
@@ -157,7 +169,7 @@ public final class Rules {
         String cls = storage.path("storageClassName").asText("");
         facts.storageClasses().ifPresent(classes -> {
             if (!cls.isEmpty() && !classes.contains(cls)) {
-                out.add(Finding.at(o, "/spec/storage/storageClassName", "storageclass-exists", "StorageClass " + cls
+                out.add(Finding.at(o, "/spec/storage/storageClassName", STORAGE_CLASS_MISSING, "StorageClass " + cls
                         + " does not exist in the cluster; fix the storage map"));
             }
         });
@@ -174,7 +186,8 @@ public final class Rules {
                     new io.fabric8.kubernetes.api.model.Quantity(size)).setScale(0, java.math.RoundingMode.CEILING)
                     .longValueExact();
         } catch (IllegalArgumentException | ArithmeticException e) {
-            out.add(Finding.at(o, "/spec/storage/resources/requests/storage", "volume-size", "size '" + size
+            out.add(Finding.at(o, "/spec/storage/resources/requests/storage", VOLUME_SIZE_INVALID,
+                    "size '" + size
                     + "' or virtual size '" + virtual + "' is not a valid quantity: " + e.getMessage()));
             return;
         }
@@ -182,7 +195,8 @@ public final class Rules {
         long needed = block ? virtualBytes
                 : (virtualBytes * 1000 + (1000 - FS_OVERHEAD_PER_MILLE) - 1) / (1000 - FS_OVERHEAD_PER_MILLE);
         if (requestBytes < needed) {
-            out.add(Finding.at(o, "/spec/storage/resources/requests/storage", "volume-size", "requested " + size
+            out.add(Finding.at(o, "/spec/storage/resources/requests/storage", VOLUME_TOO_SMALL,
+                    "requested " + size
                     + " (" + requestBytes + " bytes) is smaller than the image's virtual size " + virtualBytes
                     + (block ? "" : " plus CDI's 5.5% filesystem overhead") + " = " + needed + " bytes"));
         }

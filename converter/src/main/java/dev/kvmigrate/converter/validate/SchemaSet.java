@@ -3,12 +3,12 @@ package dev.kvmigrate.converter.validate;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
 import dev.kvmigrate.common.KvMigrateException;
+import dev.kvmigrate.common.json.Mappers;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,8 +32,8 @@ import java.util.stream.Stream;
  * maps (labels, annotations, resource lists) declare {@code additionalProperties} and stay open.
  */
 public final class SchemaSet {
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final ObjectMapper YAML = new YAMLMapper();
+    private static final ObjectMapper JSON = Mappers.json();
+    private static final ObjectMapper YAML = Mappers.yaml();
     private static final SchemaRegistry REGISTRY = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_4);
 
     /** One loaded document: its closed definitions and the group/versions its paths serve. */
@@ -64,8 +64,14 @@ public final class SchemaSet {
         return new SchemaSet(docs);
     }
 
-    /** Schemas from an API server's {@code /openapi/v2} document. */
+    /**
+     * Schemas from an API server's {@code /openapi/v2} document; none when the answer holds no {@code definitions}
+     * object (a server that does not publish OpenAPI v2).
+     */
     public static SchemaSet ofSwagger(String id, JsonNode swagger) {
+        if (!swagger.path("definitions").isObject()) {
+            return new SchemaSet(List.of());
+        }
         return new SchemaSet(List.of(swaggerDoc(id, swagger)));
     }
 

@@ -1,5 +1,8 @@
 package dev.kvmigrate.converter.validate;
 
+import static dev.kvmigrate.inventory.concern.ConcernCode.MANIFEST_SCHEMA;
+import static dev.kvmigrate.inventory.concern.ConcernCode.MANIFEST_SYNTAX;
+
 import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
 import com.networknt.schema.path.NodePath;
@@ -72,7 +75,7 @@ public final class Validator {
                 }
             }
             r.error().ifPresent(e -> findings.add(new Finding(e.file(), e.position(), f.getFileName().toString(),
-                    "$", "syntax", "not valid YAML/JSON: " + e.message())));
+                    "$", MANIFEST_SYNTAX.name(), "not valid YAML/JSON: " + e.message())));
         }
         return objects;
     }
@@ -106,12 +109,12 @@ public final class Validator {
 
     static List<Finding> schemaFindings(LocatedObject o, SchemaSet schemas) {
         if (o.apiVersion().isEmpty() || o.kind().isEmpty()) {
-            return List.of(Finding.at(o, "", "schema", "document has no apiVersion/kind; it is not a Kubernetes"
+            return List.of(Finding.at(o, "", MANIFEST_SCHEMA, "document has no apiVersion/kind; it is not a Kubernetes"
                     + " object"));
         }
         Optional<Schema> schema = schemas.schemaFor(o.apiVersion(), o.kind());
         if (schema.isEmpty()) {
-            return List.of(Finding.at(o, "/kind", "schema", "no schema for " + o.apiVersion() + " " + o.kind()
+            return List.of(Finding.at(o, "/kind", MANIFEST_SCHEMA, "no schema for " + o.apiVersion() + " " + o.kind()
                     + "; pass its swagger.json or CRD with --schema"));
         }
         List<Finding> out = new ArrayList<>();
@@ -121,7 +124,7 @@ public final class Validator {
             if (keyword.equals("additionalProperties") && e.getProperty() != null) {
                 pointer = pointer + "/" + e.getProperty().replace("~", "~0").replace("/", "~1");
             }
-            out.add(Finding.at(o, pointer, "schema", message(e, keyword)));
+            out.add(Finding.at(o, pointer, MANIFEST_SCHEMA, message(e, keyword)));
         }
         return out;
     }

@@ -37,6 +37,7 @@ class DeviceResolverTest {
               nvidia-230: example.com/by-type-id
               GRID T4-8Q: example.com/by-type-name
               10DE:2330: example.com/by-vendor-device
+              u: example.com/by-mdev-uuid
             hostDevices:
               8086:10c9: intel.com/igb
             """, "test");
@@ -50,9 +51,11 @@ class DeviceResolverTest {
                 Arguments.of("mapping by type name", vgpu("nvidia-233", "GRID T4-8Q"), MAP,
                         "example.com/by-type-name", null),
                 Arguments.of("type id only, unmapped: blocker", vgpu("nvidia-231", null), Mappings.NONE, null,
-                        "GPU_RESOURCE_UNRESOLVED"),
+                        "GPU_TYPE_NAME_UNKNOWN"),
                 Arguments.of("type id only, mapped", vgpu("nvidia-230", null), MAP, "example.com/by-type-id", null),
-                Arguments.of("uuid only: blocker", vgpu(null, null), Mappings.NONE, null, "GPU_RESOURCE_UNRESOLVED"),
+                Arguments.of("uuid only: blocker", vgpu(null, null), Mappings.NONE, null, "GPU_MDEV_MISSING"),
+                Arguments.of("uuid only, mapped by mdev UUID", vgpu(null, null), MAP, "example.com/by-mdev-uuid",
+                        null),
                 Arguments.of("passthrough by product", passthrough("10de", "1eb8", "TU104GL [Tesla T4]"),
                         Mappings.NONE, "nvidia.com/TU104GL_TESLA_T4", null),
                 Arguments.of("passthrough mapped by vendor:device (any case)",
@@ -61,9 +64,9 @@ class DeviceResolverTest {
                 Arguments.of("passthrough unknown product: bare id + warning", passthrough("10de", "2235", null),
                         Mappings.NONE, "nvidia.com/2235", "GPU_RESOURCE_FROM_DEVICE_ID"),
                 Arguments.of("passthrough without ids: blocker", passthrough("10de", null, null), Mappings.NONE,
-                        null, "GPU_RESOURCE_UNRESOLVED"),
+                        null, "GPU_PRODUCT_UNKNOWN"),
                 Arguments.of("non-NVIDIA GPU unmapped: blocker", passthrough("1002", "740f", "Aldebaran"),
-                        Mappings.NONE, null, "GPU_RESOURCE_UNRESOLVED"));
+                        Mappings.NONE, null, "GPU_PRODUCT_UNKNOWN"));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -63,12 +63,23 @@ class MappingsReaderTest {
     }
 
     @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {"200Gi|214748364800", "500G|500000000000", "1.5Ti|1649267441664",
+        "0.5Ki|512", "4096|4096"})
+    void diskSizesAreKubernetesQuantities(String size, long bytes) {
+        StorageRule r = MappingsReader.parse("storage:\n  disks:\n    a/b: {size: " + size + "}\n", "m.yaml")
+                .storageFor("a", "b", Optional.empty());
+        assertThat(r.sizeBytes()).contains(bytes);
+    }
+
+    @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "'networks:\\n  a: {type: bridge}'|m.yaml:2:|needs 'nad",
         "'networks:\\n  a: {type: pod, nad: x/y}'|m.yaml:2:|takes no nad",
         "'networks:\\n  a: {type: tunnel}'|m.yaml:2:|tunnel",
         "'storage:\\n  default: {volumeMode: Blok}'|m.yaml:2:|Blok",
         "'storage:\\n  disks:\\n    a/b: {size: lots}'|m.yaml:3:|lots",
+        "'storage:\\n  disks:\\n    a/b: {size: 10GB}'|m.yaml:3:|size '10GB' is not a size (did you mean 10G or 10Gi?",
+        "'storage:\\n  disks:\\n    a/b: {size: -1Gi}'|m.yaml:3:|size '-1Gi' is negative",
         "'gpu:\\n  a: b'|m.yaml:2:|Unrecognized field \"gpu\"",
         "'gpus:\\n  nvidia-1: \"\"'|m.yaml:2:|no resource name",
         "'instancetypes:\\n  default: {instancetypeKind: Foo}'|m.yaml:2:|Foo",

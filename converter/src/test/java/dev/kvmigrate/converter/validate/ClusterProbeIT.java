@@ -29,7 +29,7 @@ class ClusterProbeIT {
     static KubernetesMockServer server;
     static KubernetesClient client;
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = dev.kvmigrate.common.json.Mappers.json();
 
     /** Creates a custom resource after validating it against the real KubeVirt/CDI schemas. */
     private static void create(SchemaSet schemas, io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext ctx,
@@ -83,19 +83,19 @@ class ClusterProbeIT {
         List<String> got = report.findings().stream().map(f -> f.object() + " " + f.rule() + " " + f.message()
                 .replaceAll(";.*", "")).toList();
         assertThat(got).containsExactlyInAnyOrder(
-                "DataVolume/cad-ws-01-sdb storageclass-exists StorageClass standard does not exist in the cluster",
-                "DataVolume/render-02-vdb storageclass-exists StorageClass standard does not exist in the cluster",
-                "VirtualMachine/render-02 device-permitted deviceName nvidia.com/NVIDIA_A10-12Q is not permitted by"
+                "DataVolume/cad-ws-01-sdb STORAGE_CLASS_MISSING StorageClass standard does not exist in the cluster",
+                "DataVolume/render-02-vdb STORAGE_CLASS_MISSING StorageClass standard does not exist in the cluster",
+                "VirtualMachine/render-02 DEVICE_NOT_PERMITTED deviceName nvidia.com/NVIDIA_A10-12Q is not permitted by"
                         + " the KubeVirt CR (permittedHostDevices)",
-                "VirtualMachine/render-02 device-permitted deviceName nvidia.com/NVIDIA_A10-12Q is not permitted by"
+                "VirtualMachine/render-02 DEVICE_NOT_PERMITTED deviceName nvidia.com/NVIDIA_A10-12Q is not permitted by"
                         + " the KubeVirt CR (permittedHostDevices)",
-                "VirtualMachine/render-02 gpu-capacity the set requests 2 × nvidia.com/NVIDIA_A10-12Q but the nodes'"
+                "VirtualMachine/render-02 GPU_CAPACITY_SHORT the set requests 2 × nvidia.com/NVIDIA_A10-12Q but the nodes'"
                         + " allocatable total is 1",
-                "VirtualMachine/train-03 gpu-capacity the set requests 1 × nvidia.com/GH100_H100_SXM5_80GB but the"
+                "VirtualMachine/train-03 GPU_CAPACITY_SHORT the set requests 1 × nvidia.com/GH100_H100_SXM5_80GB but the"
                         + " nodes' allocatable total is 0",
-                "VirtualMachine/train-03 nad-exists NetworkAttachmentDefinition gpu/sriov-ens1f0 does not exist in"
+                "VirtualMachine/train-03 NAD_MISSING NetworkAttachmentDefinition gpu/sriov-ens1f0 does not exist in"
                         + " the cluster");
-        assertThat(report.findings()).filteredOn(f -> f.rule().equals("gpu-capacity"))
+        assertThat(report.findings()).filteredOn(f -> f.rule().equals("GPU_CAPACITY_SHORT"))
                 .extracting(Finding::message).anyMatch(m -> m.contains("shortfall 1"));
         assertThat(report.notes()).isEmpty();
     }

@@ -2,84 +2,140 @@ package dev.kvmigrate.inventory.concern;
 
 import dev.kvmigrate.inventory.model.Concern;
 import dev.kvmigrate.inventory.model.Severity;
+import java.util.Arrays;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
- * The stable concern codes. A code is never renamed or reused once released; {@code docs/concerns.md} lists
- * them (generated from this enum by {@code ConcernCodeDocTest}, which fails when the two disagree).
+ * Every concern code of kv-migrate, whatever stage raises it: the scan, the converter, the validator and the plan
+ * check. {@code docs/concerns.md} lists them (generated from this enum by {@code ConcernCodeDocTest}, which fails
+ * when the two disagree). Codes change only with a new inventory format version, which maps the old ones
+ * ({@code LegacyConcernCodes}).
+ *
+ * <p>One severity rule: a code has one severity, the one the {@link #stage() stage that decides it} gives it
+ * ({@link #at}, {@link #of}). A stage before that one may see the fact coming but cannot decide it (the scan does
+ * not know the mappings): it raises the same code as a {@link Severity#WARNING} ({@link #warningAt}) saying what
+ * would resolve it, and the deciding stage drops that copy and raises its own when the fact is still unresolved.
+ * Each fact is reported once, under one code.
  */
 public enum ConcernCode {
-    // --- GPUs and host devices
-    GPU_MDEV_MISSING(Severity.BLOCKER, "A vGPU's mediated device no longer exists on the host, so its type cannot be read; recreate the mdev or add a GPU mapping for the VM."),
-    GPU_TYPE_NAME_UNKNOWN(Severity.BLOCKER, "A vGPU's type id is known but not its type name, which the device plugin advertises; add a GPU mapping for the type id."),
-    GPU_PRODUCT_UNKNOWN(Severity.BLOCKER, "A passthrough GPU's PCI product is unknown, so its device-plugin resource name cannot be derived; add a GPU mapping for vendor:device."),
-    GPU_MULTIPLE_RAMFB(Severity.WARNING, "More than one vGPU has ramfb on; KubeVirt allows ramfb on one GPU only, the others lose it."),
-    HOSTDEV_PCI(Severity.WARNING, "A non-GPU PCI device is passed through; it migrates only when a resource mapping names it (KubeVirt hostDevices, feature gate HostDevices)."),
-    HOSTDEV_MDEV(Severity.WARNING, "A mediated device that is not an NVIDIA vGPU is attached; it migrates only when a resource mapping names it."),
-    HOSTDEV_SCSI(Severity.WARNING, "A host SCSI device is passed through; KubeVirt cannot pass it through and it is dropped."),
-    USB_DEVICE(Severity.WARNING, "A host USB device is passed through or USB is enabled; KubeVirt USB host passthrough needs a separate resource and is not migrated."),
-
+    // ===== decided by the scan: what the source says
     // --- platform and firmware
-    MACHINE_I440FX(Severity.WARNING, "The VM uses the i440fx machine type; KubeVirt runs q35 only, so the guest sees a new chipset (PCIe, SATA instead of IDE)."),
-    SECURE_BOOT_NVRAM_NOT_CARRIED(Severity.WARNING, "UEFI variables (NVRAM) are not carried over; secure-boot keys and boot entries are re-created from defaults."),
-    SECURE_BOOT(Severity.INFO, "UEFI secure boot is on; the target enables it with SMM."),
-    TPM_STATE_NOT_CARRIED(Severity.WARNING, "The vTPM's state (keys, BitLocker sealing) is not carried over; a fresh persistent TPM is created."),
-    TPM_WINDOWS_REQUIRED(Severity.WARNING, "Windows 11 / Server 2022 needs a TPM; the target must have a persistent TPM."),
-    WATCHDOG(Severity.INFO, "A watchdog is configured; KubeVirt supports i6300esb only."),
-    CPU_HOST_PASSTHROUGH(Severity.WARNING, "The CPU is host-passthrough; the guest sees the target node's CPU, and live migration needs identical nodes."),
-    CPU_CUSTOM_MODEL(Severity.INFO, "A custom CPU model is set; the target must offer that model."),
-    CPU_PINNED(Severity.WARNING, "vCPUs are pinned to host CPUs; the target uses dedicatedCpuPlacement instead of the exact pins."),
-    CPU_SHARES(Severity.INFO, "CPU shares are set; KubeVirt uses CPU requests instead."),
-    CPU_POLICY(Severity.INFO, "A CPU pinning or resource policy is set on the source; it is not carried over."),
-    NUMA_TUNED(Severity.WARNING, "Memory is bound to host NUMA nodes or the guest has a NUMA topology; the target needs guestMappingPassthrough and dedicated CPUs."),
-    HUGEPAGES(Severity.INFO, "The guest is backed by hugepages; the target nodes must offer that page size."),
-    HIGH_AVAILABILITY(Severity.INFO, "The source restarts the VM on failure (HA); the target uses runStrategy Always."),
+    ARCH_UNSUPPORTED(Stage.SCAN, Severity.BLOCKER, "The guest architecture is not x86_64, which the GPU path and this converter target."),
+    NVRAM_NOT_CARRIED(Stage.SCAN, Severity.WARNING, "UEFI variables (NVRAM) are not carried over; secure-boot keys and boot entries are re-created from defaults."),
+    TPM_STATE_NOT_CARRIED(Stage.SCAN, Severity.WARNING, "The vTPM's state (keys, BitLocker sealing) is not carried over; a fresh persistent TPM is created."),
+    CPU_HOST_PASSTHROUGH(Stage.SCAN, Severity.WARNING, "The CPU is host-passthrough; the guest sees the target node's CPU, and live migration needs identical nodes."),
+    CPU_CUSTOM_MODEL(Stage.SCAN, Severity.INFO, "A custom CPU model is set; the target must offer that model."),
+    CPU_PINNED(Stage.SCAN, Severity.WARNING, "vCPUs are pinned to host CPUs; the target uses dedicatedCpuPlacement instead of the exact pins."),
+    CPU_SHARES(Stage.SCAN, Severity.INFO, "CPU shares are set; KubeVirt uses CPU requests instead."),
+    CPU_POLICY(Stage.SCAN, Severity.INFO, "A CPU pinning or resource policy is set on the source; it is not carried over."),
+    NUMA_TUNED(Stage.SCAN, Severity.WARNING, "Memory is bound to host NUMA nodes or the guest has a NUMA topology; the target needs guestMappingPassthrough and dedicated CPUs."),
+    HIGH_AVAILABILITY(Stage.SCAN, Severity.INFO, "The source restarts the VM on failure (HA); the target uses runStrategy Always."),
+    DISPLAY_SPICE(Stage.SCAN, Severity.INFO, "SPICE display is configured; KubeVirt offers VNC only."),
+    USB_REDIRECTION(Stage.SCAN, Severity.WARNING, "USB is enabled on the source (SPICE USB redirection); it is not migrated."),
 
     // --- disks
-    DISK_BUS_REMAPPED(Severity.WARNING, "A disk uses a bus KubeVirt does not offer (IDE, FDC, Xen, …) and is remapped (IDE → SATA); the guest must have the driver."),
-    DISK_SHAREABLE(Severity.WARNING, "A disk is shared with other VMs; it needs a ReadWriteMany volume and is imported once."),
-    DISK_NETWORK_BACKED(Severity.BLOCKER, "A disk lives on network storage (rbd, iscsi, nbd, gluster) that kv-migrate cannot stream; copy it by other means and map it."),
-    DISK_SIZE_UNKNOWN(Severity.WARNING, "A disk's virtual size could not be read from the source or its image header; give its size in the storage map."),
-    DISK_SIZE_INVALID(Severity.BLOCKER, "A disk reports a size of zero or less."),
-    DISK_LUN(Severity.BLOCKER, "A direct LUN is attached; it is not an image kv-migrate can copy."),
-    DISK_ILLEGAL(Severity.BLOCKER, "A disk or one of its images is illegal on the source; fix it on the source first."),
-    DISK_LOCKED(Severity.BLOCKER, "A disk is locked on the source (an operation is running); wait and scan again."),
-    DISK_SCSI_RESERVATION(Severity.WARNING, "SCSI reservation is enabled on a disk; KubeVirt persistent reservation needs a feature gate."),
-    DISK_FORMAT_UNKNOWN(Severity.WARNING, "A disk's image format is unknown; the importer detects it from the bytes."),
+    DISK_SHAREABLE(Stage.SCAN, Severity.WARNING, "A disk is shared with other VMs; it needs a ReadWriteMany volume and is imported once."),
+    DISK_ILLEGAL(Stage.SCAN, Severity.BLOCKER, "A disk or one of its images is illegal on the source; fix it on the source first."),
+    DISK_LOCKED(Stage.SCAN, Severity.BLOCKER, "A disk is locked on the source (an operation is running); wait and scan again."),
+    DISK_IMAGE_MISSING(Stage.SCAN, Severity.BLOCKER, "A disk the OVF descriptor lists has no image file in the OVA or its directory; re-export the VM."),
+    DISK_SIZE_MISMATCH(Stage.SCAN, Severity.WARNING, "A disk's size in the OVF descriptor differs from its image header; the header's size is used."),
+    DISK_SCSI_RESERVATION(Stage.SCAN, Severity.WARNING, "SCSI reservation is enabled on a disk; KubeVirt persistent reservation needs a feature gate."),
+    DISK_FORMAT_UNKNOWN(Stage.SCAN, Severity.WARNING, "A disk's image format is unknown; the importer detects it from the bytes."),
 
     // --- network
-    NIC_MODEL_UNSUPPORTED(Severity.WARNING, "A NIC model KubeVirt does not offer (vmxnet3, i82551, …) is replaced by virtio or e1000e."),
-    NIC_DIRECT(Severity.WARNING, "A NIC is attached directly to a host device (macvtap); map it to a Multus or SR-IOV network."),
-    NIC_HOSTDEV(Severity.WARNING, "A NIC is an SR-IOV VF or PCI device; map it to an SR-IOV network."),
-    NIC_VHOSTUSER(Severity.WARNING, "A NIC uses vhost-user; it has no KubeVirt equivalent and needs a mapping."),
-    NIC_NETWORK_FILTER(Severity.WARNING, "A network filter is set on a NIC; KubeVirt has no equivalent."),
-    NIC_PORT_MIRRORING(Severity.WARNING, "Port mirroring is on for a NIC; KubeVirt has no equivalent."),
-    NIC_QOS(Severity.INFO, "QoS is set on a NIC's profile; it is not carried over."),
-    NIC_UNPLUGGED(Severity.INFO, "A NIC is unplugged on the source; it is created unplugged-equivalent (absent) on the target."),
+    NIC_NETWORK_FILTER(Stage.SCAN, Severity.WARNING, "A network filter is set on a NIC; KubeVirt has no equivalent."),
+    NIC_PORT_MIRRORING(Stage.SCAN, Severity.WARNING, "Port mirroring is on for a NIC; KubeVirt has no equivalent."),
+    NIC_QOS(Stage.SCAN, Severity.INFO, "QoS is set on a NIC's profile; it is not carried over."),
+    NIC_UNPLUGGED(Stage.SCAN, Severity.INFO, "A NIC is unplugged on the source; it is left out on the target."),
 
-    // --- state and identity
-    VM_RUNNING(Severity.WARNING, "The VM is running; its disks must be copied while it is shut off."),
-    SNAPSHOTS_PRESENT(Severity.WARNING, "The VM has snapshots; only the current state is migrated."),
-    SNAPSHOT_MEMORY(Severity.WARNING, "A snapshot includes memory state, which is not migrated."),
-    DISPLAY_SPICE(Severity.INFO, "SPICE display is configured; KubeVirt offers VNC only."),
-    NAME_INVALID(Severity.INFO, "The VM name is not a valid Kubernetes name; the target uses the name shown."),
-    ARCH_UNSUPPORTED(Severity.BLOCKER, "The guest architecture is not x86_64, which the GPU path and this converter target."),
-    SOURCE_PARSE_PARTIAL(Severity.WARNING, "Part of the VM's definition could not be read; the fields named were left out."),
+    // --- state
+    VM_RUNNING(Stage.SCAN, Severity.WARNING, "The VM is running; its disks must be copied while it is shut off."),
+    SNAPSHOTS_PRESENT(Stage.SCAN, Severity.WARNING, "The VM has snapshots; only the current state is migrated."),
+    SNAPSHOT_MEMORY(Stage.SCAN, Severity.WARNING, "A snapshot includes memory state, which is not migrated."),
+    SOURCE_PARSE_PARTIAL(Stage.SCAN, Severity.WARNING, "Part of the VM's definition could not be read; the fields named were left out."),
 
-    // --- added with the oVirt and OVA sources
-    DISK_IMAGE_MISSING(Severity.BLOCKER, "A disk the OVF descriptor lists has no image file in the OVA or its directory; re-export the VM."),
-    DISK_SIZE_MISMATCH(Severity.WARNING, "A disk's size in the OVF descriptor differs from its image header; the header's size is used.");
+    // ===== decided by the converter with the mappings; the scan warns ahead ("add a mapping …")
+    GPU_MDEV_MISSING(Stage.CONVERT, Severity.BLOCKER, "A vGPU's mediated device no longer exists on the host, so its type is unknown. The scan warns; the converter blocks the VM unless a gpus entry keyed by the mdev UUID names its resource (or the mdev is recreated and the VM scanned again)."),
+    GPU_TYPE_NAME_UNKNOWN(Stage.CONVERT, Severity.BLOCKER, "A vGPU's type id is known but not its type name, from which the device-plugin resource name derives. The scan warns; the converter blocks the VM unless a gpus entry for the type id names the resource."),
+    GPU_PRODUCT_UNKNOWN(Stage.CONVERT, Severity.BLOCKER, "A passthrough GPU's device-plugin resource name cannot be derived (product unknown, or not an NVIDIA GPU). The scan warns when the product is unknown; the converter blocks the VM unless a gpus entry for vendor:device names the resource."),
+    HOSTDEV_UNMAPPED(Stage.CONVERT, Severity.BLOCKER, "A non-GPU PCI or mediated device is passed through; KubeVirt needs its resource name (hostDevices, feature gate HostDevices). The scan warns; the converter blocks the VM unless a hostDevices entry for its vendor:device (or mdev type) names one."),
+    DISK_SIZE_UNKNOWN(Stage.CONVERT, Severity.BLOCKER, "A disk's virtual size is unknown (unreadable, or reported as zero), so its volume cannot be sized. The scan warns; the converter blocks the VM unless a storage.disks entry gives its size."),
+    DISK_SOURCE_UNREADABLE(Stage.CONVERT, Severity.BLOCKER, "A disk's bytes are where kv-migrate cannot read them (network storage other than HTTP(S), a file on a remote libvirt host outside any storage pool). The scan warns for network storage; the converter blocks the VM unless the disk is made a pool volume or marked blank in a storage.disks entry and copied by other means."),
+    NIC_HOSTDEV(Stage.CONVERT, Severity.BLOCKER, "A NIC is an SR-IOV VF or PCI device. The scan warns; the converter blocks the VM unless a networks entry maps it to an SR-IOV network."),
+    NIC_DIRECT(Stage.CONVERT, Severity.WARNING, "A NIC is attached directly to a host device (macvtap). The scan warns; the converter warns when no networks entry maps it (to a Multus or SR-IOV network) and it joins the pod network."),
+    NIC_VHOSTUSER(Stage.CONVERT, Severity.WARNING, "A NIC uses vhost-user, which KubeVirt lacks. The scan warns; the converter warns when no networks entry maps it and it joins the pod network."),
 
+    // ===== decided by the converter: what the target needs, changes or leaves out
+    NAME_CHANGED(Stage.CONVERT, Severity.INFO, "The VM's Kubernetes name differs from its source name (not a valid RFC 1123 label, already taken, or overridden); the source name is kept in an annotation."),
+    MACHINE_CHANGED(Stage.CONVERT, Severity.WARNING, "The source machine type is not q35 (i440fx, …); the target runs q35, so the guest sees a new chipset (PCIe, SATA instead of IDE)."),
+    SECURE_BOOT_DROPPED(Stage.CONVERT, Severity.WARNING, "Secure boot is on but SMM is off on the source; KubeVirt needs SMM for secure boot, so the target boots UEFI without it."),
+    TPM_ADDED(Stage.CONVERT, Severity.INFO, "A Windows guest without a TPM gets a persistent TPM (Windows 11 and Server 2022 need one)."),
+    WATCHDOG_DROPPED(Stage.CONVERT, Severity.WARNING, "A watchdog model other than i6300esb is left out; KubeVirt offers i6300esb only."),
+    CLOCK_LOCALTIME(Stage.CONVERT, Severity.WARNING, "The guest clock runs in local time without a named zone; the target uses UTC, set clock.timezone if the guest needs local time."),
+    HUGEPAGES(Stage.CONVERT, Severity.INFO, "The guest is backed by 2Mi or 1Gi hugepages, which the target keeps; the target nodes must offer that page size."),
+    HUGEPAGES_DROPPED(Stage.CONVERT, Severity.WARNING, "The hugepage size is neither 2Mi nor 1Gi; the guest uses normal pages on the target."),
+    GPU_RESOURCE_FROM_DEVICE_ID(Stage.CONVERT, Severity.WARNING, "A passthrough NVIDIA GPU's product name is unknown; its resource is the bare device id, as the device plugin names devices missing from its pci.ids."),
+    GPU_RAMFB_DROPPED(Stage.CONVERT, Severity.WARNING, "More than one vGPU asks for ramfb; KubeVirt allows it on one GPU only, the later ones lose it."),
+    HOSTDEV_DROPPED(Stage.CONVERT, Severity.WARNING, "A USB, SCSI or other host device cannot be passed through by KubeVirt and is left out."),
+    DISK_BUS_CHANGED(Stage.CONVERT, Severity.WARNING, "A disk bus KubeVirt does not offer is changed (IDE → SATA, others → virtio); the guest needs that driver."),
+    DISK_LUN(Stage.CONVERT, Severity.BLOCKER, "A direct LUN is attached; it is not an image kv-migrate can copy, so it cannot become a DataVolume. Attach it to the cluster as a PVC by other means."),
+    DISK_SKIPPED(Stage.CONVERT, Severity.INFO, "A disk entry that holds no image (empty CD-ROM, floppy) is not created."),
+    CDROM_SIZE_UNKNOWN(Stage.CONVERT, Severity.WARNING, "A CD-ROM image of unknown size is left out; give its size in a storage.disks entry to carry it."),
+    NIC_MODEL_CHANGED(Stage.CONVERT, Severity.WARNING, "A NIC model KubeVirt does not offer (vmxnet3, i82551, …) becomes virtio; the guest needs the virtio-net driver."),
+    NETWORK_POD_DEFAULT(Stage.CONVERT, Severity.INFO, "An unmapped NIC is attached to the pod network with masquerade."),
+    NETWORK_UNMAPPED(Stage.CONVERT, Severity.BLOCKER, "A NIC's network is not mapped and the pod network is already taken; add a networks entry."),
+    NETWORK_POD_TWICE(Stage.CONVERT, Severity.BLOCKER, "Two NICs map to the pod network; a VM has one pod network, map the others to NetworkAttachmentDefinitions."),
+
+    // ===== decided by validate: checks on the objects
+    MANIFEST_SYNTAX(Stage.VALIDATE, Severity.BLOCKER, "A manifest file is not valid YAML/JSON."),
+    MANIFEST_SCHEMA(Stage.VALIDATE, Severity.BLOCKER, "An object does not match its OpenAPI schema (unknown or missing field, wrong type), lacks apiVersion/kind, or has no schema to check it against."),
+    OBJECT_NAME_INVALID(Stage.VALIDATE, Severity.BLOCKER, "An object's name is not a valid RFC 1123 label (VirtualMachine) or subdomain (others)."),
+    NAMESPACE_MISSING(Stage.VALIDATE, Severity.BLOCKER, "An object's namespace does not exist in the cluster."),
+    VOLUME_MISSING(Stage.VALIDATE, Severity.BLOCKER, "A VM's volume refers to a DataVolume/PVC that is neither in the set nor in the cluster."),
+    VOLUME_SIZE_INVALID(Stage.VALIDATE, Severity.BLOCKER, "A DataVolume's requested size or virtual-size annotation is not a valid quantity."),
+    VOLUME_TOO_SMALL(Stage.VALIDATE, Severity.BLOCKER, "A DataVolume requests less than the image's virtual size plus CDI's filesystem overhead."),
+    STORAGE_CLASS_MISSING(Stage.VALIDATE, Severity.BLOCKER, "A DataVolume's StorageClass does not exist in the cluster."),
+    NAD_MISSING(Stage.VALIDATE, Severity.BLOCKER, "A VM's Multus network names a NetworkAttachmentDefinition that does not exist in the cluster."),
+    MAC_DUPLICATE(Stage.VALIDATE, Severity.BLOCKER, "Two interfaces of the set have the same MAC address."),
+    GPU_RAMFB_MULTIPLE(Stage.VALIDATE, Severity.BLOCKER, "More than one GPU of a VM has ramFB enabled; KubeVirt allows one."),
+    DEVICE_NOT_PERMITTED(Stage.VALIDATE, Severity.BLOCKER, "A GPU or host device's deviceName is not permitted by the KubeVirt CR (permittedHostDevices)."),
+    GPU_CAPACITY_SHORT(Stage.VALIDATE, Severity.BLOCKER, "The set requests more of a device resource than the nodes' allocatable total."),
+
+    // ===== decided by plan validate: the plan as a whole
+    NETWORK_NOT_IN_PLAN(Stage.PLAN, Severity.WARNING, "A source network has no entry in the plan's mappings; the converter decides where the NIC goes."),
+    STORAGE_NOT_IN_PLAN(Stage.PLAN, Severity.INFO, "A disk's storage pool has no storage rule in the plan; the cluster's default storage class is used."),
+    GPU_NOT_IN_PLAN(Stage.PLAN, Severity.WARNING, "A GPU has no entry in the plan's gpus mapping; the derived device-plugin name is used, pin it in the plan."),
+    HOOK_NEEDS_CLUSTER(Stage.PLAN, Severity.BLOCKER, "An image hook runs as a Kubernetes Job, but the plan's target is a directory."),
+    CHECK_SKIPPED(Stage.PLAN, Severity.INFO, "A check was skipped for lack of facts (no schemas, no KubeVirt CR, no cluster); the message says how to supply them.");
+
+    private final Stage stage;
     private final Severity severity;
     private final String meaning;
 
-    ConcernCode(Severity severity, String meaning) {
+    ConcernCode(Stage stage, Severity severity, String meaning) {
+        this.stage = stage;
         this.severity = severity;
         this.meaning = meaning;
     }
 
+    /** The stage that decides this code. */
+    public Stage stage() {
+        return stage;
+    }
+
+    /** The severity the deciding stage gives this code. */
     public Severity severity() {
         return severity;
+    }
+
+    /**
+     * The severity of this code when {@code raisedBy} raises it: its own at its deciding stage (or later), at most
+     * {@link Severity#WARNING} at an earlier stage.
+     */
+    public Severity severityAt(Stage raisedBy) {
+        return raisedBy.isBefore(stage) && severity == Severity.BLOCKER ? Severity.WARNING : severity;
     }
 
     /** What the code means, for the documentation. */
@@ -87,7 +143,7 @@ public enum ConcernCode {
         return meaning;
     }
 
-    /** A concern of this code, its default severity, about {@code field}. */
+    /** A concern of this code, its severity, about {@code field}. */
     public Concern at(String field, String message) {
         return new Concern(severity, name(), message, Optional.of(field));
     }
@@ -95,5 +151,29 @@ public enum ConcernCode {
     /** A concern of this code about the VM as a whole. */
     public Concern of(String message) {
         return new Concern(severity, name(), message, Optional.empty());
+    }
+
+    /**
+     * This code raised as a {@link Severity#WARNING} by a stage before the one that decides it: the scan seeing what
+     * only a mapping can resolve. The message says what would resolve it.
+     *
+     * @throws IllegalStateException for a code the scan decides, which has no earlier stage
+     */
+    public Concern warningAt(String field, String message) {
+        if (stage == Stage.SCAN) {
+            throw new IllegalStateException(name() + " is decided by the scan; raise it with at(), not warningAt()");
+        }
+        return new Concern(Severity.WARNING, name(), message, Optional.of(field));
+    }
+
+    /** The code of that name, if there is one. */
+    public static Optional<ConcernCode> named(String code) {
+        return Arrays.stream(values()).filter(c -> c.name().equals(code)).findFirst();
+    }
+
+    /** The names of the codes {@code stage} decides. */
+    public static Set<String> decidedBy(Stage stage) {
+        return Arrays.stream(values()).filter(c -> c.stage == stage).map(Enum::name)
+                .collect(Collectors.toUnmodifiableSet());
     }
 }

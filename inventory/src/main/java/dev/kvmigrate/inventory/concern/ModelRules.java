@@ -3,7 +3,6 @@ package dev.kvmigrate.inventory.concern;
 import dev.kvmigrate.inventory.model.BootMode;
 import dev.kvmigrate.inventory.model.Concern;
 import dev.kvmigrate.inventory.model.Disk;
-import dev.kvmigrate.inventory.model.DiskBus;
 import dev.kvmigrate.inventory.model.DiskDevice;
 import dev.kvmigrate.inventory.model.DiskFormat;
 import dev.kvmigrate.inventory.model.DiskSourceType;
@@ -18,27 +17,20 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.function.Function;
-import java.util.regex.Pattern;
 
 /**
  * The source-neutral migration rules: concerns derived from the model alone, so every source (libvirt, XML
  * dumps, oVirt, OVA) raises the same codes for the same facts. Sources append the result with
  * {@link Vm#withConcerns}. Messages start with {@code "VM <name>: "} and say the fix where one exists.
+ *
+ * <p>Only source facts are decided here. What the target needs or loses (machine type, disk bus, NIC model,
+ * watchdog, ramfb, dropped devices, name, TPM, secure boot) is the converter's to decide and report; what a
+ * mapping can resolve (unnamed GPUs, unmapped host devices and NICs, unknown disk sizes, unreadable disks) is
+ * raised here as a {@link ConcernCode#warningAt warning} and decided by the converter.
  */
 public final class ModelRules {
-    /**
-     * NIC models KubeVirt accepts: the KubeVirt v1.9 API ({@code v1.Interface.model}) reads "One of: e1000, e1000e,
-     * igb, ne2k_pci, pcnet, rtl8139, virtio". rtl8139 is therefore accepted (no concern).
-     */
-    public static final Set<String> KUBEVIRT_NIC_MODELS =
-            Set.of("virtio", "e1000", "e1000e", "igb", "ne2k_pci", "pcnet", "rtl8139");
-
-    /** Disk buses KubeVirt offers; any other is remapped. */
-    public static final Set<DiskBus> KUBEVIRT_DISK_BUSES = Set.of(DiskBus.VIRTIO, DiskBus.SATA, DiskBus.SCSI,
-            DiskBus.USB);
-
-    /** libvirt/QEMU i440fx machine names: {@code pc}, {@code pc-1.2}, {@code pc-i440fx-7.2}, oVirt {@code i440fx_*}. */
-    private static final Pattern I440FX = Pattern.compile("pc|pc-\\d.*|.*i440fx.*");
+    /** Network disk protocols kv-migrate streams itself; other network storage must be copied by other means. */
+    private static final Set<String> READABLE_PROTOCOLS = Set.of("http", "https");
 
     private static final Set<String> X86 = Set.of("x86_64", "i686", "i386");
 
@@ -69,31 +61,24 @@ public final class ModelRules {
 
     static List<Concern> gpus(Vm vm) {
         List<Concern> out = new ArrayList<>();
-        int ramfb = 0;
         for (int i = 0; i < vm.gpus().size(); i++) {
             Gpu g = vm.gpus().get(i);
             String field = "gpus[" + i + "]";
-            if (g.ramfb()) {
-                ramfb++;
-            }
             if (g.kind() == GpuKind.VGPU && g.mdevType().isEmpty()) {
-                out.add(ConcernCode.GPU_MDEV_MISSING.at(field, p(vm) + "vGPU mdev " + g.mdevUuid().orElse("(no uuid)")
-                        + " is not on the host, so its type is unknown; recreate the mdev on the host and scan again,"
-                        + " or map this VM's GPU to a resource name in the plan"));
+                out.add(ConcernCode.GPU_MDEV_MISSING.warningAt(field, p(vm) + "vGPU mdev "
+                        + g.mdevUuid().orElse("(no uuid)") + " is not on the host, so its type is unknown; recreate"
+                        + " the mdev on the host and scan again, or add a gpus entry "
+                        + g.mdevUuid().map(u -> "'" + u + "' ").orElse("") + "naming its resource in the plan"));
             } else if (g.kind() == GpuKind.VGPU && g.mdevTypeName().isEmpty()) {
-                out.add(ConcernCode.GPU_TYPE_NAME_UNKNOWN.at(field, p(vm) + "vGPU type " + g.mdevType().get()
+                out.add(ConcernCode.GPU_TYPE_NAME_UNKNOWN.warningAt(field, p(vm) + "vGPU type " + g.mdevType().get()
                         + " has no known type name (the device plugin advertises names); add a GPU mapping for "
                         + g.mdevType().get() + " in the plan"));
             } else if (g.kind() == GpuKind.PASSTHROUGH && g.productName().isEmpty()) {
-                out.add(ConcernCode.GPU_PRODUCT_UNKNOWN.at(field, p(vm) + "passthrough GPU "
+                out.add(ConcernCode.GPU_PRODUCT_UNKNOWN.warningAt(field, p(vm) + "passthrough GPU "
                         + g.pciAddress().orElse("?") + " (" + g.vendorDevice().orElse("unknown id")
                         + ") has no known product name; add a GPU mapping for " + g.vendorDevice().orElse("it")
                         + " in the plan"));
             }
-        }
-        if (ramfb > 1) {
-            out.add(ConcernCode.GPU_MULTIPLE_RAMFB.at("gpus", p(vm) + ramfb + " vGPUs have ramfb on; KubeVirt allows"
-                    + " it on one GPU, so only the first keeps it"));
         }
         return out;
     }
@@ -105,19 +90,15 @@ public final class ModelRules {
             String field = "hostDevices[" + i + "]";
             String what = h.address().orElse("?") + h.vendorDevice().map(v -> " (" + v + ")").orElse("")
                     + h.productName().map(n -> " " + n).orElse("");
+            // USB, SCSI and other devices cannot be passed through at all: the converter drops them (HOSTDEV_DROPPED).
             switch (h.kind()) {
-                case PCI -> out.add(ConcernCode.HOSTDEV_PCI.at(field, p(vm) + "PCI device " + what
-                        + " is passed through; map it to a KubeVirt hostDevices resource in the plan or it is dropped"));
-                case USB -> out.add(ConcernCode.USB_DEVICE.at(field, p(vm) + "host USB device " + what
-                        + " is passed through; it is not migrated, attach it on the target by other means"));
-                case SCSI -> out.add(ConcernCode.HOSTDEV_SCSI.at(field, p(vm) + "host SCSI device " + what
-                        + " is passed through; KubeVirt cannot, so it is dropped"));
-                case MDEV -> out.add(ConcernCode.HOSTDEV_MDEV.at(field, p(vm) + "mediated device " + what
+                case PCI -> out.add(ConcernCode.HOSTDEV_UNMAPPED.warningAt(field, p(vm) + "PCI device " + what
+                        + " is passed through; add a hostDevices entry '" + h.vendorDevice().orElse("vendor:device")
+                        + ": <resource name>' in the plan"));
+                case MDEV -> out.add(ConcernCode.HOSTDEV_UNMAPPED.warningAt(field, p(vm) + "mediated device " + what
                         + h.deviceClass().map(t -> " of type " + t).orElse("")
-                        + " is not an NVIDIA vGPU; map it to a resource name in the plan or it is dropped"));
-                case OTHER -> out.add(ConcernCode.HOSTDEV_PCI.at(field, p(vm) + "host device " + what
-                        + " is passed through; map it to a resource name in the plan or it is dropped"));
-                default -> throw new IllegalStateException("unhandled host device kind " + h.kind());
+                        + " is not an NVIDIA vGPU; add a hostDevices entry for its mdev type in the plan"));
+                default -> { }
             }
         }
         return out;
@@ -125,29 +106,20 @@ public final class ModelRules {
 
     static List<Concern> platform(Vm vm) {
         List<Concern> out = new ArrayList<>();
-        vm.firmware().machineType().filter(m -> I440FX.matcher(m.toLowerCase(Locale.ROOT)).matches())
-                .ifPresent(m -> out.add(ConcernCode.MACHINE_I440FX.at("firmware.machineType", p(vm) + "machine type "
-                        + m + " is i440fx; KubeVirt runs q35, so the guest sees a new chipset (check its drivers)")));
         // A 32-bit x86 guest (libvirt arch i686) runs unchanged on an x86_64 KubeVirt node.
         if (!X86.contains(vm.firmware().arch())) {
             out.add(ConcernCode.ARCH_UNSUPPORTED.at("firmware.arch", p(vm) + "architecture " + vm.firmware().arch()
                     + " is not x86_64; kv-migrate converts x86_64 guests only"));
         }
         boolean uefi = vm.firmware().bootMode() == BootMode.UEFI;
-        if (uefi && vm.firmware().secureBoot()) {
-            out.add(ConcernCode.SECURE_BOOT.at("firmware.secureBoot", p(vm)
-                    + "UEFI secure boot is on; the target enables it with SMM"));
-        }
         if (uefi && (vm.firmware().secureBoot() || vm.firmware().nvram().isPresent())) {
-            out.add(ConcernCode.SECURE_BOOT_NVRAM_NOT_CARRIED.at("firmware.nvram", p(vm) + "UEFI variables "
+            out.add(ConcernCode.NVRAM_NOT_CARRIED.at("firmware.nvram", p(vm) + "UEFI variables "
                     + vm.firmware().nvram().map(n -> "(" + n + ") ").orElse("")
                     + "are not carried over; boot entries and enrolled keys come from defaults, re-enroll custom keys"
                     + " after migration"));
         }
         vm.tpm().ifPresent(t -> out.add(ConcernCode.TPM_STATE_NOT_CARRIED.at("tpm", p(vm) + "vTPM " + t.model()
                 + " state is not carried over; suspend BitLocker/clear sealed secrets before migrating")));
-        vm.watchdog().filter(w -> !w.model().equals("i6300esb")).ifPresent(w -> out.add(ConcernCode.WATCHDOG.at(
-                "watchdog", p(vm) + "watchdog " + w.model() + " is not offered by KubeVirt; i6300esb is used")));
         if (vm.graphics().contains("spice")) {
             out.add(ConcernCode.DISPLAY_SPICE.at("graphics", p(vm) + "SPICE display becomes VNC on KubeVirt"));
         }
@@ -182,8 +154,6 @@ public final class ModelRules {
                     + (mem.guestNumaNodes() > 0 ? " with " + mem.guestNumaNodes() + " guest NUMA cell(s)" : "")
                     + " is set; the target needs dedicated CPUs and guestMappingPassthrough"));
         }
-        mem.hugepageBytes().ifPresent(h -> out.add(ConcernCode.HUGEPAGES.at("memory.hugepageBytes", p(vm)
-                + "memory is backed by " + size(h) + " hugepages; the target nodes must offer that page size")));
         return out;
     }
 
@@ -193,34 +163,27 @@ public final class ModelRules {
             Disk d = vm.disks().get(i);
             String field = "disks[" + i + "]";
             String name = "disk " + d.target();
-            if (!KUBEVIRT_DISK_BUSES.contains(d.bus())) {
-                String to = d.bus() == DiskBus.IDE || d.bus() == DiskBus.FDC ? "sata" : "virtio";
-                out.add(ConcernCode.DISK_BUS_REMAPPED.at(field + ".bus", p(vm) + name + " on bus "
-                        + d.bus().name().toLowerCase(Locale.ROOT) + " is remapped to " + to
-                        + "; make sure the guest has that driver before migrating"));
-            }
             if (d.shareable()) {
                 out.add(ConcernCode.DISK_SHAREABLE.at(field, p(vm) + name + " is shareable; give it a ReadWriteMany"
                         + " storage class and import it once"));
             }
-            if (d.source().type() == DiskSourceType.NETWORK) {
-                out.add(ConcernCode.DISK_NETWORK_BACKED.at(field + ".source", p(vm) + name + " lives on "
+            if (d.source().type() == DiskSourceType.NETWORK && !d.source().protocol()
+                    .map(pr -> READABLE_PROTOCOLS.contains(pr.toLowerCase(Locale.ROOT))).orElse(false)) {
+                out.add(ConcernCode.DISK_SOURCE_UNREADABLE.warningAt(field + ".source", p(vm) + name + " lives on "
                         + d.source().protocol().orElse("network") + " storage (" + d.source().location()
-                        + "); copy it to a PVC by other means and map it in the plan"));
-            }
-            if (d.device() == DiskDevice.LUN) {
-                out.add(ConcernCode.DISK_LUN.at(field, p(vm) + name + " is a passed-through LUN, not an image;"
-                        + " attach the LUN on the target by other means"));
+                        + "), which kv-migrate cannot stream; copy it to a PVC by other means and mark the disk blank"
+                        + " in a storage.disks entry '" + vm.name() + "/" + d.target() + "'"));
             }
             boolean copied = (d.device() == DiskDevice.DISK) && d.source().type() != DiskSourceType.NONE
                     && d.source().type() != DiskSourceType.NETWORK;
             if (copied && d.virtualSize().isEmpty()) {
-                out.add(ConcernCode.DISK_SIZE_UNKNOWN.at(field + ".virtualSize", p(vm) + name + " ("
+                out.add(ConcernCode.DISK_SIZE_UNKNOWN.warningAt(field + ".virtualSize", p(vm) + name + " ("
                         + d.source().location() + ") has no known size; make the image readable or give its size in"
-                        + " the storage map"));
+                        + " a storage.disks entry '" + vm.name() + "/" + d.target() + "'"));
             } else if (copied && d.virtualSize().get() == 0) {
-                out.add(ConcernCode.DISK_SIZE_INVALID.at(field + ".virtualSize", p(vm) + name
-                        + " reports a size of 0 bytes; check the image on the source"));
+                out.add(ConcernCode.DISK_SIZE_UNKNOWN.warningAt(field + ".virtualSize", p(vm) + name
+                        + " reports a size of 0 bytes; check the image on the source or give its size in a"
+                        + " storage.disks entry '" + vm.name() + "/" + d.target() + "'"));
             }
             if (copied && d.format() == DiskFormat.UNKNOWN) {
                 out.add(ConcernCode.DISK_FORMAT_UNKNOWN.at(field + ".format", p(vm) + name
@@ -237,19 +200,13 @@ public final class ModelRules {
             String field = "nics[" + i + "]";
             String name = "NIC " + n.mac().or(n::name).orElse("#" + (i + 1));
             switch (n.type()) {
-                case DIRECT -> out.add(ConcernCode.NIC_DIRECT.at(field, p(vm) + name + " is macvtap on host device "
-                        + n.network() + "; map it to a Multus or SR-IOV network in the plan"));
-                case HOSTDEV -> out.add(ConcernCode.NIC_HOSTDEV.at(field, p(vm) + name + " is host PCI device "
+                case DIRECT -> out.add(ConcernCode.NIC_DIRECT.warningAt(field, p(vm) + name
+                        + " is macvtap on host device " + n.network() + "; map it to a Multus or SR-IOV network in the plan"));
+                case HOSTDEV -> out.add(ConcernCode.NIC_HOSTDEV.warningAt(field, p(vm) + name + " is host PCI device "
                         + n.network() + "; map it to an SR-IOV network in the plan"));
-                case VHOSTUSER -> out.add(ConcernCode.NIC_VHOSTUSER.at(field, p(vm) + name
+                case VHOSTUSER -> out.add(ConcernCode.NIC_VHOSTUSER.warningAt(field, p(vm) + name
                         + " uses vhost-user; map it to a network in the plan"));
-                default -> {
-                    if (!KUBEVIRT_NIC_MODELS.contains(n.model())) {
-                        out.add(ConcernCode.NIC_MODEL_UNSUPPORTED.at(field + ".model", p(vm) + name + " model "
-                                + n.model() + " is not offered by KubeVirt; it becomes virtio (the guest needs"
-                                + " virtio-net drivers) unless the plan picks e1000e"));
-                    }
-                }
+                default -> { }
             }
             if (!n.plugged()) {
                 out.add(ConcernCode.NIC_UNPLUGGED.at(field, p(vm) + name + " is unplugged (link down) on the source"));
@@ -268,24 +225,10 @@ public final class ModelRules {
             out.add(ConcernCode.SNAPSHOTS_PRESENT.at("snapshots", p(vm) + vm.snapshots()
                     + " snapshot(s) exist; only the current state is migrated, delete or merge them first"));
         }
-        if (!KubernetesName.isValid(vm.name())) {
-            out.add(ConcernCode.NAME_INVALID.at("name", p(vm) + "name is not a valid Kubernetes name; the target"
-                    + " VM is named " + KubernetesName.of(vm.name()) + " (override it in the plan)"));
-        }
         return out;
     }
 
     private static String p(Vm vm) {
         return "VM " + vm.name() + ": ";
-    }
-
-    private static String size(long bytes) {
-        if (bytes % (1L << 30) == 0) {
-            return (bytes >> 30) + " GiB";
-        }
-        if (bytes % (1L << 20) == 0) {
-            return (bytes >> 20) + " MiB";
-        }
-        return (bytes >> 10) + " KiB";
     }
 }

@@ -1,5 +1,9 @@
 package dev.kvmigrate.inventory.model;
 
+import dev.kvmigrate.common.disk.DiskLocation;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -34,5 +38,58 @@ public record DiskSource(DiskSourceType type, String location, Optional<String> 
     public static DiskSource file(String path) {
         return new DiskSource(DiskSourceType.FILE, path, Optional.empty(), Optional.empty(), Optional.empty(),
                 Optional.empty(), Optional.empty());
+    }
+
+    /**
+     * Where the importer reads this disk's bytes, for an inventory from {@code source}; empty when kv-migrate cannot
+     * read them (no image, a block device, a direct LUN, network storage other than HTTP(S), or a file on a remote
+     * libvirt host that is not a storage-pool volume).
+     */
+    public Optional<DiskLocation> location(SourceRef source) {
+        return switch (type) {
+            case FILE -> location.isEmpty() ? Optional.empty() : file(source);
+            case VOLUME -> pool.isPresent() && volume.isPresent() && source.kind() == SourceKind.LIBVIRT
+                    ? Optional.of(new DiskLocation.LibvirtVolume(source.location(), pool.get(), volume.get()))
+                    : Optional.empty();
+            case OVA_ENTRY -> entry.map(e -> new DiskLocation.OvaMember(Path.of(location), e));
+            case OVIRT_IMAGE -> source.kind() == SourceKind.OVIRT && !location.isEmpty()
+                    ? Optional.of(new DiskLocation.OvirtDisk(URI.create(source.location()), location))
+                    : Optional.empty();
+            case NETWORK -> url();
+            case BLOCK, OVIRT_LUN, NONE -> Optional.empty();
+        };
+    }
+
+    private Optional<DiskLocation> file(SourceRef source) {
+        if (source.kind() == SourceKind.LIBVIRT && !isLocalUri(source.location())) {
+            // A path on another host: only its storage-pool volume can be read through the daemon.
+            return pool.isPresent() && volume.isPresent()
+                    ? Optional.of(new DiskLocation.LibvirtVolume(source.location(), pool.get(), volume.get()))
+                    : Optional.empty();
+        }
+        return Optional.of(new DiskLocation.LocalFile(Path.of(location)));
+    }
+
+    private Optional<DiskLocation> url() {
+        String p = protocol.orElse("").toLowerCase(Locale.ROOT);
+        if ((!p.equals("http") && !p.equals("https")) || host.isEmpty() || host.get().contains(",")) {
+            return Optional.empty();
+        }
+        try {
+            String path = location.startsWith("/") ? location : "/" + location;
+            return Optional.of(new DiskLocation.Url(URI.create(p + "://" + host.get() + path)));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** A libvirt URI without a host ({@code qemu:///system}, {@code test:///…}) talks to this machine. */
+    public static boolean isLocalUri(String uri) {
+        try {
+            String host = URI.create(uri).getHost();
+            return host == null || host.isEmpty();
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 }

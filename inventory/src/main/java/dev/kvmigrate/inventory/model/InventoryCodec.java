@@ -2,25 +2,30 @@ package dev.kvmigrate.inventory.model;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import dev.kvmigrate.common.KvMigrateException;
+import dev.kvmigrate.common.io.AtomicFile;
+import dev.kvmigrate.common.json.Mappers;
+import dev.kvmigrate.inventory.concern.LegacyConcernCodes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
 
 /**
- * Reads and writes the inventory file ({@code apiVersion: kv-migrate.dev/v1alpha1}, {@code kind: Inventory})
+ * Reads and writes the inventory file ({@code apiVersion: kv-migrate.dev/v1alpha2}, {@code kind: Inventory})
  * as JSON or YAML. Writing is deterministic (record order, sorted maps, empty values omitted) so two scans of
  * the same source diff cleanly; reading is strict (unknown fields are errors) and lossless.
+ *
+ * <p>Only the current version is written. A {@value #V1ALPHA1} file (the same structure, older concern codes) is
+ * read and upgraded: its concerns pass through {@link LegacyConcernCodes#fromV1alpha1}.
  */
 public final class InventoryCodec {
     /** Output format. */
@@ -35,24 +40,23 @@ public final class InventoryCodec {
         }
     }
 
-    private static final ObjectMapper JSON = configure(JsonMapper.builder().build());
-    private static final ObjectMapper YAML = configure(YAMLMapper.builder(YAMLFactory.builder()
-                    .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-                    .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
-                    .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
-                    .build())
-            .build());
+    private static final ObjectMapper JSON = deterministic(Mappers.strictJson().copy());
+    // Written like manifests (no "---", minimal quotes), except that long strings are folded over lines.
+    private static final ObjectMapper YAML = deterministic(Mappers.strictYaml().copy()
+            .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+            .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS));
+
+    /** The previous format version: read and upgraded, never written. */
+    public static final String V1ALPHA1 = "kv-migrate.dev/v1alpha1";
 
     private InventoryCodec() {}
 
-    private static ObjectMapper configure(ObjectMapper mapper) {
-        return mapper.registerModule(new Jdk8Module())
-                .setSerializationInclusion(JsonInclude.Include.NON_EMPTY)
+    /** Strict reading (from the base mapper) plus deterministic writing: sorted maps, empty values omitted. */
+    private static ObjectMapper deterministic(ObjectMapper mapper) {
+        return mapper.setSerializationInclusion(JsonInclude.Include.NON_EMPTY)
                 .enable(SerializationFeature.INDENT_OUTPUT)
-                .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
-                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-                .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS);
+                .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
     }
 
     /** The mapper used for a format: configured for the inventory model (Optional, ordering, strictness). */
@@ -73,22 +77,7 @@ public final class InventoryCodec {
      * looks like a good inventory.
      */
     public static void write(Inventory inventory, Path path) {
-        String text = write(inventory, Format.forPath(path));
-        Path dir = path.toAbsolutePath().getParent();
-        try {
-            Files.createDirectories(dir);
-            Path tmp = Files.createTempFile(dir, "." + path.getFileName(), ".tmp");
-            try {
-                Files.writeString(tmp, text);
-                Files.move(tmp, path, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
-        } catch (IOException e) {
-            throw KvMigrateException.io("cannot write inventory " + path + ": " + e.getMessage()
-                    + "; check that the directory is writable", e);
-        }
+        AtomicFile.write(path, write(inventory, Format.forPath(path)));
     }
 
     /** Reads an inventory file; JSON and YAML are both accepted whatever the extension. */
@@ -124,11 +113,34 @@ public final class InventoryCodec {
             throw KvMigrateException.invalidInput(name + ": empty file; expected an inventory written by"
                     + " `kv-migrate inventory scan`");
         }
-        if (!Inventory.API_VERSION.equals(inventory.apiVersion()) || !Inventory.KIND.equals(inventory.kind())) {
+        boolean known = Inventory.API_VERSION.equals(inventory.apiVersion())
+                || V1ALPHA1.equals(inventory.apiVersion());
+        if (!known || !Inventory.KIND.equals(inventory.kind())) {
             throw KvMigrateException.invalidInput(name + ": apiVersion/kind is " + inventory.apiVersion() + "/"
-                    + inventory.kind() + ", expected " + Inventory.API_VERSION + "/" + Inventory.KIND
-                    + "; scan the source again with this version of kv-migrate");
+                    + inventory.kind() + ", expected " + Inventory.API_VERSION + "/" + Inventory.KIND + " (or "
+                    + V1ALPHA1 + ", which is upgraded); scan the source again with this version of kv-migrate");
         }
-        return inventory;
+        return V1ALPHA1.equals(inventory.apiVersion()) ? fromV1alpha1(inventory) : inventory;
+    }
+
+    /**
+     * A v1alpha1 inventory as this version: the same structure, with its concerns renamed or dropped. The VMs go
+     * through a tree so that every other field is carried whatever the model holds.
+     */
+    static Inventory fromV1alpha1(Inventory old) {
+        ObjectNode tree = JSON.valueToTree(old);
+        tree.put("apiVersion", Inventory.API_VERSION);
+        JsonNode vms = tree.path("vms");
+        for (int i = 0; i < old.vms().size(); i++) {
+            List<Concern> concerns = old.vms().get(i).concerns().stream().map(LegacyConcernCodes::fromV1alpha1)
+                    .flatMap(Optional::stream).toList();
+            ((ObjectNode) vms.get(i)).set("concerns", JSON.valueToTree(concerns));
+        }
+        try {
+            return JSON.treeToValue(tree, Inventory.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot upgrade a " + V1ALPHA1 + " inventory: " + e.getOriginalMessage(),
+                    e);
+        }
     }
 }

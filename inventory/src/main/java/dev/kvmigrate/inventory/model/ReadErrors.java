@@ -9,7 +9,8 @@ import java.util.stream.Collectors;
 /**
  * The one way a file read by Jackson (inventory, mappings, plan) turns a failure into a message for people:
  * {@code NAME:LINE:COLUMN at field.path: reason; hint} — the reason of a record's own check (its canonical
- * constructor's message) rather than Jackson's wrapper around it.
+ * constructor's message, an IllegalArgumentException's or a {@link KvMigrateException}'s such as
+ * {@link dev.kvmigrate.common.Quantities}') rather than Jackson's wrapper around it.
  */
 public final class ReadErrors {
     private ReadErrors() {}
@@ -39,6 +40,7 @@ public final class ReadErrors {
             root = root.getCause();
         }
         String reason = root instanceof IllegalArgumentException || root instanceof NullPointerException
+                || root instanceof KvMigrateException
                 ? root.getMessage()
                 : e.getOriginalMessage();
         return name + where(e.getLocation()) + at + ": " + reason;

@@ -6,7 +6,7 @@
  * absent collection is empty. Sizes are bytes. Canonical constructors normalise {@code null} (as written by
  * a JSON/YAML reader for an omitted field) to empty, so omitted and empty mean the same thing on disk.
  *
- * <p>The on-disk form ({@code apiVersion: kv-migrate.dev/v1alpha1}, {@code kind: Inventory}) is read and
+ * <p>The on-disk form ({@code apiVersion: kv-migrate.dev/v1alpha2}, {@code kind: Inventory}) is read and
  * written by {@link dev.kvmigrate.inventory.model.InventoryCodec}; see {@code docs/inventory-format.md}.
  */
 package dev.kvmigrate.inventory.model;

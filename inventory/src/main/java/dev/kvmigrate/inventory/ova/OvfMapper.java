@@ -175,7 +175,7 @@ final class OvfMapper {
         }
         List<Gpu> out = new ArrayList<>();
         for (String[] r : requests) {
-            concerns.add(ConcernCode.GPU_TYPE_NAME_UNKNOWN.at("gpus[" + out.size() + "]", "VM " + vm + ": vGPU type "
+            concerns.add(ConcernCode.GPU_TYPE_NAME_UNKNOWN.warningAt("gpus[" + out.size() + "]", "VM " + vm + ": vGPU type "
                     + r[0] + " comes from an OVA, which does not carry the type's name; add a GPU mapping for " + r[0]));
             out.add(new Gpu(GpuKind.VGPU, Optional.empty(), Optional.of(r[0]), Optional.empty(), Optional.empty(),
                     Optional.empty(), Optional.empty(), Optional.empty(), Boolean.parseBoolean(r[1]), false,

@@ -2,6 +2,7 @@ package dev.kvmigrate.inventory.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.kvmigrate.common.ExitCode;
 import dev.kvmigrate.common.KvMigrateException;
@@ -63,7 +64,7 @@ class InventoryCodecTest {
                 Map.of("mdev_type", "nodisplay,nvidia-22", "b", "2"),
                 3,
                 List.of(new Concern(Severity.BLOCKER, "GPU_MDEV_MISSING", "VM x: gone", Optional.of("gpus[0]")),
-                        new Concern(Severity.INFO, "NAME_INVALID", "VM x: name", Optional.empty())));
+                        new Concern(Severity.INFO, "DISPLAY_SPICE", "VM x: spice", Optional.empty())));
     }
 
     static Vm minimalVm() {
@@ -88,7 +89,7 @@ class InventoryCodecTest {
     void yamlRoundTripIsLossless() {
         Inventory inv = inventory();
         String yaml = InventoryCodec.write(inv, InventoryCodec.Format.YAML);
-        assertThat(yaml).startsWith("apiVersion: kv-migrate.dev/v1alpha1\nkind: Inventory\n");
+        assertThat(yaml).startsWith("apiVersion: kv-migrate.dev/v1alpha2\nkind: Inventory\n");
         assertThat(read(yaml)).isEqualTo(inv);
         // A numeric-looking name stays a string.
         assertThat(yaml).contains("name: \"007\"");
@@ -148,10 +149,43 @@ class InventoryCodecTest {
     void wrongKindIsRefused() {
         assertThatThrownBy(() -> read("apiVersion: v1\nkind: ConfigMap\nsource: {kind: OVA, location: x}\n"))
                 .isInstanceOf(KvMigrateException.class)
-                .hasMessageContaining("expected kv-migrate.dev/v1alpha1/Inventory");
+                .hasMessageContaining("expected kv-migrate.dev/v1alpha2/Inventory");
         assertThatThrownBy(() -> read("")).isInstanceOf(KvMigrateException.class).hasMessageContaining("empty");
         assertThatThrownBy(() -> read("{ not json")).isInstanceOf(KvMigrateException.class)
                 .hasMessageContaining("inv.json:");
+    }
+
+    @Test
+    void aV1alpha1InventoryIsReadWithItsConcernsInTodaysCodes() throws Exception {
+        Inventory inv;
+        try (var in = InventoryCodecTest.class.getResourceAsStream("inventory-v1alpha1.yaml")) {
+            inv = InventoryCodec.read(in, "inventory-v1alpha1.yaml");
+        }
+        assertThat(inv.apiVersion()).isEqualTo(Inventory.API_VERSION).isEqualTo("kv-migrate.dev/v1alpha2");
+        Vm vm = inv.vms().get(0);
+        // Renamed codes carry the fact on; facts the converter now decides and reports itself are dropped; a code
+        // the converter decides with the mappings is only a warning in the scan.
+        assertThat(vm.concerns()).extracting(Concern::code, Concern::severity, c -> c.field().orElse("")).containsExactly(
+                tuple("GPU_MDEV_MISSING", Severity.WARNING, "gpus[0]"),
+                tuple("GPU_TYPE_NAME_UNKNOWN", Severity.WARNING, "gpus[1]"),
+                tuple("HOSTDEV_UNMAPPED", Severity.WARNING, "hostDevices[0]"),
+                tuple("HOSTDEV_UNMAPPED", Severity.WARNING, "hostDevices[1]"),
+                tuple("USB_REDIRECTION", Severity.WARNING, "usb"),
+                tuple("NVRAM_NOT_CARRIED", Severity.WARNING, "firmware.nvram"),
+                tuple("DISK_SIZE_UNKNOWN", Severity.WARNING, "disks[0].virtualSize"),
+                tuple("DISK_SOURCE_UNREADABLE", Severity.WARNING, "disks[1].source"),
+                tuple("NIC_DIRECT", Severity.WARNING, "nics[0]"),
+                tuple("CPU_SHARES", Severity.INFO, "cpu.shares"));
+        assertThat(vm.concerns().get(0).message()).isEqualTo("VM Legacy_DB: vGPU mdev"
+                + " deadbeef-0000-4000-8000-000000000005 is gone");
+        // Everything but the concerns is read as it was.
+        assertThat(vm.disks()).hasSize(3);
+        assertThat(vm.hostDevices()).hasSize(4);
+        assertThat(vm.firmware().machineType()).contains("pc-i440fx-7.2");
+        // Only the current version is written.
+        String yaml = InventoryCodec.write(inv, InventoryCodec.Format.YAML);
+        assertThat(yaml).startsWith("apiVersion: kv-migrate.dev/v1alpha2\n").doesNotContain("MACHINE_I440FX");
+        assertThat(read(yaml)).isEqualTo(inv);
     }
 
     @Test

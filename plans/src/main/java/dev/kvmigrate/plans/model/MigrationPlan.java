@@ -54,7 +54,6 @@ public record MigrationPlan(String apiVersion, String kind, Metadata metadata, P
     }
 
     public VmOverride overrideFor(String vm) {
-        return overrides.getOrDefault(vm, new VmOverride(Optional.empty(), Optional.empty(), Optional.empty(),
-                Hooks.NONE));
+        return overrides.getOrDefault(vm, VmOverride.NONE);
     }
 }

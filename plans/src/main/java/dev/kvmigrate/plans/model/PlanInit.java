@@ -2,6 +2,7 @@ package dev.kvmigrate.plans.model;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kvmigrate.common.json.Mappers;
 import dev.kvmigrate.converter.gpu.GpuResourceNames;
 import dev.kvmigrate.inventory.concern.KubernetesName;
 import dev.kvmigrate.inventory.model.Disk;
@@ -30,7 +31,7 @@ public final class PlanInit {
     private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._/-]*");
     private static final Set<String> YAML_WORDS = Set.of("true", "false", "null", "yes", "no", "on", "off", "y", "n",
             "~");
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Mappers.json();
 
     private PlanInit() {}
 

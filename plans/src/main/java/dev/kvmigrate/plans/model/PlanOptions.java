@@ -1,5 +1,6 @@
 package dev.kvmigrate.plans.model;
 
+import dev.kvmigrate.common.Quantities;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -9,7 +10,8 @@ import java.util.Set;
  * How a plan runs.
  *
  * @param concurrency VMs migrated at once (disks of a VM run in parallel within the same budget)
- * @param bandwidth global transfer cap, a quantity per second ({@code 100M}, {@code 1Gi}); absent: none
+ * @param bandwidth global transfer cap, a rate read by {@link Quantities#bytesPerSecond}: {@code 100M} is 10^8
+ *     bytes/s, {@code 100Mi} 100·2^20, {@code /s} optional; absent: none
  * @param compression wire encoding for uploads: {@code auto}, {@code zstd}, {@code gzip}, {@code none}
  * @param runningVm what to do with a source VM that is running
  * @param runStrategy the target VM's {@code spec.runStrategy}; absent: what the converter derived
@@ -54,7 +56,7 @@ public record PlanOptions(Optional<Integer> concurrency, Optional<String> bandwi
                 throw new IllegalArgumentException("options.concurrency " + c + " is outside 1..64");
             }
         });
-        bandwidth.ifPresent(b -> Quantities.bytes(b, "options.bandwidth"));
+        bandwidth.ifPresent(b -> Quantities.bytesPerSecond(b, "options.bandwidth"));
         compression.ifPresent(c -> {
             if (!COMPRESSIONS.contains(c)) {
                 throw new IllegalArgumentException("options.compression '" + c + "' is not one of auto, zstd, gzip,"

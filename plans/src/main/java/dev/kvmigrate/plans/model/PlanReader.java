@@ -2,11 +2,9 @@ package dev.kvmigrate.plans.model;
 
 import dev.kvmigrate.inventory.model.ReadErrors;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import dev.kvmigrate.common.KvMigrateException;
+import dev.kvmigrate.common.json.Mappers;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -17,13 +15,7 @@ import java.nio.file.Path;
  * {@code file:line:column}, the key path and the fix (exit code 3).
  */
 public final class PlanReader {
-    private static final ObjectMapper YAML = YAMLMapper.builder()
-            .addModule(new Jdk8Module())
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-            .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .build();
+    private static final ObjectMapper YAML = Mappers.strictYaml();
 
     private PlanReader() {}
 

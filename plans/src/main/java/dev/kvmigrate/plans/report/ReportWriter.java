@@ -3,9 +3,8 @@ package dev.kvmigrate.plans.report;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
+import dev.kvmigrate.common.io.AtomicFile;
+import dev.kvmigrate.common.json.Mappers;
 import dev.kvmigrate.converter.validate.JUnitXml;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,11 +16,8 @@ public final class ReportWriter {
     public static final String JSON_FILE = "report.json";
     public static final String JUNIT_FILE = "report.xml";
     public static final String HTML_FILE = "report.html";
-    private static final ObjectMapper JSON = JsonMapper.builder()
-            .addModule(new Jdk8Module())
-            .serializationInclusion(JsonInclude.Include.NON_ABSENT)
-            .enable(SerializationFeature.INDENT_OUTPUT)
-            .build();
+    private static final ObjectMapper JSON = Mappers.prettyJson().copy()
+            .setSerializationInclusion(JsonInclude.Include.NON_ABSENT);
 
     private ReportWriter() {}
 

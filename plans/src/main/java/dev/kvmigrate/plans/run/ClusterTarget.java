@@ -2,6 +2,7 @@ package dev.kvmigrate.plans.run;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kvmigrate.common.ExitCode;
+import dev.kvmigrate.common.json.Mappers;
 import dev.kvmigrate.common.KvMigrateException;
 import dev.kvmigrate.converter.Manifest;
 import dev.kvmigrate.converter.validate.ClusterProbe;
@@ -21,7 +22,7 @@ import java.util.Map;
  * by name and the plan's owner labels; the KubeVirt CR is never touched here.
  */
 public final class ClusterTarget implements Target, VmStarter, GpuCapacity, HookJobs {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Mappers.json();
     private static final long POLL_MS = 1000;
     private final KubernetesClient client;
     private final String namespace;
@@ -52,13 +53,17 @@ public final class ClusterTarget implements Target, VmStarter, GpuCapacity, Hook
     }
 
     private GenericKubernetesResource get(Manifest m) {
-        return client.genericKubernetesResources(context(m.body().path("apiVersion").asText(), m.kind()))
+        return client.genericKubernetesResources(context(m.apiVersion(), m.kind()))
                 .inNamespace(ns(m)).withName(m.name()).get();
     }
 
     private String ns(Manifest m) {
-        String ns = m.body().path("metadata").path("namespace").asText("");
-        return ns.isEmpty() ? namespace : ns;
+        return namespace(m.namespace());
+    }
+
+    /** The namespace an object lands in: its own, else the target's. */
+    String namespace(java.util.Optional<String> own) {
+        return own.orElse(namespace);
     }
 
     @Override
@@ -76,7 +81,7 @@ public final class ClusterTarget implements Target, VmStarter, GpuCapacity, Hook
                 }
                 return false;
             }
-            GenericKubernetesResource r = JSON.treeToValue(object.body(), GenericKubernetesResource.class);
+            GenericKubernetesResource r = object.toResource();
             r.getMetadata().setNamespace(ns(object));
             client.genericKubernetesResources(context(r.getApiVersion(), r.getKind())).inNamespace(ns(object))
                     .resource(r).create();
@@ -88,9 +93,6 @@ public final class ClusterTarget implements Target, VmStarter, GpuCapacity, Hook
             throw KvMigrateException.targetError("cannot create " + object.kind() + " " + ns(object) + "/"
                     + object.name() + ": " + e.getMessage() + "; check the kubeconfig's permissions in "
                     + ns(object), e);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new KvMigrateException(ExitCode.INTERNAL, object.kind() + " " + object.name()
-                    + " is not a Kubernetes object: " + e.getMessage(), e);
         }
     }
 
@@ -115,7 +117,8 @@ public final class ClusterTarget implements Target, VmStarter, GpuCapacity, Hook
     }
 
     @Override
-    public void start(String ns, String vmName, Duration timeout) {
+    public void start(java.util.Optional<String> vmNamespace, String vmName, Duration timeout) {
+        String ns = namespace(vmNamespace);
         var vms = client.genericKubernetesResources(context("kubevirt.io/v1", "VirtualMachine")).inNamespace(ns);
         GenericKubernetesResource vm = vms.withName(vmName).get();
         if (vm == null) {

@@ -6,7 +6,8 @@ import dev.kvmigrate.common.KvMigrateException;
 import dev.kvmigrate.converter.Manifest;
 import dev.kvmigrate.converter.OutputFormat;
 import dev.kvmigrate.converter.gpu.AdminPatch;
-import dev.kvmigrate.plans.report.AtomicFile;
+import dev.kvmigrate.common.io.AtomicFile;
+import dev.kvmigrate.common.json.Mappers;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +19,7 @@ import java.nio.file.Path;
  * overwritten.
  */
 public final class DirectoryTarget implements Target {
-    private static final YAMLMapper YAML = new YAMLMapper();
+    private static final YAMLMapper YAML = Mappers.yaml();
     private final Path dir;
     private final String plan;
     private final DiskImporter disks;
@@ -46,7 +47,7 @@ public final class DirectoryTarget implements Target {
     @Override
     public boolean ensure(Manifest object) {
         Path file = dir.resolve(object.fileName());
-        String text = OutputFormat.YAML.render(object.body());
+        String text = object.render(OutputFormat.YAML);
         boolean existed = Files.exists(file);
         if (existed) {
             JsonNode there = read(file);
@@ -56,7 +57,7 @@ public final class DirectoryTarget implements Target {
                         + (owner.isEmpty() ? " not written by a kv-migrate plan" : " of plan " + owner)
                         + "; rename the VM with overrides.<vm>.targetName or choose another target dir", null);
             }
-            if (there.equals(object.body())) {
+            if (text.equals(readText(file))) {
                 return false;
             }
         }
@@ -106,6 +107,14 @@ public final class DirectoryTarget implements Target {
     @Override
     public DiskImporter disks() {
         return disks;
+    }
+
+    private static String readText(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            return "";
+        }
     }
 
     private static JsonNode read(Path file) {

@@ -1,29 +1,37 @@
 package dev.kvmigrate.plans.run;
 
+import dev.kvmigrate.converter.DiskTransfer;
 import dev.kvmigrate.converter.Manifest;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
- * One disk of a VM to bring across: its DataVolume and where its bytes are.
+ * One disk of a VM to bring across, as the converter decided it, with the source VM it belongs to (journal entries
+ * and reports are keyed by the source VM).
  *
  * @param vm the source VM name
- * @param dataVolume the DataVolume's name (and the directory target's image name)
- * @param manifest the DataVolume object
- * @param sourceLocation the image on the source (path, URL), absent for blank volumes
- * @param virtualSize the disk's size in bytes
+ * @param transfer the DataVolume and where its bytes are
  */
-public record DiskWork(String vm, String dataVolume, Manifest manifest, Optional<String> sourceLocation,
-        long virtualSize) {
+public record DiskWork(String vm, DiskTransfer transfer) {
     public DiskWork {
         Objects.requireNonNull(vm, "vm");
-        Objects.requireNonNull(dataVolume, "dataVolume");
-        Objects.requireNonNull(manifest, "manifest");
-        sourceLocation = Objects.requireNonNullElse(sourceLocation, Optional.empty());
+        Objects.requireNonNull(transfer, "transfer");
     }
 
-    /** Blank volumes (CDI {@code source.blank}) and imageio-pulled ones have nothing to upload. */
+    /** The DataVolume's name (and the directory target's image name). */
+    public String dataVolume() {
+        return transfer.dataVolume();
+    }
+
+    public Manifest manifest() {
+        return transfer.manifest();
+    }
+
+    public long virtualSize() {
+        return transfer.virtualSize();
+    }
+
+    /** Whether kv-migrate moves this disk's bytes (blank and imageio-pulled volumes fill themselves). */
     public boolean needsImport() {
-        return sourceLocation.isPresent() && manifest.body().path("spec").path("source").has("upload");
+        return transfer.needsImport();
     }
 }

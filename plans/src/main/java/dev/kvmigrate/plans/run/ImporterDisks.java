@@ -7,14 +7,14 @@ import dev.kvmigrate.importer.ProgressListener;
 import dev.kvmigrate.importer.TransferSettings;
 import dev.kvmigrate.importer.sink.VolumeSink;
 import dev.kvmigrate.importer.source.ImageSource;
-import dev.kvmigrate.importer.source.Sources;
+import dev.kvmigrate.importer.source.ImageSources;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
- * Disk imports through the importer: the disk's source location parsed as the importer parses a SOURCE argument
- * (local file, OVA member, URL), into the sink the target makes for the DataVolume, under the plan's shared
- * transfer settings (one rate limiter for the whole run).
+ * Disk imports through the importer: the disk's typed location (from the migration unit) opened by
+ * {@link ImageSources}, into the sink the target makes for the DataVolume, under the plan's shared transfer
+ * settings (one rate limiter for the whole run).
  */
 public final class ImporterDisks implements DiskImporter {
     private final Function<DiskWork, ImageSource> sources;
@@ -27,17 +27,23 @@ public final class ImporterDisks implements DiskImporter {
      * @param sinks the volume sink for a disk
      * @param present whether the target still holds a finished volume for the disk
      */
+    public ImporterDisks(ImageSources.Context sources, Function<DiskWork, VolumeSink> sinks,
+            Predicate<DiskWork> present, TransferSettings settings) {
+        this(d -> ImageSources.open(d.transfer().location().orElseThrow(() -> new IllegalStateException(
+                "DataVolume " + d.dataVolume() + " has nothing to import")), sources), sinks, present, settings);
+    }
+
+    /**
+     * @param sources where a disk's bytes come from
+     * @param sinks the volume sink for a disk
+     * @param present whether the target still holds a finished volume for the disk
+     */
     public ImporterDisks(Function<DiskWork, ImageSource> sources, Function<DiskWork, VolumeSink> sinks,
             Predicate<DiskWork> present, TransferSettings settings) {
         this.sources = sources;
         this.sinks = sinks;
         this.present = present;
         this.settings = settings;
-    }
-
-    /** The importer's reading of a disk's source location (local file, OVA member, URL). */
-    public static ImageSource parse(DiskWork disk) {
-        return Sources.parse(disk.sourceLocation().orElseThrow());
     }
 
     @Override

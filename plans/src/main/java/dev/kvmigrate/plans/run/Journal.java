@@ -1,11 +1,10 @@
 package dev.kvmigrate.plans.run;
 
+import dev.kvmigrate.common.json.Mappers;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import dev.kvmigrate.common.ExitCode;
 import dev.kvmigrate.common.KvMigrateException;
 import java.io.IOException;
@@ -31,11 +30,9 @@ import java.util.Optional;
  * {@code kill -9}); readers such as {@code plan status} need no lock.
  */
 public final class Journal implements AutoCloseable {
-    private static final ObjectMapper JSON = JsonMapper.builder()
-            .addModule(new Jdk8Module())
-            .serializationInclusion(JsonInclude.Include.NON_EMPTY)
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .build();
+    private static final ObjectMapper JSON = Mappers.json().copy()
+            .setSerializationInclusion(JsonInclude.Include.NON_EMPTY)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     private final Path path;
     private final FileChannel channel;

@@ -3,6 +3,8 @@ package dev.kvmigrate.plans.run;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.kvmigrate.common.KvMigrateException;
+import dev.kvmigrate.common.json.Mappers;
+import dev.kvmigrate.converter.OutputFormat;
 import dev.kvmigrate.inventory.concern.KubernetesName;
 import dev.kvmigrate.plans.model.LoadedPlan;
 import dev.kvmigrate.plans.model.MigrationPlan;
@@ -29,14 +31,17 @@ import java.util.List;
  */
 public final class KubernetesExecutor {
     public static final String SERVICE_ACCOUNT = "kv-migrate";
-    private static final YAMLMapper YAML = new YAMLMapper();
+    private static final YAMLMapper YAML = Mappers.yaml();
     private static final io.fabric8.kubernetes.client.utils.KubernetesSerialization SERIALIZATION =
             new io.fabric8.kubernetes.client.utils.KubernetesSerialization();
 
     private KubernetesExecutor() {}
 
-    /** The ConfigMap holding the plan, then one Job per VM. */
-    public static List<HasMetadata> objects(LoadedPlan lp, List<String> vms, String image, String namespace) {
+    /**
+     * Refuses a plan whose Jobs could not work: a directory target, or a source that is a local path of this
+     * machine.
+     */
+    public static void requireRunnable(LoadedPlan lp) {
         MigrationPlan plan = lp.plan();
         if (plan.target().isDir()) {
             throw KvMigrateException.invalidInput("--executor kubernetes needs a cluster target; " + lp.file()
@@ -47,16 +52,37 @@ public final class KubernetesExecutor {
                     .describe() + ") is a local path the Jobs' pods cannot read; run it locally, or use a libvirt"
                     + " or oVirt source");
         }
+    }
+
+    /** The ConfigMap's key holding the objects the Jobs create, one YAML document each. */
+    public static final String OBJECTS_KEY = "objects.yaml";
+
+    /**
+     * The ConfigMap holding the plan and the objects its Jobs create (the migration units of {@code vms}, as they
+     * are converted in {@code namespace}), then one Job per VM.
+     */
+    public static List<HasMetadata> objects(PlanConversion.Prepared p, List<String> vms, String image,
+            String namespace) {
+        LoadedPlan lp = p.plan();
+        MigrationPlan plan = lp.plan();
         String base = KubernetesName.of("kvm-" + plan.name());
         List<HasMetadata> out = new ArrayList<>();
-        out.add(configMap(lp, base, namespace));
+        PlanConversion.Prepared inCluster = PlanConversion.prepareIn(lp, p.inventory(), namespace);
+        StringBuilder docs = new StringBuilder();
+        for (VmWork w : inCluster.vms()) {
+            if (vms.contains(w.name())) {
+                w.unit().objects().forEach(m -> docs.append("---\n").append(m.render(OutputFormat.YAML)));
+            }
+        }
+        out.add(configMap(lp, base, namespace, docs.toString()));
         for (String vm : vms) {
-            out.add(job(plan, base, vm, image, namespace));
+            String target = inCluster.vm(vm).map(VmWork::targetName).orElse(KubernetesName.of(vm));
+            out.add(job(plan, base, vm, target, image, namespace));
         }
         return out;
     }
 
-    static ConfigMap configMap(LoadedPlan lp, String base, String namespace) {
+    static ConfigMap configMap(LoadedPlan lp, String base, String namespace, String objects) {
         String text;
         try {
             ObjectNode tree = (ObjectNode) YAML.readTree(Files.readString(lp.file()));
@@ -72,11 +98,11 @@ public final class KubernetesExecutor {
         }
         return new ConfigMapBuilder().withNewMetadata().withName(base + "-plan").withNamespace(namespace)
                 .addToLabels(PlanConversion.LABEL_PLAN, lp.plan().name()).endMetadata()
-                .addToData("plan.yaml", text).build();
+                .addToData("plan.yaml", text).addToData(OBJECTS_KEY, objects).build();
     }
 
-    static Job job(MigrationPlan plan, String base, String vm, String image, String namespace) {
-        String name = KubernetesName.of(base + "-" + KubernetesName.of(vm));
+    static Job job(MigrationPlan plan, String base, String vm, String targetName, String image, String namespace) {
+        String name = KubernetesName.of(base + "-" + targetName);
         List<EnvVar> env = new ArrayList<>();
         plan.source().ovirt().flatMap(o -> o.passwordEnv()).ifPresent(var -> env.add(new EnvVarBuilder()
                 .withName(var).withNewValueFrom().withNewSecretKeyRef().withName(base + "-source")
@@ -87,10 +113,10 @@ public final class KubernetesExecutor {
         return new JobBuilder()
                 .withNewMetadata().withName(name).withNamespace(namespace)
                 .addToLabels(PlanConversion.LABEL_PLAN, plan.name())
-                .addToLabels(PlanConversion.LABEL_VM, KubernetesName.of(vm)).endMetadata()
+                .addToLabels(PlanConversion.LABEL_VM, targetName).endMetadata()
                 .withNewSpec().withBackoffLimit(3)
                 .withNewTemplate().withNewMetadata().addToLabels(PlanConversion.LABEL_PLAN, plan.name())
-                .addToLabels(PlanConversion.LABEL_VM, KubernetesName.of(vm)).endMetadata()
+                .addToLabels(PlanConversion.LABEL_VM, targetName).endMetadata()
                 .withNewSpec().withServiceAccountName(SERVICE_ACCOUNT).withRestartPolicy("Never")
                 .addNewContainer().withName("kv-migrate").withImage(image)
                 .withCommand("/bin/sh", "-c", script).withEnv(env)

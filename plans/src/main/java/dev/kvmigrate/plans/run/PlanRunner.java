@@ -126,7 +126,7 @@ public final class PlanRunner {
 
     private static Map<String, Integer> devices(VmWork v) {
         Map<String, Integer> out = new LinkedHashMap<>();
-        for (DeviceRequest d : v.conversion().devices()) {
+        for (DeviceRequest d : v.unit().devices()) {
             out.merge(d.resource(), 1, Integer::sum);
         }
         return out;

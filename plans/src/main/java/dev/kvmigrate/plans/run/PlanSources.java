@@ -1,6 +1,7 @@
 package dev.kvmigrate.plans.run;
 
 import dev.kvmigrate.common.KvMigrateException;
+import dev.kvmigrate.common.ovirt.Secret;
 import dev.kvmigrate.inventory.PowerControl;
 import dev.kvmigrate.inventory.VmSource;
 import dev.kvmigrate.inventory.libvirt.LibvirtPower;
@@ -10,7 +11,6 @@ import dev.kvmigrate.inventory.ova.OvaSource;
 import dev.kvmigrate.inventory.ovirt.OvirtPower;
 import dev.kvmigrate.inventory.ovirt.OvirtSettings;
 import dev.kvmigrate.inventory.ovirt.OvirtSource;
-import dev.kvmigrate.inventory.ovirt.Secret;
 import dev.kvmigrate.plans.model.LoadedPlan;
 import dev.kvmigrate.plans.model.PlanSource;
 import java.net.URI;
@@ -40,6 +40,26 @@ public final class PlanSources {
             case LIBVIRT -> Optional.of(LibvirtPower.open(s.libvirt().get()));
             case OVIRT -> Optional.of(OvirtPower.open(ovirt(lp, s.ovirt().get())));
             case XML_DIR, OVA -> Optional.empty();
+        };
+    }
+
+    /**
+     * The engine session for oVirt disk downloads: the plan's oVirt source, logged in on first use (a plan without
+     * oVirt disks never logs in). A disk of another engine than the plan's is refused.
+     */
+    public static java.util.function.Function<URI, dev.kvmigrate.importer.source.OvirtEngine> ovirtEngines(
+            LoadedPlan lp) {
+        dev.kvmigrate.importer.source.OvirtEngine[] engine = new dev.kvmigrate.importer.source.OvirtEngine[1];
+        return uri -> {
+            PlanSource.Ovirt o = lp.plan().source().ovirt().orElseThrow(() -> KvMigrateException.invalidInput(
+                    "plan " + lp.file() + ": a disk on oVirt engine " + uri.getHost() + " needs source.ovirt in the"
+                    + " plan"));
+            synchronized (engine) {
+                if (engine[0] == null) {
+                    engine[0] = dev.kvmigrate.importer.source.OvirtEngine.connect(ovirt(lp, o).engine());
+                }
+                return engine[0].forDisksOn(uri);
+            }
         };
     }
 

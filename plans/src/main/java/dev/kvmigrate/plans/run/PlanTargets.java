@@ -5,14 +5,12 @@ import dev.kvmigrate.importer.TransferSettings;
 import dev.kvmigrate.importer.sink.CdiTarget;
 import dev.kvmigrate.importer.sink.CdiUploadSink;
 import dev.kvmigrate.importer.sink.DirectorySink;
-import dev.kvmigrate.importer.source.ImageSource;
-import dev.kvmigrate.importer.source.Qcow2RawSource;
+import dev.kvmigrate.importer.source.ImageSources;
 import dev.kvmigrate.importer.transfer.Compress;
 import dev.kvmigrate.importer.transfer.RateLimiter;
 import dev.kvmigrate.plans.model.LoadedPlan;
 import dev.kvmigrate.plans.model.MigrationPlan;
 import dev.kvmigrate.plans.model.PlanTarget;
-import dev.kvmigrate.plans.model.Quantities;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +25,7 @@ public final class PlanTargets {
         TransferSettings s = TransferSettings.defaults();
         s = s.withCompress(Compress.valueOf(plan.options().compression().orElse("auto").toUpperCase(Locale.ROOT)));
         if (plan.options().bandwidth().isPresent()) {
-            s = s.withLimiter(RateLimiter.of(Quantities.bytes(plan.options().bandwidth().get(), "options.bandwidth")));
+            s = s.withLimiter(RateLimiter.of(dev.kvmigrate.common.Quantities.bytesPerSecond(plan.options().bandwidth().get(), "options.bandwidth")));
         }
         return s;
     }
@@ -38,17 +36,21 @@ public final class PlanTargets {
 
     /**
      * A directory target. Without {@code qemu-img} (which the directory sink uses to turn qcow2 into raw), local
-     * qcow2 images are read as raw in Java ({@link Qcow2RawSource}).
+     * qcow2 images are read as raw in Java ({@link dev.kvmigrate.importer.source.Qcow2RawSource}). A disk that
+     * cannot be streamed (a qcow2 inside a gzip OVA) goes through a sparse temporary file in the disks directory.
      */
     public static DirectoryTarget directory(LoadedPlan lp, boolean qemuImg) {
         Path dir = lp.targetDir();
         Path disks = DirectoryTarget.disksDir(dir);
-        java.util.function.Function<DiskWork, ImageSource> sources = qemuImg ? ImporterDisks::parse
-                : d -> isLocalQcow2(d) ? Qcow2RawSource.open(Path.of(d.sourceLocation().get()))
-                        : ImporterDisks.parse(d);
+        ImageSources.Context sources = sources(lp).withRawQcow2(!qemuImg).withScratch(disks);
         ImporterDisks importer = new ImporterDisks(sources, d -> new DirectorySink(disks, d.dataVolume()),
                 d -> Files.isRegularFile(new DirectorySink(disks, d.dataVolume()).file()), transfer(lp.plan()));
         return new DirectoryTarget(dir, lp.plan().name(), importer);
+    }
+
+    /** How the plan's disks are opened: oVirt disks through a session with the plan's engine, made on first use. */
+    static ImageSources.Context sources(LoadedPlan lp) {
+        return ImageSources.Context.DEFAULT.withOvirt(PlanSources.ovirtEngines(lp));
     }
 
     /** A cluster target from the plan's kubeconfig/context (or KUBECONFIG and the current context). */
@@ -63,10 +65,12 @@ public final class PlanTargets {
         PlanTarget.Cluster c = lp.plan().target().cluster().orElseThrow();
         String ns = c.namespace().orElse(client.getNamespace() == null ? "default" : client.getNamespace());
         ClusterTarget[] self = new ClusterTarget[1];
-        ImporterDisks importer = new ImporterDisks(ImporterDisks::parse, d -> {
-            CdiTarget t = CdiTarget.dataVolume(ns, d.dataVolume()).withCreate(false);
+        ImporterDisks importer = new ImporterDisks(sources(lp), d -> {
+            CdiTarget t = CdiTarget.dataVolume(d.manifest().namespace().orElse(ns), d.dataVolume())
+                    .withCreate(false);
             return new CdiUploadSink(client, c.uploadProxyUrl().map(t::withProxyUrl).orElse(t));
-        }, d -> self[0].dataVolumeSucceeded(ns, d.dataVolume()), transfer(lp.plan()));
+        }, d -> self[0].dataVolumeSucceeded(d.manifest().namespace().orElse(ns), d.dataVolume()),
+                transfer(lp.plan()));
         self[0] = new ClusterTarget(client, ns, lp.plan().name(), importer);
         return self[0];
     }
@@ -81,19 +85,6 @@ public final class PlanTargets {
             return false;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return false;
-        }
-    }
-
-    private static boolean isLocalQcow2(DiskWork d) {
-        Path f = Path.of(d.sourceLocation().orElse(""));
-        if (!Files.isRegularFile(f)) {
-            return false;
-        }
-        try (var in = Files.newInputStream(f)) {
-            byte[] m = in.readNBytes(4);
-            return m.length == 4 && m[0] == 'Q' && m[1] == 'F' && m[2] == 'I' && (m[3] & 0xff) == 0xfb;
-        } catch (java.io.IOException e) {
             return false;
         }
     }

@@ -238,8 +238,7 @@ final class VmPipeline {
         if (!(target instanceof VmStarter starter)) {
             return Result.skipped("target " + target.describe() + " runs no VMs");
         }
-        String ns = w.vmManifest().get().body().path("metadata").path("namespace").asText("default");
-        starter.start(ns, w.targetName(), Duration.ofMinutes(10));
+        starter.start(w.namespace(), w.targetName(), Duration.ofMinutes(10));
         return Result.done("Running");
     }
 }

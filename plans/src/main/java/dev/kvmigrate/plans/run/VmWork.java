@@ -1,9 +1,8 @@
 package dev.kvmigrate.plans.run;
 
 import dev.kvmigrate.converter.Manifest;
-import dev.kvmigrate.converter.VmConversion;
+import dev.kvmigrate.converter.MigrationUnit;
 import dev.kvmigrate.inventory.model.Concern;
-import dev.kvmigrate.inventory.model.Severity;
 import dev.kvmigrate.plans.model.Hooks;
 import dev.kvmigrate.plans.report.GpuAssignment;
 import java.util.List;
@@ -11,37 +10,52 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * What a plan run does for one VM.
+ * What a plan run does for one VM: the converter's migration unit, and the hooks the plan gives it.
  *
- * @param name the source VM name
- * @param targetName the VirtualMachine's name on the target
- * @param conversion what the converter made of it
- * @param vmManifest the VirtualMachine (absent when blocked)
- * @param disks its DataVolumes
+ * @param unit what the converter made of the VM, complete
  * @param gpus the GPU requests, for the report
  * @param hooks the hooks that apply to it
  */
-public record VmWork(String name, String targetName, VmConversion conversion, Optional<Manifest> vmManifest,
-        List<DiskWork> disks, List<GpuAssignment> gpus, Hooks hooks) {
+public record VmWork(MigrationUnit unit, List<GpuAssignment> gpus, Hooks hooks) {
     public VmWork {
-        Objects.requireNonNull(name, "name");
-        Objects.requireNonNull(targetName, "targetName");
-        Objects.requireNonNull(conversion, "conversion");
-        vmManifest = Objects.requireNonNullElse(vmManifest, Optional.empty());
-        disks = List.copyOf(disks);
+        Objects.requireNonNull(unit, "unit");
         gpus = List.copyOf(gpus);
         Objects.requireNonNull(hooks, "hooks");
     }
 
+    /** The source VM name. */
+    public String name() {
+        return unit.sourceName();
+    }
+
+    /** The VirtualMachine's name on the target. */
+    public String targetName() {
+        return unit.targetName();
+    }
+
+    /** The namespace written into the VM's objects; absent: the target's. */
+    public Optional<String> namespace() {
+        return unit.namespace();
+    }
+
+    /** The VirtualMachine (absent when blocked). */
+    public Optional<Manifest> vmManifest() {
+        return unit.virtualMachine();
+    }
+
+    public List<DiskWork> disks() {
+        return unit.disks().stream().map(d -> new DiskWork(unit.sourceName(), d)).toList();
+    }
+
     public boolean blocked() {
-        return conversion.blocked();
+        return unit.blocked();
     }
 
     public List<Concern> blockers() {
-        return conversion.concerns().stream().filter(c -> c.severity() == Severity.BLOCKER).toList();
+        return unit.blockers();
     }
 
     public long totalBytes() {
-        return disks.stream().mapToLong(DiskWork::virtualSize).sum();
+        return unit.totalBytes();
     }
 }

@@ -73,7 +73,8 @@ class PlanReaderTest {
         assertThat(p.mappings().gpus()).containsEntry("nvidia-230", "nvidia.com/GRID_T4-1Q");
         assertThat(p.mappings().network("eng").get().nad()).contains("cad/br-eng");
         assertThat(p.options().concurrencyOrDefault()).isEqualTo(4);
-        assertThat(Quantities.bytes(p.options().bandwidth().get(), "b")).isEqualTo(200_000_000L);
+        assertThat(dev.kvmigrate.common.Quantities.bytesPerSecond(p.options().bandwidth().get(), "b"))
+                .isEqualTo(200_000_000L);
         assertThat(p.options().runningVmOrDefault().policy()).isEqualTo(RunningVmPolicy.SHUTDOWN);
         assertThat(p.options().runningVmOrDefault().timeoutOrDefault()).hasMinutes(5);
         assertThat(p.hooks().pre().get().command()).containsExactly("./snapshot.sh", "--quiesce");
@@ -99,5 +100,20 @@ class PlanReaderTest {
                 .hasMessageContaining("p.yaml:8:1 at options")
                 .hasMessageContaining("options.concurrency 0 is outside 1..64");
         assertThatThrownBy(() -> PlanReader.parse("", "e.yaml")).hasMessageContaining("e.yaml is empty");
+    }
+
+    @Test
+    void bandwidthIsARateWithKubernetesSuffixes() {
+        String head = "apiVersion: kv-migrate.dev/v1alpha1\nkind: MigrationPlan\nmetadata: {name: a}\n"
+                + "source: {xmlDir: d}\ntarget: dir:o\noptions:\n  bandwidth: ";
+        assertThat(PlanReader.parse(head + "100Mi/s\n", "p.yaml").options().bandwidth()).contains("100Mi/s");
+        assertThatThrownBy(() -> PlanReader.parse(head + "100MB\n", "p.yaml"))
+                .isInstanceOfSatisfying(KvMigrateException.class,
+                        e -> assertThat(e.exitCode()).isEqualTo(ExitCode.INVALID_INPUT))
+                .hasMessageContaining("p.yaml:8:1 at options")
+                .hasMessageContaining("options.bandwidth '100MB' is not a rate (did you mean 100M or 100Mi?")
+                .hasMessageNotContaining("Exception");
+        assertThatThrownBy(() -> PlanReader.parse(head + "0\n", "p.yaml"))
+                .hasMessageContaining("options.bandwidth '0' must be more than zero");
     }
 }

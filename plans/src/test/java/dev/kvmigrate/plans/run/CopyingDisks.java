@@ -34,7 +34,8 @@ final class CopyingDisks implements DiskImporter {
         try {
             Files.createDirectories(dir);
             Path f = dir.resolve(disk.dataVolume() + ".img");
-            Files.copy(Path.of(disk.sourceLocation().get()), f, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(((dev.kvmigrate.common.disk.DiskLocation.LocalFile) disk.transfer().location().orElseThrow())
+                    .path(), f, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             long n = Files.size(f);
             progress.bytes(n, n, n, n);
             imported.add(disk.dataVolume());

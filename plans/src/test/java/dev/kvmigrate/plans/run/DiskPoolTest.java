@@ -3,7 +3,11 @@ package dev.kvmigrate.plans.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.kvmigrate.common.disk.DiskLocation;
+import dev.kvmigrate.converter.DiskTransfer;
 import dev.kvmigrate.converter.Manifest;
+import dev.kvmigrate.inventory.model.DiskFormat;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -14,8 +18,11 @@ import org.junit.jupiter.api.Test;
 /** Queued transfers start largest first, ties in submission order. */
 class DiskPoolTest {
     private static DiskWork disk(String name, long size) {
-        return new DiskWork("vm", name, new Manifest("dv-" + name + ".yaml", JsonNodeFactory.instance.objectNode()),
-                Optional.of("/x"), size);
+        var body = JsonNodeFactory.instance.objectNode().put("kind", "DataVolume");
+        body.putObject("metadata").put("name", name);
+        return new DiskWork("vm", new DiskTransfer(name, "vda", Manifest.of("dv-" + name + ".yaml", body),
+                DiskTransfer.Population.UPLOAD, Optional.of(new DiskLocation.LocalFile(Path.of("/x"))),
+                DiskFormat.RAW, size));
     }
 
     @Test

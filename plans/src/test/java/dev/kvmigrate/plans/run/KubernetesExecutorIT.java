@@ -33,6 +33,13 @@ class KubernetesExecutorIT {
     @TempDir
     Path tmp;
 
+    /** The plan converted from an inventory without VMs: the Jobs are made from the VM names alone. */
+    static PlanConversion.Prepared empty(LoadedPlan lp) {
+        return PlanConversion.prepare(lp, dev.kvmigrate.inventory.model.Inventory.of(
+                new dev.kvmigrate.inventory.model.SourceRef(dev.kvmigrate.inventory.model.SourceKind.OVIRT,
+                        "https://engine/ovirt-engine/api"), java.util.Optional.empty(), List.of()));
+    }
+
     LoadedPlan plan(String source, String target) throws Exception {
         Path f = tmp.resolve("wave.yaml");
         Files.writeString(f, "apiVersion: kv-migrate.dev/v1alpha1\nkind: MigrationPlan\nmetadata: {name: wave-1}\n"
@@ -45,7 +52,8 @@ class KubernetesExecutorIT {
         LoadedPlan lp = plan("{ovirt: {url: \"https://engine/ovirt-engine/api\", user: admin@internal,"
                 + " passwordEnv: OVIRT_PW}}", "{cluster: {kubeconfig: /home/me/.kube/config, context: prod,"
                 + " namespace: mig}}");
-        List<HasMetadata> objects = KubernetesExecutor.objects(lp, List.of("cad-ws-01", "Web 03"), "img:1", "mig");
+        List<HasMetadata> objects = KubernetesExecutor.objects(empty(lp), List.of("cad-ws-01", "Web 03"), "img:1",
+                "mig");
         assertThat(objects).hasSize(3);
         ConfigMap cm = (ConfigMap) objects.get(0);
         MigrationPlan inPod = PlanReader.parse(cm.getData().get("plan.yaml"), "configmap");
@@ -82,10 +90,10 @@ class KubernetesExecutorIT {
 
     @Test
     void localSourcesAndDirectoryTargetsCannotScaleOut() throws Exception {
-        assertThatThrownBy(() -> KubernetesExecutor.objects(plan("{xmlDir: d}", "{cluster: {}}"), List.of("a"),
-                "i", "ns")).hasMessageContaining("local path");
-        assertThatThrownBy(() -> KubernetesExecutor.objects(plan("{libvirt: \"qemu:///system\"}", "dir:out"),
-                List.of("a"), "i", "ns")).hasMessageContaining("needs a cluster target");
+        assertThatThrownBy(() -> KubernetesExecutor.requireRunnable(plan("{xmlDir: d}", "{cluster: {}}")))
+                .hasMessageContaining("local path");
+        assertThatThrownBy(() -> KubernetesExecutor.requireRunnable(plan("{libvirt: \"qemu:///system\"}",
+                "dir:out"))).hasMessageContaining("needs a cluster target");
     }
 
     @Test

@@ -27,7 +27,7 @@ class PlanCheckTest {
         List<PlanCheck.Finding> f = PlanCheck.checkObjects(p, SchemaSet.of(List.of()), cluster);
         List<PlanCheck.Finding> blockers = f.stream().filter(x -> x.severity() == Severity.BLOCKER).toList();
         assertThat(blockers).anySatisfy(x -> assertThat(x.toString()).contains("GA107GL_A2___A16"));
-        assertThat(blockers).anySatisfy(x -> assertThat(x.code()).isEqualTo("gpu-capacity"));
+        assertThat(blockers).anySatisfy(x -> assertThat(x.code()).isEqualTo("GPU_CAPACITY_SHORT"));
 
         ClusterFacts roomy = new ClusterFacts(Optional.of(Set.of("nvidia.com/GRID_T4-2Q",
                 "nvidia.com/GA107GL_A2___A16")), Optional.of(Set.of()), Optional.empty(), Optional.empty(),

@@ -28,7 +28,7 @@ class SourcePowerIT {
         Files.writeString(plan, "apiVersion: kv-migrate.dev/v1alpha1\nkind: MigrationPlan\nmetadata: {name: p}\n"
                 + "source: {libvirt: \"test://" + host + "\"}\ntarget: dir:out-" + policy + "\n"
                 + "vms: {names: [render-02, train-03]}\n"
-                + "mappings: {storage: {disks: {render-02/vdb: {size: 1Gi}}}}\n"
+                + "mappings: {storage: {disks: {render-02/vdb: {size: 1Gi, blank: true}}}}\n"
                 + "options: {runningVm: {policy: " + policy + ", timeout: 20s}}\n");
         LoadedPlan lp = PlanReader.read(plan);
         PlanConversion.Prepared p = ExampleHost.prepare(plan);

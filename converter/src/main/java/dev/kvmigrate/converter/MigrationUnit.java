@@ -1,0 +1,64 @@
+package dev.kvmigrate.converter;
+
+import dev.kvmigrate.converter.gpu.DeviceRequest;
+import dev.kvmigrate.inventory.model.Concern;
+import dev.kvmigrate.inventory.model.Severity;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What one VM becomes on the target, complete: every downstream stage ({@code convert} output, {@code plan
+ * validate}, {@code plan run}, the Kubernetes executor) takes its objects and disk transfers from here and changes
+ * nothing.
+ *
+ * @param sourceName the VM's name on the source
+ * @param targetName the VirtualMachine's name on the target
+ * @param namespace the namespace written into its objects; absent: the target's namespace
+ * @param virtualMachine the VirtualMachine; absent when the VM is blocked
+ * @param disks one transfer per DataVolume, in disk order; empty when blocked
+ * @param devices the GPU and host-device resources it requests
+ * @param concerns everything the source and the conversion say about this VM, each fact once
+ * @param persistentState it uses a persistent TPM or EFI store (needs the VMPersistentState gate)
+ */
+public record MigrationUnit(String sourceName, String targetName, Optional<String> namespace,
+        Optional<Manifest> virtualMachine, List<DiskTransfer> disks, List<DeviceRequest> devices,
+        List<Concern> concerns, boolean persistentState) {
+    public MigrationUnit {
+        Objects.requireNonNull(sourceName, "sourceName");
+        Objects.requireNonNull(targetName, "targetName");
+        namespace = Objects.requireNonNullElse(namespace, Optional.empty());
+        virtualMachine = Objects.requireNonNullElse(virtualMachine, Optional.empty());
+        disks = List.copyOf(disks);
+        devices = List.copyOf(devices);
+        concerns = List.copyOf(concerns);
+        boolean hasBlocker = concerns.stream().anyMatch(c -> c.severity() == Severity.BLOCKER);
+        if (virtualMachine.isEmpty() != hasBlocker || virtualMachine.isEmpty() && !disks.isEmpty()) {
+            throw new IllegalArgumentException("VM " + sourceName + ": a unit is blocked (no objects) exactly when it"
+                    + " has a blocker");
+        }
+    }
+
+    /** A blocked VM has a blocker concern, no objects and no transfers. */
+    public boolean blocked() {
+        return virtualMachine.isEmpty();
+    }
+
+    public List<Concern> blockers() {
+        return concerns.stream().filter(c -> c.severity() == Severity.BLOCKER).toList();
+    }
+
+    /** The VirtualMachine then its DataVolumes; empty when blocked. */
+    public List<Manifest> objects() {
+        List<Manifest> out = new ArrayList<>();
+        virtualMachine.ifPresent(out::add);
+        disks.forEach(d -> out.add(d.manifest()));
+        return out;
+    }
+
+    /** The bytes of all its disks, for ordering work largest first. */
+    public long totalBytes() {
+        return disks.stream().mapToLong(DiskTransfer::virtualSize).sum();
+    }
+}

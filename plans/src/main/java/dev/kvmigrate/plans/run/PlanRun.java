@@ -1,0 +1,158 @@
+package dev.kvmigrate.plans.run;
+
+import dev.kvmigrate.common.ExitCode;
+import dev.kvmigrate.common.KvMigrateException;
+import dev.kvmigrate.common.io.AtomicFile;
+import dev.kvmigrate.converter.ManifestWriter;
+import dev.kvmigrate.converter.OutputFormat;
+import dev.kvmigrate.inventory.PowerControl;
+import dev.kvmigrate.inventory.VmSource;
+import dev.kvmigrate.inventory.model.Inventory;
+import dev.kvmigrate.plans.model.LoadedPlan;
+import dev.kvmigrate.plans.report.ReportWriter;
+import dev.kvmigrate.plans.report.RunReport;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * {@code plan run} as one call: scan the plan's source, convert it into migration units, then run them here, write
+ * what a run would do (dry run), or hand them to Kubernetes Jobs. Front ends bind options, call {@link #run} and
+ * render the {@link Result}.
+ */
+public final class PlanRun {
+    /** Where the VMs are migrated from. */
+    public enum Executor { LOCAL, KUBERNETES }
+
+    /**
+     * What to do.
+     *
+     * @param dryRun write manifests, the admin patch and the report (or the Jobs), touch nothing
+     * @param resume continue the run recorded in the plan's journal
+     * @param only run just these source VMs (all selected when empty)
+     * @param concurrency VMs and disk transfers at a time; absent: the plan's
+     * @param executor here, or Kubernetes Jobs
+     * @param image the container image of the Jobs
+     * @param applyAdminPatch merge-patch the KubeVirt CR of a cluster target with what the plan needs
+     */
+    public record Request(boolean dryRun, boolean resume, Set<String> only, Optional<Integer> concurrency,
+            Executor executor, String image, boolean applyAdminPatch) {
+        public Request {
+            only = Set.copyOf(Objects.requireNonNullElse(only, Set.of()));
+            concurrency = Objects.requireNonNullElse(concurrency, Optional.empty());
+            Objects.requireNonNull(executor, "executor");
+            Objects.requireNonNull(image, "image");
+        }
+    }
+
+    /** What a call did. */
+    public sealed interface Result {
+        /** The plan, converted. */
+        PlanConversion.Prepared prepared();
+    }
+
+    /** A local run: per VM whether it succeeded, the waves, and where the report is. */
+    public record Ran(PlanConversion.Prepared prepared, PlanRunner.Outcome outcome, Path report) implements Result {}
+
+    /** A dry run: the manifests and report written, nothing touched. */
+    public record DryRun(PlanConversion.Prepared prepared, Path manifests, Path report) implements Result {}
+
+    /** Scale-out: the Jobs written to a file ({@code dryRun}) or created in the cluster. */
+    public record ScaledOut(PlanConversion.Prepared prepared, List<String> vms, Optional<Path> file,
+            List<String> created, String namespace) implements Result {}
+
+    private PlanRun() {}
+
+    /** Scans the plan's source and converts the selected VMs into their migration units. */
+    public static PlanConversion.Prepared prepare(LoadedPlan lp) {
+        Inventory inv;
+        try (VmSource src = PlanSources.open(lp)) {
+            inv = src.scan(lp.plan().vms().selector());
+        }
+        return PlanConversion.prepare(lp, inv);
+    }
+
+    /**
+     * Runs the request.
+     *
+     * @param notes one-line messages for the operator (what was cleaned up, patched)
+     * @param listener every step as the run records it
+     */
+    public static Result run(PlanConversion.Prepared p, Request r, Consumer<String> notes, RunListener listener) {
+        LoadedPlan lp = p.plan();
+        if (r.executor() == Executor.KUBERNETES) {
+            return scaleOut(p, r);
+        }
+        if (r.dryRun()) {
+            Path dir = lp.file().resolveSibling(lp.file().getFileName() + ".dry-run");
+            ManifestWriter.write(p.result(), dir.resolve("manifests"), OutputFormat.YAML);
+            RunReport report = ReportBuilder.dryRun(p, lp.plan().target().describe(), Instant.now());
+            return new DryRun(p, dir.resolve("manifests"), ReportWriter.write(report, dir.resolve("report")));
+        }
+        if (r.applyAdminPatch() && lp.plan().target().isDir()) {
+            throw new KvMigrateException(ExitCode.USAGE, "--apply-admin-patch needs a cluster target; dir: targets"
+                    + " get admin/kubevirt-cr-patch.yaml");
+        }
+        Path reportDir;
+        RunReport report;
+        PlanRunner.Outcome outcome;
+        try (Journal journal = Journal.open(lp.journal()); Target target = PlanTargets.open(lp);
+                OptionalPower power = new OptionalPower(PlanSources.power(lp))) {
+            if (target instanceof DirectoryTarget d) {
+                int left = d.removeLeftovers();
+                if (left > 0) {
+                    notes.accept("removed " + left + " half-written file(s) of an interrupted run");
+                }
+                d.writeAdmin(p.result().adminPatch());
+            }
+            if (r.applyAdminPatch() && target instanceof ClusterTarget c) {
+                notes.accept("patched KubeVirt CR " + String.join(", ", c.applyAdminPatch(
+                        p.result().adminPatch().patch())));
+            }
+            outcome = PlanRunner.run(p, target, power.power, journal, new PlanRunner.Settings(r.resume(), r.only(),
+                    r.concurrency()), listener);
+            reportDir = target instanceof DirectoryTarget d ? d.dir().resolve("report")
+                    : lp.file().resolveSibling(lp.file().getFileName() + ".report");
+            report = ReportBuilder.build(p, RunState.of(Journal.read(lp.journal())), target.describe(),
+                    Instant.now());
+        }
+        return new Ran(p, outcome, ReportWriter.write(report, reportDir));
+    }
+
+    private static ScaledOut scaleOut(PlanConversion.Prepared p, Request r) {
+        LoadedPlan lp = p.plan();
+        KubernetesExecutor.requireRunnable(lp);
+        List<String> vms = p.vms().stream().map(VmWork::name).filter(n -> r.only().isEmpty() || r.only().contains(n))
+                .toList();
+        if (r.dryRun()) {
+            String ns = lp.plan().target().cluster().flatMap(c -> c.namespace()).orElse("default");
+            Path file = lp.file().resolveSibling(lp.file().getFileName() + ".jobs.yaml");
+            AtomicFile.write(file, KubernetesExecutor.yaml(KubernetesExecutor.objects(p, vms, r.image(), ns)));
+            return new ScaledOut(p, vms, Optional.of(file), List.of(), ns);
+        }
+        try (ClusterTarget c = PlanTargets.cluster(lp)) {
+            List<HasMetadata> objects = KubernetesExecutor.objects(p, vms, r.image(), c.namespace());
+            return new ScaledOut(p, vms, Optional.empty(), KubernetesExecutor.create(c.client(), objects),
+                    c.namespace());
+        }
+    }
+
+    /** The source's power control, when it has one, closed with the run. */
+    private static final class OptionalPower implements AutoCloseable {
+        final Optional<PowerControl> power;
+
+        OptionalPower(Optional<PowerControl> power) {
+            this.power = power;
+        }
+
+        @Override
+        public void close() {
+            power.ifPresent(PowerControl::close);
+        }
+    }
+}
