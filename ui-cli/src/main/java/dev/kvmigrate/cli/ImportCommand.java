@@ -204,7 +204,8 @@ final class ImportCommand implements Callable<Integer> {
         return terminal ? new ImportBars(disks, total) : new ImportProgress(err);
     }
 
-    private TransferSettings settings() {
+    /** The transfer settings the options give (package-private for the rate parity test). */
+    TransferSettings settings() {
         Checksum sum = switch (checksum.toLowerCase(Locale.ROOT)) {
             case "xxh3", "xxh3-128" -> Checksum.XXH3;
             case "sha256", "sha-256" -> Checksum.SHA256;

@@ -33,6 +33,11 @@ public final class RateLimiter {
         return UNLIMITED;
     }
 
+    /** The cap in bytes per second; 0 when unlimited. */
+    public long bytesPerSecond() {
+        return bytesPerSecond;
+    }
+
     public boolean isLimited() {
         return bytesPerSecond > 0;
     }
