@@ -79,4 +79,15 @@ class GoldenTest {
                 .containsExactly("orphan-vgpu-05");
         assertThat(result.anyBlocked()).isTrue();
     }
+
+    /** Each fact once: no VM's concerns name the same field twice (one code per fact, decided by one stage). */
+    @Test
+    void eachFactIsReportedOnceUnderOneCode() {
+        for (MigrationUnit u : convert().vms()) {
+            List<String> fields = u.concerns().stream().flatMap(c -> c.field().stream()).toList();
+            assertThat(fields).as(u.sourceName() + ": " + u.concerns()).doesNotHaveDuplicates();
+            assertThat(u.concerns().stream().map(c -> c.code() + "|" + c.field().orElse("") + "|" + c.message())
+                    .toList()).as(u.sourceName()).doesNotHaveDuplicates();
+        }
+    }
 }
