@@ -1,19 +1,20 @@
 package dev.kvmigrate.importer.source;
 
 import dev.kvmigrate.common.KvMigrateException;
+import dev.kvmigrate.common.ova.OvaMember;
+import dev.kvmigrate.common.ova.OvaMemberPolicy;
+import dev.kvmigrate.common.ova.OvaTarReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarConstants;
 
 /**
- * What every OVA member source shares: which kind of archive a file is (by its bytes, never its name), which
- * member names are acceptable, and which tar entries can hold a disk. Member names are matched exactly and never
- * resolved as paths; names that would climb out of a directory, absolute names, links and devices are refused.
+ * What every OVA member source shares: which kind of archive a file is (by its bytes, never its name) and finding
+ * the one member a name means, both through the shared {@link OvaTarReader} and its {@link OvaMemberPolicy}, so the
+ * import refuses exactly what the scan refuses. Names are matched after the policy's normalization, never resolved
+ * as paths.
  */
 final class OvaArchive {
     private OvaArchive() {}
@@ -25,60 +26,57 @@ final class OvaArchive {
 
     /** Whether the file starts with gzip's magic bytes (an {@code .ova} or {@code .ova.gz} holding a gzip'd tar). */
     static boolean isGzip(Path ova) {
-        requireFile(ova);
-        try (InputStream in = Files.newInputStream(ova)) {
-            byte[] m = in.readNBytes(2);
-            return m.length == 2 && (m[0] & 0xff) == 0x1f && (m[1] & 0xff) == 0x8b;
-        } catch (IOException e) {
-            throw KvMigrateException.io("OVA " + ova + ": cannot read it (" + e.getMessage()
-                    + "); check the path and permissions", e);
+        return OvaTarReader.isGzip(ova);
+    }
+
+    /**
+     * The member a name means, after a walk of the whole archive: the name must be one the policy accepts, the member
+     * must be usable, and no other member may have the same name.
+     *
+     * @param member the member
+     * @param unread why the walk could not read the archive to its end after it had found the member (a truncated or
+     *     corrupt archive): the member's bytes may still be read, the failure is the reader's to report
+     */
+    record Found(OvaMember member, Optional<KvMigrateException> unread) {}
+
+    /**
+     * Finds {@code name} in {@code ova}.
+     *
+     * @throws KvMigrateException invalid input when the name is refused, the member is refused (a link, a device, a
+     *     duplicate name) or missing, or the archive is unreadable before the member or breaks a bound
+     */
+    static Found find(Path ova, String name) {
+        OvaMemberPolicy.requireSafeName(ova, name);
+        String wanted = OvaMemberPolicy.normalize(name);
+        List<String> names = new ArrayList<>();
+        OvaMember found = null;
+        Optional<String> refusal = Optional.empty();
+        try (OvaTarReader tar = OvaTarReader.open(ova)) {
+            while (refusal.isEmpty()) {
+                Optional<OvaMember> next = tar.next();
+                if (next.isEmpty()) {
+                    break;
+                }
+                OvaMember m = next.get();
+                names.add(m.name().length() > 200 ? m.name().substring(0, 200) + "…" : m.name());
+                if (m.name().equals(wanted)) {
+                    refusal = m.refusal(); // a second member of that name comes refused as ambiguous
+                    found = found == null ? m : found;
+                }
+            }
+        } catch (KvMigrateException e) {
+            if (found == null || !(e.getCause() instanceof IOException)) {
+                throw e;
+            }
+            return new Found(found, Optional.of(e));
         }
-    }
-
-    static void requireFile(Path ova) {
-        if (!Files.isRegularFile(ova)) {
-            throw KvMigrateException.invalidInput("OVA " + ova + " does not exist or is not a file", null);
+        refusal.ifPresent(r -> {
+            throw KvMigrateException.invalidInput(r);
+        });
+        if (found == null) {
+            throw KvMigrateException.invalidInput("OVA " + ova + " has no member named '" + name + "' (names are"
+                    + " matched as written, never as paths); it holds " + names);
         }
-    }
-
-    /** Refuses member names no exporter writes for a disk: empty, absolute, climbing ({@code ..}) or with NUL. */
-    static void checkName(Path ova, String member) {
-        String why = member.isEmpty() ? "is empty"
-                : member.indexOf('\0') >= 0 ? "contains a NUL character"
-                : member.startsWith("/") || member.startsWith("\\") || member.matches("^[A-Za-z]:[/\\\\].*")
-                        ? "is absolute"
-                : List.of(member.split("[/\\\\]")).contains("..") ? "climbs out of the archive with '..'"
-                : null;
-        if (why != null) {
-            throw KvMigrateException.invalidInput("OVA " + ova + ": member name '" + member + "' " + why
-                    + "; refusing it (OVA disks are plain members such as 'vm-disk1.vmdk')", null);
-        }
-    }
-
-    /** Refuses an entry that cannot hold a disk's bytes: links, devices, FIFOs, directories, sparse members. */
-    static void checkEntry(Path ova, TarArchiveEntry e) {
-        String kind = e.isSymbolicLink() ? "a symbolic link to '" + e.getLinkName() + "'"
-                : e.isLink() ? "a hard link to '" + e.getLinkName() + "'"
-                : e.isCharacterDevice() ? "a character device"
-                : e.isBlockDevice() ? "a block device"
-                : e.isFIFO() ? "a FIFO"
-                : e.isDirectory() ? "a directory"
-                : e.isSparse() ? "a sparse tar member"
-                : isRegular(e.getLinkFlag()) ? null
-                : "a tar entry of type '" + (char) e.getLinkFlag() + "'";
-        if (kind != null) {
-            throw KvMigrateException.invalidInput("OVA " + ova + ": member " + e.getName() + " is " + kind
-                    + ", not a regular file; it cannot be a disk image (re-export the OVA with the disk stored as a"
-                    + " plain file)", null);
-        }
-    }
-
-    private static boolean isRegular(byte flag) {
-        return flag == TarConstants.LF_NORMAL || flag == TarConstants.LF_OLDNORM || flag == TarConstants.LF_CONTIG;
-    }
-
-    static KvMigrateException noSuchMember(Path ova, String member, List<String> names) {
-        return KvMigrateException.invalidInput("OVA " + ova + " has no member named '" + member + "' (names match"
-                + " exactly); it holds " + names, null);
+        return new Found(found, Optional.empty());
     }
 }

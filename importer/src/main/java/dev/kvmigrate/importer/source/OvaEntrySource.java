@@ -1,25 +1,22 @@
 package dev.kvmigrate.importer.source;
 
 import dev.kvmigrate.common.KvMigrateException;
+import dev.kvmigrate.common.ova.OvaMember;
+import dev.kvmigrate.common.ova.OvaMemberPolicy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.OptionalLong;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarFile;
 
 /**
  * A disk member of a plain (uncompressed) OVA tar, read in place at the member's data offset: nothing is extracted,
- * and qemu-img reads container formats there too. Only regular, non-sparse members qualify; the first entry with
- * exactly the given name is taken, never resolved as a path. Gzip-compressed OVAs go through
- * {@link GzipOvaMemberSource}.
+ * and qemu-img reads container formats there too. The member is found by the shared OVA reader under its member
+ * policy (the same refusals as the scan: climbing or absolute names, links, devices, duplicate names), never
+ * resolved as a path. Gzip-compressed OVAs go through {@link GzipOvaMemberSource}.
  */
 public final class OvaEntrySource implements SeekableImageSource {
     private final Path ova;
@@ -33,31 +30,21 @@ public final class OvaEntrySource implements SeekableImageSource {
     }
 
     private static FileSlice locate(Path ova, String entry) {
-        OvaArchive.checkName(ova, entry);
+        OvaMemberPolicy.requireSafeName(ova, entry);
         if (OvaArchive.isGzip(ova)) {
             throw KvMigrateException.invalidInput("OVA " + ova + " is gzip-compressed; its members cannot be read in"
                     + " place: open it through ImageSources (which streams it) or decompress it first", null);
         }
-        List<String> names = new ArrayList<>();
-        try (TarFile tar = new TarFile(ova)) {
-            for (TarArchiveEntry e : tar.getEntries()) {
-                names.add(e.getName());
-                if (!e.getName().equals(entry)) {
-                    continue;
-                }
-                OvaArchive.checkEntry(ova, e);
-                long end = Math.addExact(e.getDataOffset(), e.getSize());
-                if (end > Files.size(ova)) {
-                    throw KvMigrateException.invalidInput("OVA " + ova + " is truncated: member " + entry
-                            + " needs " + end + " bytes, the file has " + Files.size(ova), null);
-                }
-                return new FileSlice(ova.toRealPath(), e.getDataOffset(), e.getSize());
-            }
+        OvaArchive.Found found = OvaArchive.find(ova, entry);
+        found.unread().ifPresent(e -> {
+            throw e;
+        });
+        OvaMember m = found.member();
+        try {
+            return new FileSlice(ova.toRealPath(), m.dataOffset().orElseThrow(), m.size());
         } catch (IOException e) {
-            throw KvMigrateException.invalidInput("OVA " + ova + " is not a readable tar archive: " + e.getMessage(),
-                    e);
+            throw KvMigrateException.io("OVA " + ova + ": cannot resolve its path (" + e.getMessage() + ")", e);
         }
-        throw OvaArchive.noSuchMember(ova, entry, names);
     }
 
     @Override
