@@ -8,6 +8,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -20,6 +23,11 @@ import java.util.regex.Pattern;
  * <p>Formats: qcow2 (v2/v3 header), VMDK (hosted sparse / streamOptimized extent header, or a text
  * descriptor), VHDX (region table → metadata "Virtual Disk Size"), VHD (footer), VDI, ISO 9660, raw.
  * A compressed stream (gzip, xz, zstd, bzip2) is recognised but not looked into.
+ *
+ * <p>Headers are untrusted input: every field is bounded before use, and an image that would read other files
+ * says so ({@link ImageInfo#backingFile()}, {@link ImageInfo#externalFiles()}) instead of the probe following it:
+ * a qcow2 external data file, the extents of a VMDK text descriptor (or of a descriptor embedded in a sparse
+ * VMDK that defers to it). The qcow2 header is checked in full by {@link Qcow2Header}.
  */
 public final class ImageProbe {
     /** Largest text VMDK descriptor we read. */
@@ -41,6 +49,17 @@ public final class ImageProbe {
      * @throws IOException on a read failure or a header that contradicts itself (names the format and field)
      */
     public static ImageInfo probe(SeekableByteChannel ch) throws IOException {
+        try {
+            return probeChecked(ch);
+        } catch (ArithmeticException | IndexOutOfBoundsException | IllegalArgumentException
+                | java.nio.BufferUnderflowException e) {
+            // A field that slipped past the checks below: still a bad header, never a crash.
+            throw new MalformedImageException("malformed image header (a field points outside the image or"
+                    + " overflows)");
+        }
+    }
+
+    private static ImageInfo probeChecked(SeekableByteChannel ch) throws IOException {
         long size = ch.size();
         ByteBuffer head = read(ch, 0, (int) Math.min(size, 4096));
         Compression compression = compression(head);
@@ -48,10 +67,10 @@ public final class ImageProbe {
             return new ImageInfo(ImageFormat.RAW, compression, Optional.empty(), Optional.empty());
         }
         if (startsWith(head, "QFI\u00fb")) {
-            return qcow2(head);
+            return qcow2(ch);
         }
         if (startsWith(head, "KDMV")) {
-            return vmdkSparse(head, ch);
+            return vmdkSparse(head, ch, size);
         }
         if (startsWith(head, "# Disk DescriptorFile")) {
             return vmdkDescriptor(ch, size);
@@ -101,52 +120,91 @@ public final class ImageProbe {
         return Compression.NONE;
     }
 
-    private static ImageInfo qcow2(ByteBuffer h) throws IOException {
-        require(h, 32, "qcow2");
-        h.order(ByteOrder.BIG_ENDIAN);
-        int version = h.getInt(4);
-        if (version < 1 || version > 3) {
-            throw new IOException("qcow2 header: version " + version + " is not 1, 2 or 3");
-        }
-        long backingOffset = h.getLong(8);
-        int backingLength = h.getInt(16);
-        long virtualSize = sane(h.getLong(24), "qcow2 virtual size");
-        Optional<String> backing = Optional.empty();
-        if (backingOffset != 0 && backingLength > 0) {
-            backing = backingOffset + backingLength <= h.limit()
-                    ? Optional.of(ascii(h, (int) backingOffset, backingLength))
-                    : Optional.of("(backing file at offset " + backingOffset + ")");
-        }
-        return new ImageInfo(ImageFormat.QCOW2, Compression.NONE, Optional.of(virtualSize), backing);
+    private static ImageInfo qcow2(SeekableByteChannel ch) throws IOException {
+        Qcow2Header q = Qcow2Header.read(ch);
+        return new ImageInfo(ImageFormat.QCOW2, Compression.NONE, Optional.of(q.virtualSize()), q.backingFile(),
+                q.dataFile().map(List::of).orElse(List.of()));
     }
 
-    private static ImageInfo vmdkSparse(ByteBuffer h, SeekableByteChannel ch) throws IOException {
+    private static ImageInfo vmdkSparse(ByteBuffer h, SeekableByteChannel ch, long fileSize) throws IOException {
         require(h, 0x30, "VMDK");
         h.order(ByteOrder.LITTLE_ENDIAN);
         long capacitySectors = h.getLong(12);
         long descriptorOffset = h.getLong(28);
         long descriptorSize = h.getLong(36);
+        if (capacitySectors < 0 || capacitySectors > MAX_SANE_SIZE / 512) {
+            throw new MalformedImageException("VMDK capacity of " + Long.toUnsignedString(capacitySectors)
+                    + " sectors is out of range (at most " + MAX_SANE_SIZE / 512 + ")");
+        }
         Optional<String> parent = Optional.empty();
-        if (descriptorOffset > 0 && descriptorSize > 0 && descriptorSize * 512 <= MAX_DESCRIPTOR) {
+        List<String> external = List.of();
+        if (descriptorOffset != 0) {
+            if (descriptorOffset < 0 || descriptorOffset > fileSize / 512 || descriptorSize < 0
+                    || descriptorSize > MAX_DESCRIPTOR / 512) {
+                throw new MalformedImageException("VMDK header: embedded descriptor at sector "
+                        + Long.toUnsignedString(descriptorOffset) + " (" + Long.toUnsignedString(descriptorSize)
+                        + " sectors) lies outside the file or is larger than " + MAX_DESCRIPTOR / 1024 + " KiB");
+            }
             String descriptor = text(read(ch, descriptorOffset * 512, (int) (descriptorSize * 512)));
             parent = parent(descriptor);
+            List<Extent> extents = extents(descriptor);
+            if (capacitySectors == 0) {
+                // A sparse header without a capacity defers to its descriptor: qemu then opens the files its
+                // extents name instead of this one.
+                external = extents.isEmpty() ? List.of("(the extents of its embedded descriptor)")
+                        : extents.stream().map(Extent::file).toList();
+            } else if (extents.size() > 1 || extents.stream().anyMatch(e -> !e.type().equals("SPARSE"))) {
+                external = extents.stream().map(Extent::file).toList();
+            }
         }
-        return new ImageInfo(ImageFormat.VMDK, Compression.NONE,
-                Optional.of(sane(Math.multiplyExact(capacitySectors, 512L), "VMDK capacity")), parent);
+        return new ImageInfo(ImageFormat.VMDK, Compression.NONE, Optional.of(capacitySectors * 512), parent,
+                external);
     }
 
-    private static final Pattern EXTENT = Pattern.compile("(?m)^\\s*(RW|RDONLY|NOACCESS)\\s+(\\d+)\\s+\\w+");
+    /** One extent line of a VMDK descriptor: access, sectors, type and (for all but ZERO) a file name. */
+    private record Extent(long sectors, String type, String file) {}
+
+    private static final Pattern EXTENT = Pattern.compile(
+            "(?m)^[ \\t]*(?:RW|RDONLY|NOACCESS)[ \\t]+(\\d+)[ \\t]+(\\w+)(?:[ \\t]+\"([^\"\\r\\n]*)\")?");
     private static final Pattern PARENT = Pattern.compile("(?m)^\\s*parentFileNameHint\\s*=\\s*\"([^\"]*)\"");
+
+    private static List<Extent> extents(String descriptor) throws MalformedImageException {
+        List<Extent> out = new ArrayList<>();
+        Matcher m = EXTENT.matcher(descriptor);
+        while (m.find()) {
+            long sectors;
+            try {
+                sectors = Long.parseLong(m.group(1));
+            } catch (NumberFormatException e) {
+                throw new MalformedImageException("VMDK descriptor: extent of " + m.group(1) + " sectors is out of"
+                        + " range");
+            }
+            String type = m.group(2).toUpperCase(Locale.ROOT);
+            String file = m.group(3) != null ? m.group(3) : "(an extent of type " + type + " without a file name)";
+            out.add(new Extent(sectors, type, file));
+        }
+        return out;
+    }
 
     private static ImageInfo vmdkDescriptor(SeekableByteChannel ch, long size) throws IOException {
         String descriptor = text(read(ch, 0, (int) Math.min(size, MAX_DESCRIPTOR)));
         long sectors = 0;
-        Matcher m = EXTENT.matcher(descriptor);
-        while (m.find()) {
-            sectors = Math.addExact(sectors, Long.parseLong(m.group(2)));
+        List<String> external = new ArrayList<>();
+        for (Extent e : extents(descriptor)) {
+            if (e.sectors() > MAX_SANE_SIZE / 512 - sectors) {
+                throw new MalformedImageException("VMDK descriptor: its extents add up to more than "
+                        + MAX_SANE_SIZE / 512 + " sectors");
+            }
+            sectors += e.sectors();
+            // A text descriptor holds no data of its own: it is never a self-contained image.
+            external.add(e.file());
         }
-        Optional<Long> virtualSize = sectors > 0 ? Optional.of(sane(sectors * 512, "VMDK extents")) : Optional.empty();
-        return new ImageInfo(ImageFormat.VMDK, Compression.NONE, virtualSize, parent(descriptor));
+        if (external.isEmpty()) {
+            // qemu reads extent lines more loosely than the pattern above; whatever it finds is another file.
+            external.add("(the files its extent lines name)");
+        }
+        Optional<Long> virtualSize = sectors > 0 ? Optional.of(sectors * 512) : Optional.empty();
+        return new ImageInfo(ImageFormat.VMDK, Compression.NONE, virtualSize, parent(descriptor), external);
     }
 
     private static Optional<String> parent(String descriptor) {
@@ -162,11 +220,11 @@ public final class ImageProbe {
         // Region table: 192 KiB into the file (a second copy at 256 KiB).
         ByteBuffer regions = read(ch, 192 * 1024, 64 * 1024).order(ByteOrder.LITTLE_ENDIAN);
         if (!startsWith(regions, "regi")) {
-            throw new IOException("VHDX: region table signature 'regi' missing at offset 196608");
+            throw new MalformedImageException("VHDX: region table signature 'regi' missing at offset 196608");
         }
         int count = regions.getInt(8);
         if (count < 0 || count > 2047) {
-            throw new IOException("VHDX: region table entry count " + count + " out of range");
+            throw new MalformedImageException("VHDX: region table entry count " + count + " out of range");
         }
         long metadataOffset = -1;
         for (int i = 0; i < count; i++) {
@@ -176,11 +234,11 @@ public final class ImageProbe {
             }
         }
         if (metadataOffset < 0) {
-            throw new IOException("VHDX: no metadata region in the region table");
+            throw new MalformedImageException("VHDX: no metadata region in the region table");
         }
         ByteBuffer meta = read(ch, metadataOffset, 64 * 1024).order(ByteOrder.LITTLE_ENDIAN);
         if (!startsWith(meta, "metadata")) {
-            throw new IOException("VHDX: metadata table signature missing at offset " + metadataOffset);
+            throw new MalformedImageException("VHDX: metadata table signature missing at offset " + metadataOffset);
         }
         int entries = Short.toUnsignedInt(meta.getShort(10));
         Optional<Long> virtualSize = Optional.empty();
@@ -198,7 +256,7 @@ public final class ImageProbe {
             }
         }
         if (virtualSize.isEmpty()) {
-            throw new IOException("VHDX: metadata has no Virtual Disk Size item");
+            throw new MalformedImageException("VHDX: metadata has no Virtual Disk Size item");
         }
         return new ImageInfo(ImageFormat.VHDX, Compression.NONE, virtualSize, parent);
     }
@@ -236,13 +294,13 @@ public final class ImageProbe {
 
     private static void require(ByteBuffer b, int length, String what) throws IOException {
         if (b.limit() < length) {
-            throw new IOException(what + " header truncated: " + b.limit() + " of " + length + " bytes");
+            throw new MalformedImageException(what + " header truncated: " + b.limit() + " of " + length + " bytes");
         }
     }
 
     private static long sane(long value, String what) throws IOException {
         if (value < 0 || value > MAX_SANE_SIZE) {
-            throw new IOException(what + " " + value + " is out of range");
+            throw new MalformedImageException(what + " " + value + " is out of range");
         }
         return value;
     }
@@ -257,12 +315,6 @@ public final class ImageProbe {
             }
         }
         return true;
-    }
-
-    private static String ascii(ByteBuffer b, int offset, int length) {
-        byte[] bytes = new byte[length];
-        b.get(offset, bytes);
-        return new String(bytes, StandardCharsets.UTF_8);
     }
 
     private static String text(ByteBuffer b) {

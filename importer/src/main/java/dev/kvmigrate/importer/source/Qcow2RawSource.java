@@ -1,6 +1,8 @@
 package dev.kvmigrate.importer.source;
 
 import dev.kvmigrate.common.KvMigrateException;
+import dev.kvmigrate.common.image.MalformedImageException;
+import dev.kvmigrate.common.image.Qcow2Header;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -12,11 +14,13 @@ import java.util.OptionalLong;
 /**
  * A local qcow2 image read as its guest's raw bytes, in Java: for machines without {@code qemu-img}, where the
  * directory sink cannot convert. Handles qcow2 versions 2 and 3 with plain and all-zero clusters (what
- * {@code qemu-img create/convert} writes by default); refuses, naming {@code qemu-img}, images with a backing file,
- * encryption, compressed clusters, an external data file or extended L2 entries (QEMU's docs/interop/qcow2.txt).
+ * {@code qemu-img create/convert} writes by default). Only self-contained images are read: a backing file or an
+ * external data file is refused, never opened. Refuses, naming {@code qemu-img}, images with encryption, compressed
+ * clusters or extended L2 entries (QEMU's docs/interop/qcow2.txt). The header is checked by {@link Qcow2Header};
+ * memory stays bounded (the L1 entries the virtual size reaches, one cluster and one L2 table) whatever it says, and
+ * a table or cluster outside the file is a refusal, not a crash.
  */
 public final class Qcow2RawSource implements ImageSource {
-    private static final int MAGIC = 0x514649fb;
     private static final long OFFSET_MASK = 0x00fffffffffffe00L;
     private static final long COMPRESSED = 1L << 62;
     private static final long ZERO_FLAG = 1L;
@@ -33,36 +37,42 @@ public final class Qcow2RawSource implements ImageSource {
         this.l1 = l1;
     }
 
-    /** Reads the header and L1 table; fails with the reason when the image needs qemu-img. */
+    /**
+     * Reads and checks the header ({@link Qcow2Header}) and the L1 table; fails with the reason when the image is
+     * not self-contained, is malformed, or needs qemu-img. The L1 table read is bounded by the virtual size (only
+     * the entries it reaches) and by the file (the table must lie inside it).
+     */
     public static Qcow2RawSource open(Path file) {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            ByteBuffer h = readAt(ch, 0, 104);
-            if (h.getInt(0) != MAGIC) {
+            ByteBuffer magic = readAt(ch, 0, (int) Math.min(4, ch.size()));
+            if (magic.limit() < 4 || magic.getInt(0) != Qcow2Header.MAGIC) {
                 throw KvMigrateException.invalidInput("image " + file + " is not qcow2", null);
             }
-            int version = h.getInt(4);
-            long backing = h.getLong(8);
-            int clusterBits = h.getInt(20);
-            long size = h.getLong(24);
-            int crypt = h.getInt(32);
-            int l1Size = h.getInt(36);
-            long l1Offset = h.getLong(40);
-            long incompatible = version >= 3 ? h.getLong(72) : 0;
-            String unsupported = backing != 0 ? "a backing file" : crypt != 0 ? "encryption"
-                    : (incompatible & 0b10) != 0 ? "the corrupt flag set"
-                    : (incompatible & 0b100) != 0 ? "an external data file"
-                    : (incompatible & 0b10000) != 0 ? "extended L2 entries"
-                    : version < 2 || version > 3 ? "version " + version
-                    : clusterBits < 9 || clusterBits > 21 ? "cluster bits " + clusterBits : null;
+            Qcow2Header h = Qcow2Header.read(ch);
+            if (h.backingFile().isPresent()) {
+                throw notSelfContained(file, "a backing file (" + h.backingFile().get() + ")");
+            }
+            if (h.dataFile().isPresent()) {
+                throw notSelfContained(file, "an external data file (" + h.dataFile().get() + ")");
+            }
+            String unsupported = h.cryptMethod() != 0 ? "encryption"
+                    : h.extendedL2() ? "extended L2 entries" : null;
             if (unsupported != null) {
                 throw needsQemuImg(file, unsupported);
             }
-            ByteBuffer t = readAt(ch, l1Offset, l1Size * 8);
-            long[] l1 = new long[l1Size];
-            for (int i = 0; i < l1Size; i++) {
+            long entries = h.l1EntriesInUse();
+            if (entries > 0 && h.l1Offset() > ch.size() - entries * 8) {
+                throw malformed(file, "its L1 table (" + entries + " entries at offset " + h.l1Offset()
+                        + ") lies beyond the end of the file");
+            }
+            ByteBuffer t = readAt(ch, h.l1Offset(), (int) (entries * 8));
+            long[] l1 = new long[(int) entries];
+            for (int i = 0; i < l1.length; i++) {
                 l1[i] = t.getLong(i * 8);
             }
-            return new Qcow2RawSource(file, size, clusterBits, l1);
+            return new Qcow2RawSource(file, h.virtualSize(), h.clusterBits(), l1);
+        } catch (MalformedImageException e) {
+            throw malformed(file, e.getMessage());
         } catch (IOException e) {
             throw KvMigrateException.io("image " + file + ": cannot read its qcow2 header (" + e.getMessage() + ")",
                     e);
@@ -72,6 +82,18 @@ public final class Qcow2RawSource implements ImageSource {
     private static KvMigrateException needsQemuImg(Path file, String what) {
         return KvMigrateException.invalidInput("image " + file + " has " + what + "; converting it needs qemu-img:"
                 + " install qemu-utils", null);
+    }
+
+    private static KvMigrateException notSelfContained(Path file, String what) {
+        return KvMigrateException.invalidInput("image " + file + " is not self-contained: its qcow2 header names "
+                + what + " and that file is not read; only self-contained images are imported: flatten it with"
+                + " 'qemu-img convert -O qcow2 IMAGE FLAT.qcow2' on a trusted machine", null);
+    }
+
+    private static KvMigrateException malformed(Path file, String why) {
+        return KvMigrateException.invalidInput("image " + file + " is refused: " + why + "; only intact,"
+                + " self-contained images are imported: check it with 'qemu-img check' and rewrite it with"
+                + " 'qemu-img convert -O qcow2 IN OUT' on a trusted machine", null);
     }
 
     @Override
@@ -137,6 +159,9 @@ public final class Qcow2RawSource implements ImageSource {
             if ((entry & COMPRESSED) != 0) {
                 throw needsQemuImg(file, "compressed clusters");
             }
+            if (host != 0 && (host & (cluster - 1)) != 0) {
+                throw malformed(file, "guest cluster " + g + " maps to unaligned offset " + host);
+            }
             if (host == 0 || (entry & ZERO_FLAG) != 0) {
                 java.util.Arrays.fill(buf.array(), 0, want, (byte) 0);
             } else {
@@ -145,7 +170,8 @@ public final class Qcow2RawSource implements ImageSource {
                 while (buf.hasRemaining()) {
                     int r = ch.read(buf, at);
                     if (r < 0) {
-                        throw new IOException(file + ": cluster at " + host + " lies beyond the end of the file");
+                        throw malformed(file, "guest cluster " + g + " maps to offset " + host
+                                + ", beyond the end of the file");
                     }
                     at += r;
                 }
@@ -162,6 +188,10 @@ public final class Qcow2RawSource implements ImageSource {
                 return 0;
             }
             if (i1 != l2Index) {
+                if ((l2Offset & (cluster - 1)) != 0 || l2Offset > ch.size() - cluster) {
+                    throw malformed(file, "L2 table " + i1 + " at offset " + l2Offset
+                            + " is unaligned or lies beyond the end of the file");
+                }
                 ByteBuffer t = readAt(ch, l2Offset, cluster);
                 l2 = new long[l2Entries];
                 for (int i = 0; i < l2Entries; i++) {

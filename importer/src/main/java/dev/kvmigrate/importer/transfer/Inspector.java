@@ -4,7 +4,9 @@ import dev.kvmigrate.common.io.SliceChannel;
 import dev.kvmigrate.common.KvMigrateException;
 import dev.kvmigrate.common.image.Compression;
 import dev.kvmigrate.common.image.ImageInfo;
+import dev.kvmigrate.common.image.ImageFormat;
 import dev.kvmigrate.common.image.ImageProbe;
+import dev.kvmigrate.common.image.MalformedImageException;
 import dev.kvmigrate.importer.source.FileSlice;
 import dev.kvmigrate.importer.source.ImageSource;
 import dev.kvmigrate.importer.source.SeekableImageSource;
@@ -18,7 +20,9 @@ import org.apache.commons.compress.utils.SeekableInMemoryByteChannel;
 
 /**
  * Reads a source's header with {@link ImageProbe}: in place for local files, from the first MiB for streams,
- * and through the decompressor for compressed images. Refuses images with a backing file (CDI does too).
+ * and through the decompressor for compressed images. Only self-contained images pass: one with a backing file
+ * (CDI refuses those too), a qcow2 external data file or VMDK extents in other files is refused here, before
+ * {@code qemu-img} or anything else opens it, as is a header that is malformed or uses features we cannot check.
  */
 public final class Inspector {
     private static final int HEAD = 1024 * 1024;
@@ -28,7 +32,7 @@ public final class Inspector {
     public static InspectedImage inspect(ImageSource source) {
         if (source instanceof dev.kvmigrate.importer.source.ExtentSource e) {
             // Such a source serves guest-visible raw bytes by construction; its length is the disk size.
-            return new InspectedImage(source, dev.kvmigrate.common.image.ImageFormat.RAW, Compression.NONE,
+            return new InspectedImage(source, ImageFormat.RAW, Compression.NONE,
                     e.content().size().isPresent() ? Optional.of(e.content().size().getAsLong()) : Optional.empty());
         }
         try {
@@ -46,10 +50,14 @@ public final class Inspector {
                         + outer.compression() + " around " + inner.compression() + "); unwrap it once first", null);
             }
             // Inside a compressed stream only a container's header tells the size; a raw stream's is unknown.
-            Optional<Long> size = inner.format() == dev.kvmigrate.common.image.ImageFormat.RAW && head.length == HEAD
+            Optional<Long> size = inner.format() == ImageFormat.RAW && head.length == HEAD
                     ? Optional.empty() : inner.virtualSize();
-            return checked(source, new ImageInfo(inner.format(), outer.compression(), size, inner.backingFile()),
-                    outer.compression());
+            return checked(source, new ImageInfo(inner.format(), outer.compression(), size, inner.backingFile(),
+                    inner.externalFiles()), outer.compression());
+        } catch (MalformedImageException e) {
+            throw KvMigrateException.invalidInput("image " + source.name() + " is refused: " + e.getMessage()
+                    + "; only intact, self-contained images are imported: check it with 'qemu-img check' and"
+                    + " rewrite it with 'qemu-img convert -O qcow2 IN OUT' on a trusted machine", e);
         } catch (IOException e) {
             throw KvMigrateException.invalidInput("image " + source.name() + ": cannot read its header ("
                     + e.getMessage() + "); is it a disk image?", e);
@@ -61,6 +69,14 @@ public final class Inspector {
             throw KvMigrateException.invalidInput("image " + source.name() + " has a backing file "
                     + info.backingFile().get() + "; CDI refuses such images: flatten it first with"
                     + " 'qemu-img convert -O qcow2 IMAGE FLAT.qcow2'", null);
+        }
+        if (!info.externalFiles().isEmpty()) {
+            String what = info.format() == ImageFormat.QCOW2 ? "its qcow2 header names an external data file"
+                    : "its VMDK descriptor names extents in other files";
+            throw KvMigrateException.invalidInput("image " + source.name() + " is not self-contained: " + what
+                    + " (" + String.join(", ", info.externalFiles()) + ") and none of them is read; only"
+                    + " self-contained images are imported: flatten it with 'qemu-img convert -O qcow2 IMAGE"
+                    + " FLAT.qcow2' on a trusted machine", null);
         }
         return new InspectedImage(source, info.format(), compression, info.virtualSize());
     }
@@ -78,7 +94,7 @@ public final class Inspector {
         }
         ImageInfo info = ImageProbe.probe(new SeekableInMemoryByteChannel(head));
         OptionalLong length = source.length();
-        if (info.compression() == Compression.NONE && info.format() == dev.kvmigrate.common.image.ImageFormat.RAW) {
+        if (info.compression() == Compression.NONE && info.format() == ImageFormat.RAW) {
             return new ImageInfo(info.format(), info.compression(),
                     length.isPresent() ? Optional.of(length.getAsLong()) : Optional.empty(), Optional.empty());
         }
