@@ -122,6 +122,9 @@ final class ImportCommand implements Callable<Integer> {
     @Option(names = "--ovirt-ca-file", description = "PEM CA bundle of the oVirt engine and imageio.")
     Path ovirtCaFile;
 
+    @Option(names = "--overwrite", description = "Replace an existing NAME.img in a dir: target (refused otherwise).")
+    boolean overwrite;
+
     @Option(names = "--parallel", defaultValue = "1", description = "Disks transferred at once (default: ${DEFAULT-VALUE}).")
     int parallel;
 
@@ -145,6 +148,9 @@ final class ImportCommand implements Callable<Integer> {
                     return uploadProxyUrl == null ? r : r.withProxyUrl(uploadProxyUrl);
                 });
                 OvirtLogin.Lazy engine = OvirtLogin.lazy(ovirt, ovirtUser, ovirtPasswordFile, ovirtCaFile, insecure)) {
+            if (overwrite) {
+                sinks.allowOverwrite();
+            }
             List<Importer.Job> jobs = new ArrayList<>();
             Optional<java.net.URI> engineUrl = Optional.ofNullable(ovirt).map(java.net.URI::create);
             ImageSources.Context context = ImageSources.Context.DEFAULT.withOvirt(uri -> engine.get().forDisksOn(uri));
@@ -153,7 +159,7 @@ final class ImportCommand implements Callable<Integer> {
                 // A dir: target is also where a disk that cannot be streamed gets its sparse temporary copy.
                 ImageSources.Context c = p[1].startsWith("dir:") ? context.withScratch(scratch(p[1])) : context;
                 ImageSource source = ImageSources.open(SourceSpec.parse(p[0], engineUrl), c);
-                var sink = sinks.sink(p[1], source.diskName());
+                var sink = sinks.sink(p[0], p[1], source.diskName());
                 String disk = p[1].startsWith("dir:") ? source.diskName() : p[1].substring(p[1].indexOf('/') + 1);
                 jobs.add(new Importer.Job(disk, source, sink));
                 total += source.length().orElse(0L);

@@ -8,6 +8,8 @@ import dev.kvmigrate.importer.sink.DirectorySink;
 import dev.kvmigrate.importer.sink.VolumeSink;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -19,6 +21,9 @@ final class ImportTargets implements AutoCloseable {
     private final Function<CdiTarget, CdiTarget> options;
     private KubernetesClient client;
     private String resolvedNamespace;
+    private boolean overwrite;
+    /** Where each target of this command goes: the sink's target → the source sent there. */
+    private final Map<String, String> claimed = new HashMap<>();
 
     ImportTargets(Optional<Path> kubeconfig, Optional<String> context, Optional<String> namespace,
             Function<CdiTarget, CdiTarget> options) {
@@ -28,16 +33,48 @@ final class ImportTargets implements AutoCloseable {
         this.options = options;
     }
 
+    /** Lets directory targets replace an existing {@code NAME.img} ({@code --overwrite}). */
+    void allowOverwrite() {
+        overwrite = true;
+    }
+
+    /**
+     * The sink for {@code spec}, refusing a target that an earlier source of the same command already goes to
+     * (two disks named alike into one {@code dir:}, or two sources into one volume: one would be lost).
+     *
+     * @param source the source, for the message
+     * @param diskName names the file in a directory target
+     */
+    VolumeSink sink(String source, String spec, String diskName) {
+        VolumeSink sink = sink(spec, diskName);
+        String first = claimed.putIfAbsent(sink.target(), source);
+        if (first != null) {
+            throw KvMigrateException.invalidInput("--to " + spec + ": " + source + " and " + first + " would both"
+                    + " be written to " + sink.target() + " and one would be lost; name the file of each"
+                    + " (dir:PATH/NAME.img) or give each its own volume", null);
+        }
+        return sink;
+    }
+
     /** The sink for {@code spec}; {@code diskName} names the file in a directory target. */
     VolumeSink sink(String spec, String diskName) {
         if (spec.startsWith("dir:")) {
-            Path p = Path.of(spec.substring(4));
-            String file = p.getFileName() == null ? "" : p.getFileName().toString();
-            if (file.endsWith(".img")) {
-                return new DirectorySink(p.toAbsolutePath().getParent(), file.substring(0, file.length() - 4));
-            }
-            return new DirectorySink(p.toAbsolutePath(), diskName);
+            DirectorySink sink = directory(spec, diskName);
+            return overwrite ? sink.replacingExisting() : sink;
         }
+        return cluster(spec);
+    }
+
+    private static DirectorySink directory(String spec, String diskName) {
+        Path p = Path.of(spec.substring(4));
+        String file = p.getFileName() == null ? "" : p.getFileName().toString();
+        if (file.endsWith(".img")) {
+            return new DirectorySink(p.toAbsolutePath().normalize().getParent(), file.substring(0, file.length() - 4));
+        }
+        return new DirectorySink(p.toAbsolutePath().normalize(), diskName);
+    }
+
+    private VolumeSink cluster(String spec) {
         String[] parts = spec.split("/");
         if (parts.length != 2 || parts[1].isBlank() || !(parts[0].equals("dv") || parts[0].equals("pvc"))) {
             throw KvMigrateException.invalidInput("--to '" + spec + "' is not a target; write dv/NAME, pvc/NAME or"

@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
 /** {@code kv-migrate plan status}: per-VM progress read from the journal; works while a run goes on elsewhere. */
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = "Show a plan run's state from its journal (<plan>.journal): per VM the current step, disks,"
-                + " bytes, rate and errors. Needs no lock: run it from another terminal while `plan run` works.",
+                + " bytes, rate and errors. Takes no lock: run it from another terminal while `plan run` works.",
         footer = {"", "Exit codes: 0 shown, 3 invalid plan or corrupt journal."})
 final class PlanStatusCommand implements Callable<Integer> {
     enum Format { table, json }
@@ -38,14 +38,18 @@ final class PlanStatusCommand implements Callable<Integer> {
             description = "Output: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
     Format format;
 
-    @Option(names = "--watch", description = "Redraw every 2 s until the run ends.")
+    @Option(names = "--watch", description = "Redraw every 2 s until the run ends, or until no process holds the"
+            + " plan and its journal stands still (an interrupted run).")
     boolean watch;
 
     @Override
     public Integer call() throws InterruptedException {
         LoadedPlan lp = PlanReader.read(planFile);
         PrintWriter out = spec.commandLine().getOut();
+        int stillAt = -1;
         while (true) {
+            // Holder first, journal second: a run that ends in between has written its outcome already.
+            boolean held = Journal.isHeld(lp.journal());
             RunState state = RunState.of(Journal.read(lp.journal()));
             if (format == Format.json) {
                 out.println(json(state).toPrettyString());
@@ -57,6 +61,15 @@ final class PlanStatusCommand implements Callable<Integer> {
             if (!watch || !running) {
                 return 0;
             }
+            if (!held && state.entries().size() == stillAt) {
+                PrintWriter err = spec.commandLine().getErr();
+                err.println("kv-migrate: plan " + lp.plan().name() + ": no process holds the plan and its journal"
+                        + " has not moved: the run was interrupted (crash, kill or power loss); continue it with"
+                        + " `kv-migrate plan run --resume " + planFile + "`");
+                err.flush();
+                return 0;
+            }
+            stillAt = held ? -1 : state.entries().size();
             Thread.sleep(2000);
         }
     }

@@ -4,6 +4,7 @@ import static dev.kvmigrate.inventory.concern.ConcernCode.DEVICE_NOT_PERMITTED;
 import static dev.kvmigrate.inventory.concern.ConcernCode.GPU_CAPACITY_SHORT;
 import static dev.kvmigrate.inventory.concern.ConcernCode.GPU_RAMFB_MULTIPLE;
 import static dev.kvmigrate.inventory.concern.ConcernCode.MAC_DUPLICATE;
+import static dev.kvmigrate.inventory.concern.ConcernCode.MANIFEST_SCHEMA;
 import static dev.kvmigrate.inventory.concern.ConcernCode.NAD_MISSING;
 import static dev.kvmigrate.inventory.concern.ConcernCode.NAMESPACE_MISSING;
 import static dev.kvmigrate.inventory.concern.ConcernCode.OBJECT_NAME_INVALID;
@@ -13,6 +14,7 @@ import static dev.kvmigrate.inventory.concern.ConcernCode.VOLUME_SIZE_INVALID;
 import static dev.kvmigrate.inventory.concern.ConcernCode.VOLUME_TOO_SMALL;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -28,6 +30,7 @@ public final class Rules {
     static final String DEVICES = "/spec/template/spec/domain/devices";
     private static final Pattern LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
     private static final Pattern SUBDOMAIN = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
+    private static final JsonNode EMPTY = JsonNodeFactory.instance.arrayNode();
     /** CDI's default filesystem overhead, 0.055, as parts per thousand. */
     private static final long FS_OVERHEAD_PER_MILLE = 55;
 
@@ -55,7 +58,7 @@ public final class Rules {
             if (o.kind().equals("VirtualMachine")) {
                 vm(o, facts, volumesInSet, macs, out);
                 for (String list : new String[] {"gpus", "hostDevices"}) {
-                    for (JsonNode d : o.body().at(DEVICES + "/" + list)) {
+                    for (JsonNode d : array(o.body().at(DEVICES + "/" + list))) {
                         String dn = d.path("deviceName").asText("");
                         if (!dn.isEmpty()) {
                             requested.merge(dn, 1L, Long::sum);
@@ -97,9 +100,14 @@ public final class Rules {
     private static void vm(LocatedObject o, ClusterFacts facts, Set<String> volumesInSet,
             Map<String, LocatedObject> macs, List<Finding> out) {
         JsonNode devices = o.body().at(DEVICES);
+        for (String list : new String[] {DEVICES + "/gpus", DEVICES + "/hostDevices", DEVICES + "/interfaces",
+                DEVICES + "/disks", "/spec/template/spec/volumes", "/spec/template/spec/networks",
+                "/spec/dataVolumeTemplates"}) {
+            requireList(o, list, out);
+        }
         int ramfb = 0;
         for (String list : new String[] {"gpus", "hostDevices"}) {
-            JsonNode arr = devices.path(list);
+            JsonNode arr = array(devices.path(list));
             for (int i = 0; i < arr.size(); i++) {
                 String pointer = DEVICES + "/" + list + "/" + i;
                 String dn = arr.get(i).path("deviceName").asText("");
@@ -118,7 +126,7 @@ public final class Rules {
                 });
             }
         }
-        JsonNode volumes = o.body().at("/spec/template/spec/volumes");
+        JsonNode volumes = array(o.body().at("/spec/template/spec/volumes"));
         for (int i = 0; i < volumes.size(); i++) {
             JsonNode v = volumes.get(i);
             String ref = v.path("dataVolume").path("name").asText(v.path("persistentVolumeClaim").path("claimName")
@@ -129,7 +137,7 @@ public final class Rules {
             String key = ns(o, facts) + "/" + ref;
             boolean inCluster = facts.volumes().map(s -> s.contains(key)).orElse(false);
             boolean inTemplates = false;
-            for (JsonNode t : o.body().at("/spec/dataVolumeTemplates")) {
+            for (JsonNode t : array(o.body().at("/spec/dataVolumeTemplates"))) {
                 inTemplates |= ref.equals(t.path("metadata").path("name").asText());
             }
             if (!volumesInSet.contains(key) && !inCluster && !inTemplates) {
@@ -139,7 +147,7 @@ public final class Rules {
                         + "; add its manifest or create it first"));
             }
         }
-        JsonNode ifaces = devices.path("interfaces");
+        JsonNode ifaces = array(devices.path("interfaces"));
         for (int i = 0; i < ifaces.size(); i++) {
             String mac = ifaces.get(i).path("macAddress").asText("").toLowerCase(Locale.ROOT);
             if (mac.isEmpty()) {
@@ -152,7 +160,7 @@ public final class Rules {
             }
         }
         facts.networkAttachments().ifPresent(nads -> {
-            JsonNode nets = o.body().at("/spec/template/spec/networks");
+            JsonNode nets = array(o.body().at("/spec/template/spec/networks"));
             for (int i = 0; i < nets.size(); i++) {
                 String nn = nets.get(i).path("multus").path("networkName").asText("");
                 String key = nn.contains("/") ? nn : ns(o, facts) + "/" + nn;
@@ -162,6 +170,26 @@ public final class Rules {
                 }
             }
         });
+    }
+
+    /** The node when it is a list, else an empty one: every rule reads lists through this, whatever it got. */
+    private static JsonNode array(JsonNode node) {
+        return node.isArray() ? node : EMPTY;
+    }
+
+    /** A finding when the node at {@code pointer} is present but not a list (a map, a string…). */
+    private static void requireList(LocatedObject o, String pointer, List<Finding> out) {
+        JsonNode node = o.body().at(pointer);
+        if (!node.isMissingNode() && !node.isNull() && !node.isArray()) {
+            String field = pointer.substring(pointer.lastIndexOf('/') + 1);
+            out.add(Finding.at(o, pointer, MANIFEST_SCHEMA, field + " must be a list, not " + kind(node)
+                    + "; write each entry as '- name: …'"));
+        }
+    }
+
+    private static String kind(JsonNode node) {
+        return node.isObject() ? "a map" : node.isTextual() ? "a string" : node.isNumber() ? "a number"
+                : node.isBoolean() ? "a boolean" : node.getNodeType().name().toLowerCase(Locale.ROOT);
     }
 
     private static void dataVolume(LocatedObject o, ClusterFacts facts, List<Finding> out) {

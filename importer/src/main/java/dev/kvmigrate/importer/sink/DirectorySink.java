@@ -18,7 +18,9 @@ import dev.kvmigrate.importer.transfer.Transfer;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -27,17 +29,32 @@ import java.util.UUID;
 
 /**
  * The no-cluster target: each disk becomes {@code DIR/NAME.img}, a sparse raw image holding exactly the bytes
- * a PVC would. Written under a hidden temporary name, verified, then renamed: a crash or a failure leaves
- * nothing that looks complete.
+ * a PVC would. Written under a hidden temporary name, verified, then put in place: a crash or a failure leaves
+ * nothing that looks complete. An existing {@code NAME.img} is never replaced unless the sink was made with
+ * {@link #replacingExisting()}: the write is refused before a byte is read, and the final step links the image
+ * into place, which fails rather than replaces when a file of that name appeared meanwhile.
  */
 public final class DirectorySink implements VolumeSink {
+    private enum Existing { REFUSE, REPLACE }
+
     private final Path dir;
     private final String name;
+    private final Existing existing;
 
-    /** Writes {@code dir/name.img}. */
+    /** Writes {@code dir/name.img}, refusing to replace a file of that name. */
     public DirectorySink(Path dir, String name) {
+        this(dir, name, Existing.REFUSE);
+    }
+
+    private DirectorySink(Path dir, String name, Existing existing) {
         this.dir = dir;
         this.name = name;
+        this.existing = existing;
+    }
+
+    /** The same sink, allowed to replace an existing {@code name.img} (the user asked, e.g. {@code --overwrite}). */
+    public DirectorySink replacingExisting() {
+        return new DirectorySink(dir, name, Existing.REPLACE);
     }
 
     public Path file() {
@@ -53,6 +70,7 @@ public final class DirectorySink implements VolumeSink {
     public ImportResult write(String disk, InspectedImage image, TransferSettings settings,
             ProgressListener listener) {
         long start = System.nanoTime();
+        refuseExisting(disk);
         Path tmp = dir.resolve("." + name + ".img.partial-" + UUID.randomUUID().toString().substring(0, 8));
         try {
             Files.createDirectories(dir);
@@ -67,7 +85,7 @@ public final class DirectorySink implements VolumeSink {
                 throw KvMigrateException.targetError("disk " + disk + ": " + tmp + " reads back as " + actual
                         + " but " + w.digest + " was written; the filesystem under " + dir + " lost data", null);
             }
-            Files.move(tmp, file(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            putInPlace(disk, tmp);
             listener.phase(disk, Phase.DONE, target());
             return new ImportResult(disk, image.source().name(), target(), ImportResult.Outcome.IMPORTED,
                     image.format().name().toLowerCase(Locale.ROOT), w.encoding, w.bytes, w.bytes, actual, "disk", 1,
@@ -81,6 +99,33 @@ public final class DirectorySink implements VolumeSink {
             } catch (IOException e) {
                 listener.phase(disk, Phase.FAILED, "could not remove " + tmp + ": " + e.getMessage());
             }
+        }
+    }
+
+    private void refuseExisting(String disk) {
+        if (existing == Existing.REFUSE && Files.exists(file(), LinkOption.NOFOLLOW_LINKS)) {
+            throw KvMigrateException.targetError("disk " + disk + ": " + file() + " already exists and is not"
+                    + " replaced; move it away, choose another name (dir:PATH/NAME.img) or pass --overwrite", null);
+        }
+    }
+
+    /** Moves the verified temporary file to {@link #file()}; without REPLACE never over an existing file. */
+    private void putInPlace(String disk, Path tmp) throws IOException {
+        if (existing == Existing.REPLACE) {
+            Files.move(tmp, file(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            return;
+        }
+        try {
+            // link(2) fails when the name exists, where rename(2) would silently replace it.
+            Files.createLink(file(), tmp);
+            Files.delete(tmp);
+        } catch (FileAlreadyExistsException e) {
+            refuseExisting(disk);
+            throw e;
+        } catch (UnsupportedOperationException | IOException e) {
+            // A filesystem without hard links: check, then a plain move (which refuses an existing target).
+            refuseExisting(disk);
+            Files.move(tmp, file());
         }
     }
 

@@ -37,6 +37,10 @@ import org.slf4j.LoggerFactory;
  *   <li>Power state: a dump with an {@code id} attribute is of a running domain, one without of a shut-off one.</li>
  *   <li>Disk paths that are relative are resolved against the directory of the dump file that names them and
  *       recorded absolute; disks found here are sized from their image headers, others get DISK_SIZE_UNKNOWN.</li>
+ *   <li>Links: a directory given through a symbolic link is scanned (the link is followed); a dump file that is a
+ *       link to a file is read wherever the file is (the user named the directory, its dumps are the user's
+ *       input); links to subdirectories are not followed (no cycles, no scanning outside what was named).</li>
+ *   <li>A directory without any {@code *.xml} file is an INVALID_INPUT error, not an empty inventory.</li>
  * </ul>
  */
 public final class XmlDumpSource implements VmSource, SourceProblems {
@@ -57,6 +61,18 @@ public final class XmlDumpSource implements VmSource, SourceProblems {
                     + " holding 'virsh dumpxml' output");
         }
         return new XmlDumpSource(dir);
+    }
+
+    /** The directory to walk: {@code dir} itself, or what it links to (a walk does not follow its start link). */
+    private Path walkRoot() {
+        if (!Files.isSymbolicLink(dir)) {
+            return dir;
+        }
+        try {
+            return dir.toRealPath();
+        } catch (IOException e) {
+            throw KvMigrateException.io("cannot follow --xml-dir " + dir + ": " + e.getMessage(), e);
+        }
     }
 
     private record Domain(XmlNode xml, Path file) {}
@@ -133,15 +149,24 @@ public final class XmlDumpSource implements VmSource, SourceProblems {
         return Scans.probeLocal(disk, p);
     }
 
+    /** The dumps under the directory; a link to a file counts as the file (see the class comment). */
     private List<Path> xmlFiles() {
-        try (Stream<Path> s = Files.walk(dir)) {
-            return s.filter(Files::isRegularFile)
-                    .filter(p -> p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".xml"))
+        Path root = walkRoot();
+        List<Path> files;
+        try (Stream<Path> s = Files.walk(root)) {
+            files = s.filter(p -> p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".xml"))
+                    .filter(Files::isRegularFile)
+                    .map(p -> root == dir ? p : dir.resolve(root.relativize(p)))
                     .sorted()
                     .collect(Collectors.toList());
         } catch (IOException | java.io.UncheckedIOException e) {
             throw KvMigrateException.io("cannot list " + dir + ": " + e.getMessage(), e);
         }
+        if (files.isEmpty()) {
+            throw KvMigrateException.invalidInput("--xml-dir " + dir + (root == dir ? "" : " (→ " + root + ")")
+                    + " holds no *.xml file; give the directory holding 'virsh dumpxml' output");
+        }
+        return files;
     }
 
     @Override

@@ -138,15 +138,24 @@ public final class OvaSource implements VmSource {
         return out;
     }
 
-    /** A file an unpacked OVF points at: inside its directory, a regular file, not a link. */
+    /**
+     * A file an unpacked OVF points at: inside its directory, a regular file, not a link. "Inside" is decided on
+     * real paths, so a linked subdirectory ({@code sub -> /elsewhere}, href {@code sub/disk}) cannot lead out.
+     */
     private static Optional<DiskImage> fileImage(Path dir, Path ovf, String href) {
         Path f = dir.resolve(href).normalize();
         if (!f.startsWith(dir) || href.startsWith("/")) {
-            throw KvMigrateException.invalidInput("OVF " + ovf + ": file reference '" + href + "' points outside "
-                    + dir + "; refused");
+            throw outside(ovf, href, dir);
         }
         if (!Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
             return Optional.empty();
+        }
+        try {
+            if (!f.toRealPath().startsWith(dir.toRealPath())) {
+                throw outside(ovf, href, dir);
+            }
+        } catch (IOException e) {
+            throw KvMigrateException.io("cannot resolve " + f + ": " + e.getMessage(), e);
         }
         long size;
         try {
@@ -161,6 +170,11 @@ public final class OvaSource implements VmSource {
                     e.getMessage());
             return Optional.of(new DiskImage(DiskSource.file(f.toString()), size, Optional.empty()));
         }
+    }
+
+    private static KvMigrateException outside(Path ovf, String href, Path dir) {
+        return KvMigrateException.invalidInput("OVF " + ovf + ": file reference '" + href + "' points outside "
+                + dir + "; refused");
     }
 
     @Override

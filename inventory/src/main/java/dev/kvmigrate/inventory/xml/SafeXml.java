@@ -25,6 +25,13 @@ import org.xml.sax.SAXParseException;
 public final class SafeXml {
     /** Default bound on one document: far above any real domain, OVF or engine page. */
     public static final long DEFAULT_MAX_BYTES = 64L * 1024 * 1024;
+    /**
+     * Bound on element nesting, checked by the parser as it reads: real documents nest about ten deep, and
+     * everything that walks a tree (here and in the JDK, e.g. {@code getTextContent}) may recurse per level.
+     */
+    public static final int MAX_DEPTH = 256;
+    /** The JDK parser's limit property (JAXP {@code jdk.xml.maxElementDepth}). */
+    private static final String MAX_DEPTH_PROPERTY = "http://www.oracle.com/xml/jaxp/properties/maxElementDepth";
 
     private static final ThreadLocal<DocumentBuilder> BUILDER = ThreadLocal.withInitial(SafeXml::newBuilder);
 
@@ -59,6 +66,8 @@ public final class SafeXml {
             String reason = e.getMessage();
             if (reason != null && reason.contains("DOCTYPE")) {
                 reason = "document type declarations (DOCTYPE) are refused: they allow entity expansion attacks";
+            } else if (reason != null && reason.contains("maxElementDepth")) {
+                reason = "elements nest deeper than " + MAX_DEPTH + " levels; no real document does, refused";
             }
             throw KvMigrateException.invalidInput(
                     name + ":" + e.getLineNumber() + ":" + e.getColumnNumber() + ": malformed XML: " + reason, e);
@@ -78,6 +87,7 @@ public final class SafeXml {
         f.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
         f.setProperty(XMLInputFactory.IS_REPLACING_ENTITY_REFERENCES, false);
         f.setProperty(XMLInputFactory.IS_NAMESPACE_AWARE, true);
+        f.setProperty(MAX_DEPTH_PROPERTY, MAX_DEPTH);
         return f;
     }
 
@@ -92,11 +102,12 @@ public final class SafeXml {
             f.setFeature("http://apache.org/xml/features/nonvalidating/load-external-dtd", false);
             f.setAttribute(XMLConstants.ACCESS_EXTERNAL_DTD, "");
             f.setAttribute(XMLConstants.ACCESS_EXTERNAL_SCHEMA, "");
+            f.setAttribute(MAX_DEPTH_PROPERTY, MAX_DEPTH);
             f.setXIncludeAware(false);
             f.setExpandEntityReferences(false);
             f.setIgnoringComments(true);
             return f.newDocumentBuilder();
-        } catch (ParserConfigurationException e) {
+        } catch (ParserConfigurationException | IllegalArgumentException e) {
             throw new IllegalStateException("the JDK XML parser cannot be hardened: " + e.getMessage(), e);
         }
     }

@@ -10,24 +10,50 @@ import dev.kvmigrate.common.io.AtomicFile;
 import dev.kvmigrate.common.json.Mappers;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The no-cluster target {@code dir:PATH}: one YAML file per object in PATH ({@code kubectl apply -f PATH}), each
  * disk a sparse raw image in {@code PATH/disks/} named after its DataVolume, the KubeVirt CR patch in
  * {@code PATH/admin/}. Files are written whole (temp + rename); an object file that another plan wrote is never
- * overwritten.
+ * overwritten. A disk image is replaced only when it is the plan's own: its journal recorded importing it
+ * ({@link #ownImages}) or this run wrote it; any other {@code NAME.img} in the way is refused, never replaced.
  */
 public final class DirectoryTarget implements Target {
     private static final YAMLMapper YAML = Mappers.yaml();
     private final Path dir;
     private final String plan;
     private final DiskImporter disks;
+    /** DataVolumes whose image in {@code disks/} this plan wrote (its journal says so): DataVolume → source VM. */
+    private final Map<String, String> owned = new ConcurrentHashMap<>();
+    /** DataVolumes imported by this run: DataVolume → source VM. */
+    private final Map<String, String> thisRun = new ConcurrentHashMap<>();
 
     public DirectoryTarget(Path dir, String plan, DiskImporter disks) {
         this.dir = dir.toAbsolutePath().normalize();
         this.plan = plan;
-        this.disks = disks;
+        this.disks = new OwnedImages(disks);
+    }
+
+    /**
+     * Takes the images the plan's journal records importing as the plan's own, so that this run may replace them
+     * (a disk that was cut short, or that the target lost). Call it with the held journal's entries.
+     */
+    public void ownImages(List<JournalEntry> journal) {
+        for (JournalEntry e : journal) {
+            if (e.step().equals(Step.IMPORT_DISK) && e.vm().isPresent()) {
+                e.detail("disk").ifPresent(dv -> owned.put(dv, e.vm().get()));
+            }
+        }
+    }
+
+    /** The image file of a DataVolume. */
+    Path image(String dataVolume) {
+        return disksDir(dir).resolve(dataVolume + ".img");
     }
 
     /** Where disk images go. */
@@ -107,6 +133,47 @@ public final class DirectoryTarget implements Target {
     @Override
     public DiskImporter disks() {
         return disks;
+    }
+
+    /** Guards the image files: an image is written only where none is, or where this plan's own one is. */
+    private final class OwnedImages implements DiskImporter {
+        private final DiskImporter delegate;
+
+        OwnedImages(DiskImporter delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public boolean holds(DiskWork disk, String digest) {
+            return delegate.holds(disk, digest);
+        }
+
+        @Override
+        public DiskResult importDisk(DiskWork disk, DiskProgress progress) {
+            String dv = disk.dataVolume();
+            Path img = image(dv);
+            String other = thisRun.putIfAbsent(dv, disk.vm());
+            if (other != null && !other.equals(disk.vm())) {
+                throw KvMigrateException.targetError("disk " + dv + " of VM " + disk.vm() + ": VM " + other
+                        + " of this run also writes " + img + "; give the VMs distinct targetNames", null);
+            }
+            if (Files.exists(img, LinkOption.NOFOLLOW_LINKS)) {
+                if (!owned.containsKey(dv)) {
+                    thisRun.remove(dv, disk.vm());
+                    throw KvMigrateException.targetError(img + " is in the way of disk " + dv + " of VM "
+                            + disk.vm() + ": plan " + plan + " did not write it (its journal records no import of"
+                            + " it); move it away or choose another target dir", null);
+                }
+                try {
+                    // The plan's own image of an earlier (or this) run, about to be written again.
+                    Files.delete(img);
+                } catch (IOException e) {
+                    throw KvMigrateException.io("cannot replace " + img + ": " + e.getMessage(), e);
+                }
+            }
+            owned.put(dv, disk.vm());
+            return delegate.importDisk(disk, progress);
+        }
     }
 
     private static String readText(Path file) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kvmigrate.common.ExitCode;
 import dev.kvmigrate.common.KvMigrateException;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -18,6 +19,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,69 +28,142 @@ import java.util.Optional;
  * The append-only journal of a plan run: JSON Lines next to the plan, every entry forced to disk before
  * {@link #append} returns, so it survives {@code kill -9} and power loss. A line cut short by a crash (no
  * trailing newline) is not an entry: {@link #read} ignores it and {@link #open} truncates it away before
- * appending. Only one process may write a journal at a time (an OS file lock, released on exit even after
- * {@code kill -9}); readers such as {@code plan status} need no lock.
+ * appending.
+ *
+ * <p>Only one run may hold a plan at a time. The holder locks a separate file, {@code <plan>.journal.lock}
+ * (an OS lock, released on exit even after {@code kill -9}), and writes its pid into it. Only {@link #open} and
+ * {@link #isHeld} ever open that file, so readers of the journal itself ({@link #read}, {@code plan status}) can
+ * open and close the journal freely: POSIX record locks belong to a process and any {@code close} of the locked
+ * file by that process would drop them. For the same reason a second run in the same JVM is refused from a
+ * process-wide registry of held plans, before the lock file is touched.
  */
 public final class Journal implements AutoCloseable {
     private static final ObjectMapper JSON = Mappers.json().copy()
             .setSerializationInclusion(JsonInclude.Include.NON_EMPTY)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    /** Lock files held by this process (real paths); guards every open and close of a lock file here. */
+    private static final Map<Path, Journal> HELD = new HashMap<>();
+    private static final int LOCK_TRIES = 10;
 
     private final Path path;
+    private final Path lockKey;
     private final FileChannel channel;
+    private final FileChannel lockChannel;
     private final FileLock lock;
     private final Clock clock;
     private long seq;
+    private boolean closed;
 
-    private Journal(Path path, FileChannel channel, FileLock lock, Clock clock, long seq) {
+    private Journal(Path path, Path lockKey, FileChannel channel, FileChannel lockChannel, FileLock lock, Clock clock,
+            long seq) {
         this.path = path;
+        this.lockKey = lockKey;
         this.channel = channel;
+        this.lockChannel = lockChannel;
         this.lock = lock;
         this.clock = clock;
         this.seq = seq;
     }
 
-    /** Opens (creating if needed) a journal for appending, holding its lock until {@link #close}. */
+    /** The lock file of a journal: {@code <journal>.lock}, beside it. */
+    public static Path lockFile(Path journal) {
+        return journal.resolveSibling(journal.getFileName() + ".lock");
+    }
+
+    /**
+     * Opens (creating if needed) a journal for appending, holding its plan's lock until {@link #close}.
+     *
+     * @throws KvMigrateException {@link ExitCode#USAGE} naming the holder's pid when another run holds the plan
+     */
     public static Journal open(Path path) {
         return open(path, Clock.systemUTC());
     }
 
     static Journal open(Path path, Clock clock) {
+        Path lockFile = lockFile(path);
+        FileChannel lc = null;
         FileChannel ch = null;
-        try {
-            ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
-            FileLock lock;
+        synchronized (HELD) {
+            Path key = key(lockFile);
+            if (HELD.containsKey(key)) {
+                throw inUse(path, "pid " + ProcessHandle.current().pid() + " (this process)");
+            }
             try {
-                lock = ch.tryLock();
-            } catch (OverlappingFileLockException e) {
-                lock = null;
+                lc = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                        StandardOpenOption.WRITE);
+                FileLock lock = tryLock(lc);
+                if (lock == null) {
+                    String holder = readHolder(lc);
+                    closeQuietly(lc);
+                    throw inUse(path, holder);
+                }
+                lc.truncate(0);
+                writeFully(lc, (ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII), 0);
+                lc.force(true);
+                ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                        StandardOpenOption.WRITE);
+                Scan scan = scan(path, readAll(ch));
+                if (scan.validLength() < ch.size()) {
+                    // A torn last line from a crash: drop it so the next entry starts on a fresh line.
+                    ch.truncate(scan.validLength());
+                    ch.force(true);
+                }
+                ch.position(scan.validLength());
+                long last = scan.entries().isEmpty() ? 0 : scan.entries().get(scan.entries().size() - 1).seq();
+                Journal j = new Journal(path, key, ch, lc, lock, clock, last);
+                HELD.put(key, j);
+                return j;
+            } catch (IOException e) {
+                closeQuietly(ch);
+                closeQuietly(lc);
+                throw KvMigrateException.io("cannot open journal " + path + ": " + e.getMessage()
+                        + "; check that the plan's directory is writable", e);
+            } catch (RuntimeException e) {
+                closeQuietly(ch);
+                closeQuietly(lc);
+                throw e;
             }
-            if (lock == null) {
-                throw new KvMigrateException(ExitCode.USAGE, "journal " + path + " is in use by another"
-                        + " `kv-migrate plan run`; wait for it to finish or stop it before resuming");
+        }
+    }
+
+    /**
+     * Whether some process (this one included) holds the plan of this journal now, i.e. a run is going on. Never
+     * disturbs the holder: in this process the registry answers; otherwise the lock file is probed with a shared
+     * lock taken and dropped at once.
+     */
+    public static boolean isHeld(Path journal) {
+        Path lockFile = lockFile(journal);
+        synchronized (HELD) {
+            if (!Files.exists(lockFile)) {
+                return false;
             }
-            Scan scan = scan(path, Files.readAllBytes(path));
-            if (scan.validLength() < ch.size()) {
-                // A torn last line from a crash: drop it so the next entry starts on a fresh line.
-                ch.truncate(scan.validLength());
-                ch.force(true);
+            if (HELD.containsKey(key(lockFile))) {
+                return true;
             }
-            ch.position(scan.validLength());
-            long last = scan.entries().isEmpty() ? 0 : scan.entries().get(scan.entries().size() - 1).seq();
-            return new Journal(path, ch, lock, clock, last);
-        } catch (IOException e) {
-            closeQuietly(ch);
-            throw KvMigrateException.io("cannot open journal " + path + ": " + e.getMessage()
-                    + "; check that the plan's directory is writable", e);
-        } catch (RuntimeException e) {
-            closeQuietly(ch);
-            throw e;
+            try (FileChannel lc = FileChannel.open(lockFile, StandardOpenOption.READ)) {
+                FileLock probe;
+                try {
+                    probe = lc.tryLock(0, Long.MAX_VALUE, true);
+                } catch (OverlappingFileLockException e) {
+                    return true;
+                }
+                if (probe == null) {
+                    return true;
+                }
+                probe.release();
+                return false;
+            } catch (IOException e) {
+                throw KvMigrateException.io("cannot read lock file " + lockFile + ": " + e.getMessage(), e);
+            }
         }
     }
 
     /** Appends one entry and forces it to disk; returns it with its sequence number and time. */
     public synchronized JournalEntry append(Optional<String> vm, String step, StepState state,
             Map<String, String> detail) {
+        if (closed) {
+            throw new IllegalStateException("journal " + path + " is closed");
+        }
         JournalEntry entry = new JournalEntry(seq + 1, clock.instant().toString(), vm, step, state, detail);
         try {
             byte[] line = (JSON.writeValueAsString(entry) + "\n").getBytes(StandardCharsets.UTF_8);
@@ -104,7 +179,19 @@ public final class Journal implements AutoCloseable {
         return entry;
     }
 
-    /** All complete entries of a journal; a missing journal has none. Needs no lock. */
+    /** All complete entries, read through this holder's own channel. */
+    public synchronized List<JournalEntry> entries() {
+        try {
+            return scan(path, readAll(channel)).entries();
+        } catch (IOException e) {
+            throw KvMigrateException.io("cannot read journal " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * All complete entries of a journal; a missing journal has none. Needs no lock and never disturbs a holder's
+     * lock (which is on the separate lock file).
+     */
     public static List<JournalEntry> read(Path path) {
         if (!Files.exists(path)) {
             return List.of();
@@ -121,13 +208,97 @@ public final class Journal implements AutoCloseable {
     }
 
     @Override
-    public synchronized void close() {
-        try {
-            lock.release();
-        } catch (IOException ignored) {
-            // the lock goes with the channel anyway
+    public void close() {
+        synchronized (HELD) {
+            synchronized (this) {
+                if (closed) {
+                    return;
+                }
+                closed = true;
+                closeQuietly(channel);
+                try {
+                    lockChannel.truncate(0);
+                } catch (IOException ignored) {
+                    // a stale pid in an unlocked file is harmless: the lock is the truth
+                }
+                try {
+                    lock.release();
+                } catch (IOException ignored) {
+                    // the lock goes with the channel anyway
+                }
+                closeQuietly(lockChannel);
+                HELD.remove(lockKey);
+            }
         }
-        closeQuietly(channel);
+    }
+
+    private static KvMigrateException inUse(Path journal, String holder) {
+        return new KvMigrateException(ExitCode.USAGE, "journal " + journal + " is in use by another"
+                + " `kv-migrate plan run` (" + holder + "); wait for it to finish or stop it before running or"
+                + " resuming the plan");
+    }
+
+    /** The lock, retried briefly: a {@link #isHeld} probe elsewhere holds a shared lock for a moment. */
+    private static FileLock tryLock(FileChannel lc) throws IOException {
+        for (int i = 0; ; i++) {
+            FileLock lock;
+            try {
+                lock = lc.tryLock();
+            } catch (OverlappingFileLockException e) {
+                lock = null;
+            }
+            if (lock != null || i == LOCK_TRIES) {
+                return lock;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
+        }
+    }
+
+    private static String readHolder(FileChannel lc) {
+        try {
+            String pid = new String(readAll(lc), StandardCharsets.US_ASCII).strip();
+            return pid.matches("[0-9]{1,10}") ? "pid " + pid : "pid unknown";
+        } catch (IOException e) {
+            return "pid unknown";
+        }
+    }
+
+    /** The registry key of a lock file: its directory's real path and its name. */
+    private static Path key(Path lockFile) {
+        Path abs = lockFile.toAbsolutePath();
+        try {
+            return abs.getParent().toRealPath().resolve(abs.getFileName());
+        } catch (IOException e) {
+            return abs.normalize();
+        }
+    }
+
+    private static byte[] readAll(FileChannel ch) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteBuffer buf = ByteBuffer.allocate(64 * 1024);
+        long pos = 0;
+        while (true) {
+            buf.clear();
+            int n = ch.read(buf, pos);
+            if (n < 0) {
+                return out.toByteArray();
+            }
+            out.write(buf.array(), 0, n);
+            pos += n;
+        }
+    }
+
+    private static void writeFully(FileChannel ch, byte[] bytes, long at) throws IOException {
+        ByteBuffer buf = ByteBuffer.wrap(bytes);
+        long pos = at;
+        while (buf.hasRemaining()) {
+            pos += ch.write(buf, pos);
+        }
     }
 
     private record Scan(List<JournalEntry> entries, long validLength) {}

@@ -98,12 +98,11 @@ public final class PlanRun {
             throw new KvMigrateException(ExitCode.USAGE, "--apply-admin-patch needs a cluster target; dir: targets"
                     + " get admin/kubevirt-cr-patch.yaml");
         }
-        Path reportDir;
-        RunReport report;
-        PlanRunner.Outcome outcome;
+        // The plan's lock is taken first and held until the report is written: nothing of a run happens unlocked.
         try (Journal journal = Journal.open(lp.journal()); Target target = PlanTargets.open(lp);
                 OptionalPower power = new OptionalPower(PlanSources.power(lp))) {
             if (target instanceof DirectoryTarget d) {
+                d.ownImages(journal.entries());
                 int left = d.removeLeftovers();
                 if (left > 0) {
                     notes.accept("removed " + left + " half-written file(s) of an interrupted run");
@@ -114,14 +113,14 @@ public final class PlanRun {
                 notes.accept("patched KubeVirt CR " + String.join(", ", c.applyAdminPatch(
                         p.result().adminPatch().patch())));
             }
-            outcome = PlanRunner.run(p, target, power.power, journal, new PlanRunner.Settings(r.resume(), r.only(),
-                    r.concurrency()), listener);
-            reportDir = target instanceof DirectoryTarget d ? d.dir().resolve("report")
+            PlanRunner.Outcome outcome = PlanRunner.run(p, target, power.power, journal, new PlanRunner.Settings(
+                    r.resume(), r.only(), r.concurrency()), listener);
+            Path reportDir = target instanceof DirectoryTarget d ? d.dir().resolve("report")
                     : lp.file().resolveSibling(lp.file().getFileName() + ".report");
-            report = ReportBuilder.build(p, RunState.of(Journal.read(lp.journal())), target.describe(),
+            RunReport report = ReportBuilder.build(p, RunState.of(journal.entries()), target.describe(),
                     Instant.now());
+            return new Ran(p, outcome, ReportWriter.write(report, reportDir));
         }
-        return new Ran(p, outcome, ReportWriter.write(report, reportDir));
     }
 
     private static ScaledOut scaleOut(PlanConversion.Prepared p, Request r) {

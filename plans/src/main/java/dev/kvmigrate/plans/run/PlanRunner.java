@@ -50,7 +50,7 @@ public final class PlanRunner {
     public static Outcome run(PlanConversion.Prepared prepared, Target target, Optional<PowerControl> power,
             Journal journal, Settings settings, RunListener listener) {
         LoadedPlan lp = prepared.plan();
-        List<JournalEntry> earlier = Journal.read(journal.path());
+        List<JournalEntry> earlier = journal.entries();
         if (!earlier.isEmpty() && !settings.resume()) {
             throw new KvMigrateException(ExitCode.USAGE, "journal " + journal.path() + " holds an earlier run of"
                     + " plan " + lp.plan().name() + "; continue it with --resume, or move the journal away to start"
