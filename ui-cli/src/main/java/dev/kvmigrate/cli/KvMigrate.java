@@ -64,6 +64,10 @@ public final class KvMigrate {
         return cli;
     }
 
+    static final String SIMPLE_LOGGER_PREFIX = "org.slf4j.simpleLogger.log.";
+    /** fabric8's logger for "resource type with unstable version" warnings. */
+    static final String FABRIC8_VERSION_USAGE = "io.fabric8.kubernetes.client.dsl.internal.VersionUsageUtils";
+
     /** slf4j-simple reads its level once, when the first logger is made: set it before anything logs. */
     static void configureLogging(String[] args) {
         boolean debug = Arrays.asList(args).contains("--debug");
@@ -72,5 +76,8 @@ public final class KvMigrate {
         System.setProperty("org.slf4j.simpleLogger.showThreadName", "false");
         System.setProperty("org.slf4j.simpleLogger.showLogName", debug ? "true" : "false");
         System.setProperty("org.slf4j.simpleLogger.showShortLogName", "true");
+        // fabric8 warns about every v1beta1 kind it touches (CDI's DataVolume, UploadTokenRequest): CDI's API is
+        // v1beta1 by design, so the warning says nothing a user can act on. Shown with --debug only.
+        System.setProperty(SIMPLE_LOGGER_PREFIX + FABRIC8_VERSION_USAGE, debug ? "debug" : "off");
     }
 }

@@ -13,9 +13,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import okhttp3.ConnectionPool;
 import okhttp3.FormBody;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
@@ -33,17 +36,41 @@ import org.slf4j.LoggerFactory;
  * through it; it is safe to share between threads.
  *
  * <p>The login happens on the first request (or on {@link #login()}, to fail early). The password is revealed only
- * to build that one form and is never logged. Retry policy: none hidden. A 401 means the SSO token expired: the
- * session logs in again once and repeats that request; a second 401 fails. Any other error status is an
- * {@link EngineStatusException}; a timeout or a broken connection fails at once with
+ * to build that one form and is never logged. Retry policy, stated: a 401 means the SSO token expired: the
+ * session logs in again once and repeats that request; a second 401 fails. A GET (idempotent) that meets a broken
+ * or closed connection (engines and proxies that close a kept-alive connection after each answer) or a 502, 503
+ * or 504 is repeated, {@value #GET_ATTEMPTS} attempts in all with a short backoff, each retry logged. A POST
+ * (a login, an action such as shutdown) is never repeated, and never rides on a pooled connection that may have
+ * gone stale; neither does a repeated GET. Any other error status is an {@link EngineStatusException}; a timeout fails at once with
  * {@link dev.kvmigrate.common.ExitCode#SOURCE_UNREACHABLE} naming the request. A certificate the JVM does not trust
  * fails with {@link UntrustedCaException}, showing the engine CA's fingerprint, never trusting it.
+ *
+ * <p>Error answers are read up to {@value #MAX_ERROR_BODY} bytes; messages keep only the engine's own
+ * {@code <reason>}/{@code <detail>} (or JSON {@code reason}/{@code detail}) or one plain line, shortened, without
+ * markup and without anything that looks like a header, a form or a credential.
  */
 public final class EngineSession implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EngineSession.class);
     private static final ObjectMapper JSON = Mappers.json();
-    private static final int MAX_ERROR_BODY = 16 * 1024;
+    static final int MAX_ERROR_BODY = 4 * 1024;
+    static final int GET_ATTEMPTS = 3;
+    private static final long GET_BACKOFF_MILLIS = 200;
+    private static final int MAX_REASON = 300;
+    private static final Pattern TAG = Pattern.compile("<[^>]*>?");
+    private static final Pattern CREDENTIAL = Pattern.compile("(?i)\\b(?:password|passwd|pwd|secret"
+            + "|access_token|refresh_token|id_token|token|authorization|proxy-authorization|cookie|set-cookie"
+            + ")\\b\"?\\s*[=:]\\s*\"?(?:(?:bearer|basic|negotiate)\\s+)?[^\\s&\",;]*"
+            + "|(?i)\\b(?:bearer|basic)\\s+\\S+");
+    private static final Pattern FORM = Pattern.compile("\\S*=\\S*&\\S*");
+    private static final Pattern HEADER_OR_REQUEST = Pattern.compile(
+            "^(?:[A-Za-z][A-Za-z0-9-]*:\\s.*|(?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) \\S+.*|HTTP/\\d.*)$");
     private static final int MAX_CA_BODY = 64 * 1024;
+    private static final int MAX_TOKEN_BODY = 64 * 1024;
+    /**
+     * Statuses a GET is repeated after: a proxy in front of the engine failing over, an engine restarting. A 500 is
+     * the engine failing on this very request: repeating it would repeat the failure.
+     */
+    private static final Set<Integer> TRANSIENT = Set.of(502, 503, 504);
     private static final Pattern FAULT_REASON = Pattern.compile("<reason>([^<]*)</reason>");
     private static final Pattern FAULT_DETAIL = Pattern.compile("<detail>([^<]*)</detail>");
 
@@ -67,15 +94,24 @@ public final class EngineSession implements AutoCloseable {
 
     private final EngineSettings settings;
     private final OkHttpClient http;
+    private final OkHttpClient unpooled;
     private final HttpUrl api;
     private final AtomicInteger requests = new AtomicInteger();
     private volatile String token;
 
     private EngineSession(EngineSettings settings) {
         this.settings = settings;
-        if (settings.insecure()) {
-            LOG.warn("TLS verification is OFF for {} (--insecure): anyone on the path can read the password",
-                    settings.apiUrl());
+        if (settings.plainHttp()) {
+            if (settings.insecure()) {
+                LOG.warn("{} is plain http:// (--insecure): the login posts the password {} in clear text; anyone"
+                        + " on the path can read it and the SSO token", settings.apiUrl(), settings.user());
+            } else {
+                LOG.info("{} is plain http:// on this machine's loopback: the clear-text password stays local",
+                        settings.apiUrl());
+            }
+        } else if (settings.insecure()) {
+            LOG.warn("TLS verification is OFF for {} (--insecure): anyone on the path can pose as the engine and"
+                    + " read the password of {}, posted in clear text inside TLS", settings.apiUrl(), settings.user());
         }
         OkHttpClient.Builder b = new OkHttpClient.Builder()
                 .connectTimeout(settings.connectTimeout())
@@ -83,6 +119,8 @@ public final class EngineSession implements AutoCloseable {
                 .retryOnConnectionFailure(false)
                 .followRedirects(false);
         this.http = EngineTls.apply(b, settings).build();
+        // A pool that keeps nothing: a POST always gets a connection of its own, never one the engine may have closed.
+        this.unpooled = http.newBuilder().connectionPool(new ConnectionPool(0, 1, TimeUnit.SECONDS)).build();
         String base = settings.apiUrl().toString();
         this.api = HttpUrl.get(base.endsWith("/") ? base : base + "/");
     }
@@ -131,10 +169,12 @@ public final class EngineSession implements AutoCloseable {
         }
         Request req = new Request.Builder().url(url).post(form).header("Accept", "application/json").build();
         requests.incrementAndGet();
-        try (Response resp = http.newCall(req).execute()) {
-            JsonNode json = parseJson(text(resp.body(), MAX_ERROR_BODY));
+        try (Response resp = unpooled.newCall(req).execute()) {
+            // a token answer (a Keycloak JWT runs to a few KiB) or an error: bounded either way
+            JsonNode json = parseJson(text(resp.body(), MAX_TOKEN_BODY));
             if (!resp.isSuccessful() || json.path("access_token").asText("").isEmpty()) {
-                String why = json.path("error_description").asText(json.path("error").asText("HTTP " + resp.code()));
+                String why = clean(json.path("error_description").asText(json.path("error").asText("")));
+                why = why.isEmpty() ? "HTTP " + resp.code() : why;
                 throw KvMigrateException.sourceUnreachable("engine " + root + " refused the login of "
                         + settings.user() + ": " + why + "; check the user (NAME@PROFILE, e.g. admin@internal)"
                         + " and the password", null);
@@ -166,6 +206,8 @@ public final class EngineSession implements AutoCloseable {
     }
 
     private <T> T send(HttpUrl url, String what, String body, Format format, BodyReader<T> reader) {
+        boolean idempotent = body == null;
+        boolean renewed = false;
         for (int attempt = 1; ; attempt++) {
             String used = token();
             Request.Builder rb = new Request.Builder().url(url)
@@ -176,16 +218,24 @@ public final class EngineSession implements AutoCloseable {
                     : rb.post(RequestBody.create(body.getBytes(StandardCharsets.UTF_8), format.type))).build();
             requests.incrementAndGet();
             long t0 = System.nanoTime();
-            try (Response resp = http.newCall(req).execute()) {
+            // a POST, and a repeated GET, take a connection of their own: a pooled one may be closed already
+            try (Response resp = (idempotent && attempt == 1 ? http : unpooled).newCall(req).execute()) {
                 LOG.debug("{} -> {} ({} ms)", what, resp.code(), (System.nanoTime() - t0) / 1_000_000);
-                if (resp.code() == 401 && attempt == 1) {
+                if (resp.code() == 401 && !renewed) {
                     LOG.info("engine token expired during {}; logging in again", what);
                     renew(used);
+                    renewed = true;
+                    attempt--; // a renewal is not a failed attempt
                     continue;
                 }
                 if (!resp.isSuccessful()) {
+                    if (idempotent && TRANSIENT.contains(resp.code()) && attempt < GET_ATTEMPTS) {
+                        retryAfter(what, attempt, "HTTP " + resp.code());
+                        continue;
+                    }
                     throw new EngineStatusException(resp.code(), "engine " + settings.engineRoot() + " answered "
-                            + resp.code() + " to " + what + faultReason(resp.body())
+                            + resp.code() + " to " + what + (attempt > 1 ? " (attempt " + attempt + ")" : "")
+                            + faultReason(resp.body())
                             + (resp.code() == 401 ? "; the login was refused again: check the user's permissions"
                                     : "; the engine's log (engine.log) tells more"));
                 }
@@ -197,8 +247,26 @@ public final class EngineSession implements AutoCloseable {
                             + settings.apiUrl() + " is an oVirt engine's API", e);
                 }
             } catch (IOException e) {
+                if (idempotent && attempt < GET_ATTEMPTS && !(e instanceof SocketTimeoutException)
+                        && !(e instanceof javax.net.ssl.SSLException) && !EngineTls.isTrustFailure(e)) {
+                    retryAfter(what, attempt, e.toString());
+                    continue;
+                }
                 throw transportFailure(what, e);
             }
+        }
+    }
+
+    /** Logs why a GET is repeated and waits a little longer each time. */
+    private static void retryAfter(String what, int attempt, String cause) {
+        long delay = GET_BACKOFF_MILLIS * attempt;
+        LOG.info("{} failed ({}); attempt {} of {} in {} ms", what, cause, attempt + 1, GET_ATTEMPTS, delay);
+        try {
+            Thread.sleep(delay);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KvMigrateException(dev.kvmigrate.common.ExitCode.INTERRUPTED, "interrupted while repeating "
+                    + what, e);
         }
     }
 
@@ -280,17 +348,38 @@ public final class EngineSession implements AutoCloseable {
         if (text.startsWith("<")) {
             Matcher r = FAULT_REASON.matcher(text);
             Matcher d = FAULT_DETAIL.matcher(text);
-            reason = r.find() ? unescape(r.group(1).strip()) : "";
-            detail = d.find() ? unescape(d.group(1).strip()) : "";
+            reason = r.find() ? clean(unescape(r.group(1))) : "";
+            detail = d.find() ? clean(unescape(d.group(1))) : "";
         } else if (text.startsWith("{")) {
             JsonNode json = parseJson(text);
-            reason = json.path("reason").asText("");
-            detail = json.path("detail").asText("");
+            reason = clean(json.path("reason").asText(""));
+            detail = clean(json.path("detail").asText(""));
         }
         if (!reason.isEmpty() || !detail.isEmpty()) {
-            return " (" + reason + (detail.isEmpty() ? "" : ": " + detail) + ")";
+            return " (" + reason + (detail.isEmpty() || reason.isEmpty() ? "" : ": ") + detail + ")";
         }
-        return text.isEmpty() || text.startsWith("<") ? "" : " (" + text.lines().findFirst().orElse("") + ")";
+        if (text.startsWith("<") || text.startsWith("{")) {
+            return ""; // markup or JSON without the engine's fault: nothing of it is worth showing
+        }
+        String line = text.lines().findFirst().orElse("").strip();
+        if (HEADER_OR_REQUEST.matcher(line).matches() || FORM.matcher(line).find()) {
+            return ""; // an echo of the request: it may carry the token or the login form
+        }
+        String shown = clean(line);
+        return shown.isEmpty() ? "" : " (" + shown + ")";
+    }
+
+    /**
+     * Engine text made fit for a message: markup and control characters gone, anything that looks like a credential
+     * or a form replaced, whitespace folded, at most {@value #MAX_REASON} characters.
+     */
+    static String clean(String text) {
+        String t = TAG.matcher(text).replaceAll(" ");
+        t = t.replaceAll("\\p{Cntrl}", " ");
+        t = CREDENTIAL.matcher(t).replaceAll("[removed]");
+        t = FORM.matcher(t).replaceAll("[removed]");
+        t = t.replaceAll("\\s+", " ").strip();
+        return t.length() > MAX_REASON ? t.substring(0, MAX_REASON) + "..." : t;
     }
 
     private static String unescape(String xmlText) {

@@ -15,7 +15,8 @@ import java.util.Optional;
  * @param user the user with its profile, {@code admin@internal}
  * @param password the password; prints as a mask
  * @param caFile PEM file of the engine CA to trust; without it the JVM's trust store is used
- * @param insecure skip TLS verification entirely (logged as a warning); excludes {@code caFile}
+ * @param insecure skip TLS verification entirely, or allow a plain {@code http://} engine (both logged as a
+ *     warning: the password crosses the network in clear text); excludes {@code caFile}
  * @param connectTimeout TCP/TLS connect timeout
  * @param readTimeout time to wait for the engine between bytes of one answer
  */
@@ -38,6 +39,11 @@ public record EngineSettings(URI apiUrl, String user, Secret password, Optional<
             throw KvMigrateException.invalidInput("oVirt API URL " + apiUrl
                     + " is not an http(s) URL; give it as https://ENGINE/ovirt-engine/api");
         }
+        if (scheme.equals("http") && !insecure && !isLoopback(apiUrl.getHost())) {
+            throw KvMigrateException.invalidInput("oVirt API URL " + apiUrl + " is plain http://: the login would"
+                    + " post the password in clear text; use https://" + apiUrl.getRawAuthority()
+                    + apiUrl.getRawPath() + ", or give --insecure to send it anyway");
+        }
         if (!apiUrl.getPath().endsWith("/api") && !apiUrl.getPath().endsWith("/api/")) {
             throw KvMigrateException.invalidInput("oVirt API URL " + apiUrl
                     + " does not end in /ovirt-engine/api; give it as https://ENGINE/ovirt-engine/api");
@@ -53,6 +59,21 @@ public record EngineSettings(URI apiUrl, String user, Secret password, Optional<
             throw KvMigrateException.invalidInput("oVirt timeouts must be positive (connect " + connectTimeout
                     + ", read " + readTimeout + ")");
         }
+    }
+
+    /**
+     * Whether {@code host} names this machine's loopback interface: plain http there (a tunnel's local end, a
+     * test engine) does not put the password on a network.
+     */
+    static boolean isLoopback(String host) {
+        String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        return h.equalsIgnoreCase("localhost") || h.matches("127(\\.\\d{1,3}){3}") || h.equals("::1")
+                || h.equals("0:0:0:0:0:0:0:1");
+    }
+
+    /** Whether the login and every request go unencrypted (an {@code http://} API URL). */
+    public boolean plainHttp() {
+        return apiUrl.getScheme().equals("http");
     }
 
     /** Settings with the default timeouts. */

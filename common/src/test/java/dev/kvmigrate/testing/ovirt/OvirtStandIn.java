@@ -84,6 +84,11 @@ public final class OvirtStandIn implements AutoCloseable {
     private final Imageio imageio;
     private final List<String> requests = Collections.synchronizedList(new ArrayList<>());
     private final List<StandInDisk> disks = Collections.synchronizedList(new ArrayList<>());
+    private volatile ClosingRelay relay;
+    private volatile int stormStatus;
+    private volatile int loginEchoStatus;
+    private volatile int stormEvery;
+    private final java.util.concurrent.atomic.AtomicInteger apiRequests = new java.util.concurrent.atomic.AtomicInteger();
 
     private OvirtStandIn(Path workDir, Optional<SSLContext> tls, Optional<String> caPem) throws IOException {
         this.workDir = Files.createDirectories(workDir);
@@ -148,10 +153,46 @@ public final class OvirtStandIn implements AutoCloseable {
         }
     }
 
-    /** {@code http(s)://127.0.0.1:PORT/ovirt-engine/api}. */
+    /** {@code http(s)://127.0.0.1:PORT/ovirt-engine/api} (the relay's port once connections close after each answer). */
     public URI apiUrl() {
-        return URI.create("http" + (caPem.isPresent() ? "s" : "") + "://127.0.0.1:" + server.getAddress().getPort()
-                + "/ovirt-engine/api");
+        ClosingRelay r = relay;
+        return URI.create("http" + (caPem.isPresent() ? "s" : "") + "://127.0.0.1:"
+                + (r == null ? server.getAddress().getPort() : r.port()) + "/ovirt-engine/api");
+    }
+
+    /**
+     * Fault: the engine (as some engines and proxies in front of them do) closes every connection after one answer
+     * without announcing it ({@code Connection: close} is not sent): a client reusing a kept-alive connection meets an
+     * unexpected end of stream. Plain HTTP only; {@link #apiUrl()} then points at a relay that does the closing.
+     */
+    public OvirtStandIn closeEveryConnection() throws IOException {
+        if (caPem.isPresent()) {
+            throw new IllegalStateException("closeEveryConnection needs the plain-HTTP stand-in (start, not startTls)");
+        }
+        if (relay == null) {
+            relay = new ClosingRelay(server.getAddress().getPort());
+        }
+        return this;
+    }
+
+    /**
+     * Fault: the SSO login is answered {@code status} ({@code 0}: no more) with a JSON error whose
+     * {@code error_description} echoes the posted form, password included.
+     */
+    public OvirtStandIn echoLoginFormOnFailure(int status) {
+        loginEchoStatus = status;
+        return this;
+    }
+
+    /**
+     * Fault: a 5xx storm, as from a proxy in front of an engine that restarts: every {@code every}-th API request
+     * ({@code 1}: all of them; {@code 0}: none) is answered {@code status} with a text body that echoes the request
+     * line and headers, bearer token included, as careless proxies' error pages do.
+     */
+    public OvirtStandIn serverErrorStorm(int status, int every) {
+        stormStatus = status;
+        stormEvery = every;
+        return this;
     }
 
     /** The engine's CA (its own certificate), PEM, when it serves HTTPS. */
@@ -274,6 +315,24 @@ public final class OvirtStandIn implements AutoCloseable {
         String query = x.getRequestURI().getQuery();
         requests.add(x.getRequestMethod() + " " + path + (query == null ? "" : "?" + query));
         try {
+            if (relay != null) {
+                x.getResponseHeaders().set("Connection", "close"); // the relay hides it from the client
+            }
+            if (loginEchoStatus > 0 && path.equals("/ovirt-engine/sso/oauth/token")) {
+                String form = Http.body(x).replace("\\", "\\\\").replace("\"", "\\\"");
+                Http.json(x, loginEchoStatus, "{\"error\": \"invalid_request\", \"error_description\":"
+                        + " \"cannot use the request " + form + "\"}");
+                return;
+            }
+            int every = stormEvery;
+            if (every > 0 && path.startsWith(API_PATH) && apiRequests.incrementAndGet() % every == 0) {
+                StringBuilder echo = new StringBuilder(x.getRequestMethod() + " " + x.getRequestURI() + " HTTP/1.1\n");
+                x.getRequestHeaders().forEach((k, vs) -> vs.forEach(v -> echo.append(k).append(": ").append(v)
+                        .append('\n')));
+                Http.body(x);
+                Http.send(x, stormStatus, "text/plain", echo.toString());
+                return;
+            }
             if (path.startsWith("/images/")) {
                 imageio.handle(x, path);
             } else {
@@ -305,6 +364,13 @@ public final class OvirtStandIn implements AutoCloseable {
 
     @Override
     public void close() {
+        if (relay != null) {
+            try {
+                relay.close();
+            } catch (IOException e) {
+                // closing anyway
+            }
+        }
         server.stop(0);
         executor.shutdownNow();
     }

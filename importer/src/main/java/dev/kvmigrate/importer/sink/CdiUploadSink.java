@@ -6,6 +6,7 @@ import dev.kvmigrate.importer.ImportResult;
 import dev.kvmigrate.importer.Phase;
 import dev.kvmigrate.importer.ProgressListener;
 import dev.kvmigrate.importer.TransferSettings;
+import dev.kvmigrate.importer.transfer.Checksum;
 import dev.kvmigrate.importer.transfer.InspectedImage;
 import dev.kvmigrate.importer.transfer.Meter;
 import dev.kvmigrate.importer.transfer.Sent;
@@ -52,9 +53,10 @@ public final class CdiUploadSink implements VolumeSink {
         String format = image.format().name().toLowerCase(Locale.ROOT);
         if (volume.prepare(image.virtualSize())
                 || volume.awaitReady(settings.waitLimit()) == CdiVolume.Readiness.ALREADY_POPULATED) {
-            return already(disk, image, format, 0, start, listener, "already populated (Succeeded)");
+            return provenPresent(disk, image, format, volume, settings, 0, start, listener,
+                    "it is already populated");
         }
-        UploadClient http = proxy();
+        UploadClient http = proxy(settings.stallTimeout());
         Optional<WireEncoding> encoding = settings.compress().encodingFor(image);
         if (encoding.isPresent() && settings.compress() == dev.kvmigrate.importer.transfer.Compress.AUTO
                 && encoding.get() == WireEncoding.ZSTD_SPARSE && !new CdiCluster(client).cdiReadsZstd()) {
@@ -69,20 +71,40 @@ public final class CdiUploadSink implements VolumeSink {
             async = false;
         }
         String lastCause = "";
+        Duration stalledInAll = Duration.ZERO;
         int attempts = 1 + settings.retries();
         for (int attempt = 1; attempt <= attempts; attempt++) {
             listener.phase(disk, Phase.TRANSFER, "attempt " + attempt + " to " + http.base()
                     + (async ? "/v1beta1/upload-async" : "/v1beta1/upload") + " as "
                     + encoding.map(WireEncoding::label).orElse("as-is"));
             String token = volume.token();
+            UploadClient.Watch watch = new UploadClient.Watch(settings.stallTimeout(), settings.waitLimit());
             Meter meter = new Meter(disk, encoding.isPresent() ? image.virtualSize().orElse(-1L)
-                    : image.source().length().orElse(-1L), listener);
+                    : image.source().length().orElse(-1L), new ProgressListener() {
+                        @Override
+                        public void progress(dev.kvmigrate.importer.Progress p) {
+                            watch.alive(); // content read counts: a hole moves few wire bytes
+                            listener.progress(p);
+                        }
+                    });
             Body body = new Body(image, encoding, settings, meter);
             UploadClient.Answer answer;
             try {
-                answer = http.post(async, token, body);
+                answer = http.post(async, token, body, watch);
             } catch (javax.net.ssl.SSLException e) {
                 throw tlsFailure(disk, http, e);
+            } catch (UploadClient.Stalled e) {
+                lastCause = e.getMessage();
+                stalledInAll = stalledInAll.plus(e.idle());
+                if (stalledInAll.compareTo(settings.waitLimit()) >= 0) {
+                    throw KvMigrateException.targetError("disk " + disk + ": upload to " + target.label()
+                            + " gave up: " + attempt + (attempt == 1 ? " attempt" : " attempts") + " stalled "
+                            + stalledInAll.toMillis() / 1000.0 + " s in all, as long as --wait allows ("
+                            + settings.waitLimit().toSeconds() + " s); last: " + lastCause + "; check the upload"
+                            + " proxy and its pods (kubectl get pods -n cdi) and the network, or raise --wait", null);
+                }
+                retryOrGiveUp(disk, attempt, attempts, lastCause, backoff(settings, attempt), listener);
+                continue;
             } catch (IOException e) {
                 lastCause = "connection lost after " + meter.wireBytes() + " bytes (" + e.getMessage() + ")";
                 retryOrGiveUp(disk, attempt, attempts, lastCause, backoff(settings, attempt), listener);
@@ -94,16 +116,17 @@ public final class CdiUploadSink implements VolumeSink {
                     volume.awaitPopulated(settings.waitLimit());
                     Sent sent = body.sent.orElseThrow(() -> new KvMigrateException(ExitCode.INTERNAL,
                             "disk " + disk + ": upload answered 200 before its body was written"));
+                    volume.record(new CdiVolume.Imported(sent.digest(), scope(sent.scope()), sent.contentBytes()));
                     listener.phase(disk, Phase.DONE, target.label() + " " + sent.digest());
                     return new ImportResult(disk, image.source().name(), target.label(),
                             ImportResult.Outcome.IMPORTED, format, encoding.map(WireEncoding::label).orElse("as-is"),
                             sent.contentBytes(), sent.wireBytes(), sent.digest(),
-                            sent.scope() == Sent.DigestScope.DISK ? "disk" : "image-file", attempt,
+                            scope(sent.scope()), attempt,
                             (System.nanoTime() - start) / 1e9);
                 }
                 case 409 -> {
-                    return already(disk, image, format, attempt, start, listener,
-                            "the upload proxy answered 409: " + answer.message());
+                    return provenPresent(disk, image, format, volume, settings, attempt, start, listener,
+                            "the upload proxy answered 409 (" + answer.message() + ")");
                 }
                 case 400 -> throw KvMigrateException.targetError("disk " + disk + ": the upload proxy refused the image"
                         + " for " + target.label() + ": " + answer.message() + "; check the volume size and the image",
@@ -136,7 +159,69 @@ public final class CdiUploadSink implements VolumeSink {
                 + " used when published), or --insecure to skip verification", e);
     }
 
-    private UploadClient proxy() {
+    private static String scope(Sent.DigestScope scope) {
+        return scope == Sent.DigestScope.DISK ? "disk" : "image-file";
+    }
+
+    /**
+     * Reports the volume present only on proof: populated (phase Succeeded) and holding what kv-migrate recorded
+     * there when it uploaded, and that record matching this image (size, then the digest, computed here without
+     * sending a byte). Anything else stops with the volume named and the way out.
+     */
+    private ImportResult provenPresent(String disk, InspectedImage image, String format, CdiVolume volume,
+            TransferSettings settings, int attempts, long start, ProgressListener listener, String why) {
+        String kind = target.kind() == CdiTarget.Kind.DV ? "DataVolume" : "PVC";
+        String fix = "; nothing was sent. Delete it (kubectl delete " + target.kind().prefix() + " -n "
+                + target.namespace() + " " + target.name() + ") and rerun, or import into a new " + kind;
+        String phase = volume.populationPhase();
+        if (!"Succeeded".equals(phase)) {
+            throw KvMigrateException.targetError("disk " + disk + ": " + why + ", but " + kind + " "
+                    + target.label() + " is " + phase + ", not populated" + fix, null);
+        }
+        CdiVolume.Imported record = volume.imported().orElseThrow(() -> KvMigrateException.targetError("disk "
+                + disk + ": " + kind + " " + target.label() + " is already populated (Succeeded), but not by"
+                + " kv-migrate (no " + CdiVolume.IMPORTED_DIGEST + " annotation), so nothing shows it holds "
+                + image.source().name() + fix, null));
+        listener.phase(disk, Phase.PROCESS, target.label() + " is populated; checking it holds this image ("
+                + record.digest() + ")");
+        Optional<Sent> local = digestHere(image, record, settings.checksum());
+        if (local.isEmpty() || local.get().contentBytes() != record.bytes()
+                || !local.get().digest().equals(record.digest())) {
+            throw KvMigrateException.targetError("disk " + disk + ": " + kind + " " + target.label()
+                    + " already holds a different image (recorded " + record.digest() + ", " + record.bytes()
+                    + " bytes; " + image.source().name() + " is " + local.map(l -> l.digest() + ", "
+                            + l.contentBytes() + " bytes").orElse("not comparable (" + record.scope() + " digest)")
+                    + ")" + fix, null);
+        }
+        return already(disk, image, format, attempts, start, listener, why + " and holds this image ("
+                + record.digest() + ")");
+    }
+
+    /** This image's digest as the record computed it (same scope and algorithm), read here, sent nowhere. */
+    private static Optional<Sent> digestHere(InspectedImage image, CdiVolume.Imported record, Checksum fallback) {
+        Optional<WireEncoding> how;
+        if (record.scope().equals("disk")) {
+            if (!image.isRaw()) {
+                return Optional.empty();
+            }
+            how = Optional.of(WireEncoding.RAW);
+        } else {
+            how = Optional.empty();
+        }
+        String algorithm = record.digest().contains(":")
+                ? record.digest().substring(0, record.digest().indexOf(':')) : "";
+        Checksum checksum = java.util.Arrays.stream(Checksum.values()).filter(c -> c.label().equals(algorithm))
+                .findFirst().orElse(fallback);
+        try {
+            return Optional.of(Transfer.send(image, how, checksum, dev.kvmigrate.importer.transfer.RateLimiter
+                    .unlimited(), new Meter("", -1, ProgressListener.NONE), java.io.OutputStream.nullOutputStream()));
+        } catch (IOException e) {
+            throw KvMigrateException.io("cannot read " + image.source().name() + " to compare it with what "
+                    + "the volume holds: " + e.getMessage(), e);
+        }
+    }
+
+    private UploadClient proxy(Duration stall) {
         Optional<String[]> published = new CdiCluster(client).proxyFromConfig();
         String url = target.proxyUrl().or(() -> published.map(p -> p[0])).orElseThrow(() ->
                 KvMigrateException.targetError("no upload proxy URL for " + target.label() + ": CDIConfig config"
@@ -144,7 +229,7 @@ public final class CdiUploadSink implements VolumeSink {
                         null));
         Optional<String> ca = target.caFile().map(UploadClient::readCa)
                 .or(() -> published.map(p -> p[1]).filter(s -> s != null && !s.isBlank()));
-        return UploadClient.of(url, ca, target.insecure());
+        return UploadClient.of(url, ca, target.insecure(), stall);
     }
 
     private static Duration backoff(TransferSettings settings, int attempt) {

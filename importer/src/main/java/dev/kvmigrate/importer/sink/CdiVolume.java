@@ -22,7 +22,18 @@ import java.util.Optional;
  * wait until the upload server is ready, and after the upload until CDI reports the volume populated.
  */
 final class CdiVolume {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CdiVolume.class);
     private static final Duration POLL = Duration.ofMillis(200);
+
+    /** Annotation recording the digest ({@code <algorithm>:<hex>}) of what kv-migrate uploaded into the volume. */
+    static final String IMPORTED_DIGEST = "kv-migrate.dev/imported-digest";
+    /** What that digest covers: {@code disk} (the logical bytes) or {@code image-file} (the stored image). */
+    static final String IMPORTED_SCOPE = "kv-migrate.dev/imported-digest-scope";
+    /** Content bytes of what kv-migrate uploaded into the volume. */
+    static final String IMPORTED_BYTES = "kv-migrate.dev/imported-bytes";
+
+    /** What kv-migrate recorded on a volume it populated. */
+    record Imported(String digest, String scope, long bytes) {}
 
     /** Where the volume stands. */
     enum Readiness {
@@ -326,6 +337,64 @@ final class CdiVolume {
                 throw KvMigrateException.targetError(what() + ": " + e.getReason() + ": " + e.getMessage()
                         + "; fix the storage class or pick another with --storage-class", null);
             }
+        }
+    }
+
+    /**
+     * Where population stands now: the DataVolume's phase, or the PVC's upload pod phase ({@code Succeeded} when
+     * populated); {@code missing} when the object is gone.
+     */
+    String populationPhase() {
+        if (target.kind() == CdiTarget.Kind.DV) {
+            return dataVolume().map(CdiVolume::phase).map(p -> p.isEmpty() ? "without a phase" : p)
+                    .orElse("missing");
+        }
+        return pvc().map(p -> Optional.ofNullable(p.getMetadata().getAnnotations()).orElse(Map.of())
+                .getOrDefault(CdiResources.POD_PHASE, "without an upload pod phase")).orElse("missing");
+    }
+
+    /** The record kv-migrate left on the volume when it populated it, if any (and readable). */
+    Optional<Imported> imported() {
+        Map<String, String> a = (target.kind() == CdiTarget.Kind.DV
+                ? dataVolume().map(GenericKubernetesResource::getMetadata)
+                : pvc().map(PersistentVolumeClaim::getMetadata))
+                .map(m -> m.getAnnotations()).orElse(null);
+        if (a == null || !a.containsKey(IMPORTED_DIGEST) || !a.containsKey(IMPORTED_SCOPE)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(new Imported(a.get(IMPORTED_DIGEST), a.get(IMPORTED_SCOPE),
+                    Long.parseLong(a.getOrDefault(IMPORTED_BYTES, "-1"))));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Records on the volume (DataVolume, or the PVC) what this upload put there, so that a later import can prove
+     * the volume already holds an image before reporting it present.
+     */
+    void record(Imported what) {
+        Map<String, String> add = Map.of(IMPORTED_DIGEST, what.digest(), IMPORTED_SCOPE, what.scope(),
+                IMPORTED_BYTES, Long.toString(what.bytes()));
+        try {
+            if (target.kind() == CdiTarget.Kind.DV) {
+                client.genericKubernetesResources(CdiResources.DATA_VOLUME).inNamespace(target.namespace())
+                        .withName(target.name()).edit(dv -> {
+                            Map<String, String> a = new HashMap<>(Optional.ofNullable(dv.getMetadata()
+                                    .getAnnotations()).orElse(Map.of()));
+                            a.putAll(add);
+                            dv.getMetadata().setAnnotations(a);
+                            return dv;
+                        });
+            } else {
+                client.persistentVolumeClaims().inNamespace(target.namespace()).withName(target.name())
+                        .edit(c -> new PersistentVolumeClaimBuilder(c).editMetadata().addToAnnotations(add)
+                                .endMetadata().build());
+            }
+        } catch (KubernetesClientException e) {
+            LOG.warn("{} is populated, but recording what it holds failed ({}); a rerun cannot prove it holds this"
+                    + " image and will refuse it: grant patch rights on it", what(), e.getMessage());
         }
     }
 

@@ -133,6 +133,29 @@ final class UploadProxy implements AutoCloseable {
         if (grant.isEmpty() || faults.takeExpiredToken()) {
             return reject(body, out, 401, "token is invalid or expired");
         }
+        if (faults.takeStallAfterHeaders()) {
+            hold();
+            return false;
+        }
+        if (faults.takeConflict()) {
+            return reject(body, out, 409, "PVC " + grant.get().pvc() + " already successfully imported/cloned/updated");
+        }
+        if (faults.takeNeverAnswer()) {
+            body.drain();
+            hold();
+            return false;
+        }
+        if (faults.takeTrickleAnswer()) {
+            body.drain();
+            trickle(out);
+            return false;
+        }
+        long huge = faults.takeHugeError();
+        if (huge > 0) {
+            body.drain();
+            hugeError(out, huge);
+            return false;
+        }
         Optional<Volume> found = volumes.apply(grant.get().namespace() + "/" + grant.get().pvc());
         if (found.isEmpty() || found.get().state() == Volume.State.PENDING || faults.takeUnavailable()) {
             return reject(body, out, 503, "upload server for " + grant.get().pvc() + " is not ready");
@@ -166,6 +189,55 @@ final class UploadProxy implements AutoCloseable {
         } finally {
             volume.busy.set(false);
         }
+    }
+
+    /** Keeps the connection open, saying and reading nothing, until the stand-in closes or 30 s pass. */
+    private void hold() {
+        long until = System.nanoTime() + 30_000_000_000L;
+        while (!server.isClosed() && System.nanoTime() < until) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** A 503 whose 1 MiB body comes a byte per 50 ms, until the client hangs up (or 30 s pass). */
+    private void trickle(OutputStream out) throws IOException {
+        out.write(("HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain\r\nContent-Length: 1048576\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        long until = System.nanoTime() + 30_000_000_000L;
+        while (!server.isClosed() && System.nanoTime() < until) {
+            out.write('x');
+            out.flush();
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** A 500 with a chunked body of {@code bytes}, written as fast as the client takes it. */
+    private void hugeError(OutputStream out, long bytes) throws IOException {
+        out.write(("HTTP/1.1 500 Internal Server Error\r\nContent-Type: text/plain\r\n"
+                + "Transfer-Encoding: chunked\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        byte[] chunk = new byte[64 * 1024];
+        java.util.Arrays.fill(chunk, (byte) 'E');
+        byte[] size = (Integer.toHexString(chunk.length) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+        byte[] crlf = "\r\n".getBytes(StandardCharsets.US_ASCII);
+        for (long sent = 0; sent < bytes; sent += chunk.length) {
+            out.write(size);
+            out.write(chunk);
+            out.write(crlf);
+            faults.errorBodySent(chunk.length);
+        }
+        out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        out.flush();
     }
 
     private boolean reject(HttpBody body, OutputStream out, int code, String reason) throws IOException {

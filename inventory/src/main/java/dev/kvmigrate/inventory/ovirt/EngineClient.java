@@ -8,7 +8,8 @@ import java.util.Map;
 /**
  * The engine's native XML over the one {@link EngineSession}: GETs for the scan, action POSTs for the power control,
  * each answer read through the hardened XML reader. Login, token renewal, TLS trust and error messages are the
- * session's (see there for the retry policy: none hidden, one new login on an expired token).
+ * session's (see there for the retry policy: one new login on an expired token; GETs repeated, bounded, after a
+ * closed connection or a 5xx; POSTs never).
  */
 final class EngineClient implements AutoCloseable {
     private final EngineSession session;
