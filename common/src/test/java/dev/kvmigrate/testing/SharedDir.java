@@ -13,20 +13,29 @@ import java.nio.file.Path;
 public final class SharedDir {
     private SharedDir() {}
 
-    /** The shared folder, or the calling test is skipped (JUnit assumption) naming what is missing. */
+    /**
+     * The shared folder, or the calling test is skipped (JUnit assumption) naming what is missing. Under
+     * {@code CI=true}, where ../shared is always there, its absence fails the test instead.
+     */
     public static Path require() {
         String prop = System.getProperty("kvmigrate.shared");
         Path dir = prop != null ? Path.of(prop) : Path.of("..", "..", "shared");
-        assumeTrue(Files.isDirectory(dir),
-                () -> "skipped: ../shared (fixtures and schemas) is absent at " + dir.toAbsolutePath().normalize()
-                        + "; run the tests from a checkout that has ../shared beside it");
+        present(Files.isDirectory(dir), "../shared (fixtures and schemas) is absent at "
+                + dir.toAbsolutePath().normalize() + "; run the tests from a checkout that has ../shared beside it");
         return dir.toAbsolutePath().normalize();
     }
 
-    /** A file or folder under the shared folder; the test is skipped when it is absent. */
+    /** A file or folder under the shared folder; the test is skipped (failed under CI=true) when it is absent. */
     public static Path require(String relative) {
         Path p = require().resolve(relative);
-        assumeTrue(Files.exists(p), () -> "skipped: " + p + " is absent from ../shared");
+        present(Files.exists(p), p + " is absent from ../shared");
         return p;
+    }
+
+    private static void present(boolean there, String what) {
+        if (!there && "true".equalsIgnoreCase(System.getenv("CI"))) {
+            throw new AssertionError("CI=true but " + what);
+        }
+        assumeTrue(there, () -> "skipped: " + what);
     }
 }

@@ -38,16 +38,26 @@ final class OvfUnits {
         if (!m.matches()) {
             return Optional.empty();
         }
-        BigInteger v = BigInteger.ONE.multiply(factor(m.group(1), m.group(2))).multiply(factor(m.group(3), m.group(4)));
+        BigInteger v = BigInteger.ONE.multiply(factor(u, m.group(1), m.group(2))).multiply(factor(u, m.group(3),
+                m.group(4)));
         return v.bitLength() < 63 ? Optional.of(v.longValue()) : Optional.empty();
     }
 
-    private static BigInteger factor(String base, String exp) {
+    /**
+     * {@code base^exp}; a base or exponent no exporter writes (base beyond 2^63, exponent beyond 1000) is an input
+     * error, never an overflow; large but plausible products are left to the caller's range check.
+     */
+    private static BigInteger factor(String units, String base, String exp) {
         if (base == null) {
             return BigInteger.ONE;
         }
-        int e = exp == null ? 1 : Integer.parseInt(exp);
-        return e > 62 ? BigInteger.TWO.pow(64) : new BigInteger(base).pow(e);
+        BigInteger b = new BigInteger(base);
+        BigInteger e = exp == null ? BigInteger.ONE : new BigInteger(exp);
+        if (b.bitLength() > 63 || e.compareTo(BigInteger.valueOf(1000)) > 0) {
+            throw dev.kvmigrate.common.KvMigrateException.invalidInput("OVF allocation units '" + units + "' are"
+                    + " beyond any real size; the descriptor is corrupt or crafted: re-export the VM");
+        }
+        return b.compareTo(BigInteger.ONE) <= 0 ? b : b.pow(e.intValueExact());
     }
 
     /** quantity × units in bytes, when both are understood and the product fits. */

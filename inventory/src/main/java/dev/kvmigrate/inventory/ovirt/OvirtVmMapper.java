@@ -36,7 +36,9 @@ final class OvirtVmMapper {
     private OvirtVmMapper() {}
 
     static Vm map(XmlNode vm, EngineCatalog catalog, String apiUrl) {
-        String id = vm.attr("id").orElseThrow(() -> new IllegalArgumentException("a <vm> without an id attribute"));
+        String id = vm.attr("id").orElseThrow(() -> dev.kvmigrate.common.KvMigrateException.invalidInput("oVirt engine"
+                + " " + apiUrl + " answered a <vm> without an id attribute (" + vm.text("name").orElse("no name")
+                + "); the answer is not an engine's: check the URL, or a proxy in between"));
         String name = vm.text("name").orElse(id);
         List<Concern> partial = new ArrayList<>();
         Optional<XmlNode> cluster = catalog.cluster(ref(vm, "cluster"));
