@@ -89,8 +89,8 @@ public final class OvaSource implements VmSource {
         List<Vm> out = new ArrayList<>();
         for (var d : index.descriptors().entrySet()) {
             String base = d.getKey().contains("/") ? d.getKey().substring(0, d.getKey().lastIndexOf('/') + 1) : "";
-            out.addAll(OvfMapper.map(d.getValue(), path.toString(), href -> Optional.ofNullable(images.get(base + href))
-                    .or(() -> Optional.ofNullable(images.get(href)))));
+            out.addAll(named(path + "!" + d.getKey(), () -> OvfMapper.map(d.getValue(), path.toString(),
+                    href -> Optional.ofNullable(images.get(base + href)).or(() -> Optional.ofNullable(images.get(href))))));
         }
         return out;
     }
@@ -129,11 +129,24 @@ public final class OvaSource implements VmSource {
         }
     }
 
+    /** Runs a descriptor's mapping; an input error it raises names the descriptor it came from. */
+    private static List<Vm> named(String descriptor, java.util.function.Supplier<List<Vm>> map) {
+        try {
+            return map.get();
+        } catch (KvMigrateException e) {
+            if (e.getMessage() != null && e.getMessage().contains(descriptor)) {
+                throw e;
+            }
+            throw new KvMigrateException(e.exitCode(), descriptor + ": " + e.getMessage(), e);
+        }
+    }
+
     private static List<Vm> directory(Path dir, List<Path> ovfs) {
         List<Vm> out = new ArrayList<>();
         for (Path ovf : ovfs) {
             XmlNode envelope = SafeXml.parse(ovf);
-            out.addAll(OvfMapper.map(envelope, ovf.toString(), href -> fileImage(dir, ovf, href)));
+            out.addAll(named(ovf.toString(), () -> OvfMapper.map(envelope, ovf.toString(), href -> fileImage(dir, ovf,
+                    href))));
         }
         return out;
     }
