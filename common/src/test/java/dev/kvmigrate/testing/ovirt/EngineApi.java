@@ -1,10 +1,7 @@
 package dev.kvmigrate.testing.ovirt;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -15,7 +12,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
@@ -25,13 +21,9 @@ import java.util.stream.Collectors;
 /**
  * The engine side of the stand-in: SSO, the published CA, and the REST API v4 as far as a scan, a shutdown and a
  * disk download use it — VMs (paged with {@code search=… page N} and {@code max}, sub-collections inlined on
- * {@code follow}), the catalog collections, disks, and image transfers with the engine's phases.
+ * {@code follow}), the catalog collections and disks; image transfers are {@link ImageTransfers}.
  */
 final class EngineApi {
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern XML_DISK_ID = Pattern.compile("<disk[^>]*\\bid=\"([^\"]+)\"|<disk>\\s*<id>([^<]+)</id>");
-    private static final Pattern XML_DIRECTION = Pattern.compile("<direction>([^<]+)</direction>");
-    private static final Pattern XML_FORMAT = Pattern.compile("<format>([^<]+)</format>");
     private static final List<String> FOLLOWABLE = List.of("disk_attachments", "nics", "host_devices",
             "mediated_devices", "watchdogs", "cdroms", "snapshots");
     static final String CLUSTER = "c-standin";
@@ -54,37 +46,15 @@ final class EngineApi {
         }
     }
 
-    /** One image transfer and where it is in the engine's phases. */
-    static final class TransferState {
-        final String id = UUID.randomUUID().toString();
-        final String ticket = UUID.randomUUID().toString();
-        final StandInDisk disk;
-        final String format;
-        String phase = "initializing";
-        int pollsToStart;
-        boolean removed;
-
-        TransferState(StandInDisk disk, String format, int pollsToStart) {
-            this.disk = disk;
-            this.format = format;
-            this.pollsToStart = pollsToStart;
-        }
-
-        boolean ended() {
-            return phase.startsWith("finished") || phase.startsWith("finalizing") || phase.startsWith("cancelled");
-        }
-    }
-
     private final Map<String, VmState> vms = new LinkedHashMap<>();
-    private final Map<String, TransferState> transfers = new LinkedHashMap<>();
+    /** The image transfers; reached only under this object's lock, like everything the API answers. */
+    final ImageTransfers imageTransfers = new ImageTransfers(() -> this.base, this::ownerOf);
     private final Set<String> tokens = ConcurrentHashMap.newKeySet();
     private final AtomicInteger tokenCounter = new AtomicInteger();
     private final AtomicInteger usesOfCurrent = new AtomicInteger();
     private final Optional<String> caPem;
     private volatile URI base;
     volatile int tokenUses = Integer.MAX_VALUE;
-    volatile int startAfterPolls = 1;
-    volatile boolean hostUnreachable;
 
     EngineApi(Optional<String> caPem) {
         this.caPem = caPem;
@@ -111,14 +81,17 @@ final class EngineApi {
     }
 
     synchronized List<OvirtStandIn.Transfer> transfers() {
-        return transfers.values().stream()
-                .map(t -> new OvirtStandIn.Transfer(t.id, t.disk.id, t.phase, t.removed)).toList();
+        return imageTransfers.list();
     }
 
     /** The disk an imageio ticket gives access to, while its transfer is transferring. */
     synchronized Optional<StandInDisk> ticket(String ticket) {
-        return transfers.values().stream().filter(t -> t.ticket.equals(ticket) && t.phase.equals("transferring"))
-                .map(t -> t.disk).findFirst();
+        return imageTransfers.ticket(ticket);
+    }
+
+    /** The VM a disk belongs to. */
+    private Optional<VmState> ownerOf(String diskId) {
+        return vms.values().stream().filter(v -> v.disks.stream().anyMatch(d -> d.id.equals(diskId))).findFirst();
     }
 
     int logins() {
@@ -185,19 +158,13 @@ final class EngineApi {
             a = route(method, p, query, method.equals("POST") ? Http.body(x) : "",
                     String.valueOf(x.getRequestHeaders().getFirst("Content-Type")));
         }
-        if (a.location != null) {
-            x.getResponseHeaders().set("Location", a.location);
+        if (a.location() != null) {
+            x.getResponseHeaders().set("Location", a.location());
         }
         if (json) {
-            Http.json(x, a.status, a.body.json());
+            Http.json(x, a.status(), a.body().json());
         } else {
-            Http.send(x, a.status, "application/xml", a.body.xml());
-        }
-    }
-
-    private record Answer(int status, Element body, String location) {
-        static Answer ok(Element body) {
-            return new Answer(200, body, null);
+            Http.send(x, a.status(), "application/xml", a.body().xml());
         }
     }
 
@@ -216,7 +183,7 @@ final class EngineApi {
                 }
                 VmState vm = vms.get(p[1]);
                 if (vm == null) {
-                    return notFound("VM " + p[1]);
+                    return Answer.notFound("VM " + p[1]);
                 }
                 if (p.length == 2 && get) {
                     return Answer.ok(vm(vm, follow));
@@ -236,7 +203,7 @@ final class EngineApi {
                 }
                 if (p.length == 2 && get) {
                     return vms.values().stream().flatMap(v -> v.disks.stream()).filter(d -> d.id.equals(p[1]))
-                            .findFirst().map(d -> Answer.ok(disk(d))).orElseGet(() -> notFound("disk " + p[1]));
+                            .findFirst().map(d -> Answer.ok(disk(d))).orElseGet(() -> Answer.notFound("disk " + p[1]));
                 }
                 break;
             case "clusters":
@@ -244,7 +211,7 @@ final class EngineApi {
                         "clusters/" + CLUSTER, CLUSTER).leaf("name", "Default").leaf("bios_type", "q35_sea_bios")
                         .add(Element.of("cpu").leaf("architecture", "x86_64").leaf("type", "Secure Intel Cascadelake"
                                 + " Server Family"))
-                        .add(Element.of("version").leaf("major", 4).leaf("minor", 7)))) : notFound(p[0]);
+                        .add(Element.of("version").leaf("major", 4).leaf("minor", 7)))) : Answer.notFound(p[0]);
             case "hosts":
                 Element host = Element.entity("host", "hosts/" + HOST, HOST).leaf("name", "standin-host-1")
                         .leaf("address", "127.0.0.1").leaf("status", "up")
@@ -252,22 +219,22 @@ final class EngineApi {
                 if (follow.contains("devices")) {
                     host.add("devices", List.of());
                 }
-                return get && p.length == 1 ? Answer.ok(Element.of("hosts").add(host)) : notFound(p[0]);
+                return get && p.length == 1 ? Answer.ok(Element.of("hosts").add(host)) : Answer.notFound(p[0]);
             case "networks":
                 return get && p.length == 1 ? Answer.ok(Element.of("networks").add(Element.entity("network",
-                        "networks/" + NETWORK, NETWORK).leaf("name", "ovirtmgmt"))) : notFound(p[0]);
+                        "networks/" + NETWORK, NETWORK).leaf("name", "ovirtmgmt"))) : Answer.notFound(p[0]);
             case "vnicprofiles":
-                return get && p.length == 1 ? Answer.ok(Element.of("vnic_profiles").add(profile())) : notFound(p[0]);
+                return get && p.length == 1 ? Answer.ok(Element.of("vnic_profiles").add(profile())) : Answer.notFound(p[0]);
             case "storagedomains":
                 return get && p.length == 1 ? Answer.ok(Element.of("storage_domains").add(Element.entity(
                         "storage_domain", "storagedomains/" + DOMAIN, DOMAIN).leaf("name", "data")
-                        .leaf("type", "data"))) : notFound(p[0]);
+                        .leaf("type", "data"))) : Answer.notFound(p[0]);
             case "imagetransfers":
-                return transfers(method, p, body, contentType);
+                return imageTransfers.answer(method, p, body, contentType);
             default:
                 break;
         }
-        return notFound(String.join("/", p));
+        return Answer.notFound(String.join("/", p));
     }
 
     // ---- VMs
@@ -298,11 +265,11 @@ final class EngineApi {
                     case "status" -> picked.removeIf(v -> !value.matcher(v.status).matches());
                     case "cluster" -> picked.removeIf(v -> !value.matcher("Default").matches());
                     default -> {
-                        return fault(400, "Operation Failed", "the stand-in engine does not search by " + key);
+                        return Answer.fault(400, "Operation Failed", "the stand-in engine does not search by " + key);
                     }
                 }
             } else {
-                return fault(400, "Operation Failed", "the stand-in engine does not understand the search term "
+                return Answer.fault(400, "Operation Failed", "the stand-in engine does not understand the search term "
                         + t);
             }
         }
@@ -386,7 +353,7 @@ final class EngineApi {
     }
 
     private Element disk(StandInDisk d) {
-        boolean locked = transfers.values().stream().anyMatch(t -> t.disk == d && !t.removed && !t.ended());
+        boolean locked = imageTransfers.locks(d);
         return Element.entity("disk", "disks/" + d.id, d.id).leaf("actual_size", d.actualSize)
                 .leaf("alias", d.alias).leaf("content_type", "data").leaf("format", d.format)
                 .leaf("propagate_errors", false).leaf("provisioned_size", d.virtualSize).leaf("shareable", false)
@@ -419,144 +386,10 @@ final class EngineApi {
             case "stop" -> vm.status = "down";
             case "start" -> vm.status = "up";
             default -> {
-                return notFound("action " + name);
+                return Answer.notFound("action " + name);
             }
         }
         return Answer.ok(Element.of("action").leaf("status", "complete"));
     }
 
-    // ---- image transfers
-
-    private Answer transfers(String method, String[] p, String body, String contentType) {
-        if (p.length == 1 && method.equals("GET")) {
-            return Answer.ok(Element.of("image_transfers").children(transfers.values().stream()
-                    .filter(t -> !t.removed).map(this::transfer).toList()));
-        }
-        if (p.length == 1 && method.equals("POST")) {
-            return create(body, contentType);
-        }
-        TransferState t = transfers.get(p[1]);
-        if (t == null || t.removed) {
-            return notFound("image transfer " + p[1]);
-        }
-        if (p.length == 2 && method.equals("GET")) {
-            advance(t);
-            return t.removed ? notFound("image transfer " + p[1]) : Answer.ok(transfer(t));
-        }
-        if (p.length == 3 && method.equals("POST") && p[2].equals("finalize")) {
-            if (!t.phase.equals("transferring") && !t.phase.startsWith("paused")) {
-                return fault(409, "Operation Failed", "[Cannot finalize image transfer " + t.id + " in phase "
-                        + t.phase + ".]");
-            }
-            t.phase = "finalizing_success";
-            return Answer.ok(Element.of("action").leaf("status", "complete"));
-        }
-        if (p.length == 3 && method.equals("POST") && p[2].equals("cancel")) {
-            if (t.ended()) {
-                return fault(409, "Operation Failed", "[Cannot cancel image transfer " + t.id + " in phase "
-                        + t.phase + ".]");
-            }
-            t.phase = "cancelled_user";
-            return Answer.ok(Element.of("action").leaf("status", "complete"));
-        }
-        return notFound("image transfer action " + String.join("/", p));
-    }
-
-    private Answer create(String body, String contentType) {
-        String diskId;
-        String direction;
-        String format;
-        if (contentType.contains("json")) {
-            JsonNode j;
-            try {
-                j = JSON.readTree(body);
-            } catch (IOException e) {
-                return fault(400, "Request syntactically incorrect.", e.getMessage());
-            }
-            diskId = j.path("disk").path("id").asText("");
-            direction = j.path("direction").asText("upload");
-            format = j.path("format").asText("raw");
-        } else {
-            Matcher d = XML_DISK_ID.matcher(body);
-            diskId = d.find() ? (d.group(1) != null ? d.group(1) : d.group(2)) : "";
-            Matcher dir = XML_DIRECTION.matcher(body);
-            direction = dir.find() ? dir.group(1) : "upload";
-            Matcher f = XML_FORMAT.matcher(body);
-            format = f.find() ? f.group(1) : "raw";
-        }
-        if (diskId.isEmpty()) {
-            return fault(400, "Incomplete parameters", "ImageTransfer [disk.id] required for add");
-        }
-        Optional<VmState> owner = vms.values().stream().filter(v -> v.disks.stream().anyMatch(d -> d.id.equals(diskId)))
-                .findFirst();
-        if (owner.isEmpty()) {
-            return fault(404, "Operation Failed", "Entity not found: Disk " + diskId);
-        }
-        StandInDisk disk = owner.get().disks.stream().filter(d -> d.id.equals(diskId)).findFirst().orElseThrow();
-        if (!direction.equals("download")) {
-            return fault(400, "Operation Failed", "the stand-in engine serves downloads only, not " + direction);
-        }
-        if (!format.equals("raw")) {
-            return fault(400, "Operation Failed", "the stand-in engine serves raw downloads only, not " + format);
-        }
-        if (transfers.values().stream().anyMatch(t -> t.disk == disk && !t.ended())) {
-            return fault(409, "Operation Failed", "[Cannot transfer Virtual Disk: Disk is locked. Please try again"
-                    + " later.]");
-        }
-        if (!owner.get().status.equals("down")) {
-            return fault(409, "Operation Failed", "[Cannot transfer Virtual Disk. The VM " + owner.get().name
-                    + " is not down.]");
-        }
-        TransferState t = new TransferState(disk, format, startAfterPolls);
-        transfers.put(t.id, t);
-        return new Answer(201, transfer(t), base + OvirtStandIn.API_PATH + "imagetransfers/" + t.id);
-    }
-
-    /** Each read moves a transfer on: initializing → transferring; finalizing → finished; finished → removed. */
-    private void advance(TransferState t) {
-        switch (t.phase) {
-            case "initializing" -> {
-                if (--t.pollsToStart <= 0) {
-                    t.phase = "transferring";
-                }
-            }
-            case "finalizing_success" -> t.phase = "finished_success";
-            case "cancelled_user" -> t.phase = "finished_cleanup";
-            case "finished_success", "finished_cleanup" -> t.removed = true;
-            default -> { }
-        }
-    }
-
-    private Element transfer(TransferState t) {
-        Element e = Element.entity("image_transfer", "imagetransfers/" + t.id, t.id)
-                .leaf("active", t.phase.equals("transferring")).leaf("direction", "download")
-                .leaf("format", t.format).leaf("inactivity_timeout", 60).leaf("phase", t.phase);
-        if (t.phase.equals("transferring")) {
-            e.leaf("proxy_url", base + "/images/" + t.ticket);
-            e.leaf("transfer_url", (hostUnreachable ? closedPortBase() : base.toString()) + "/images/" + t.ticket);
-        }
-        return e.leaf("shallow", false).leaf("timeout_policy", "legacy").leaf("transferred", t.disk.served())
-                .add(Element.entity("disk", "disks/" + t.disk.id, t.disk.id))
-                .add(Element.entity("host", "hosts/" + HOST, HOST))
-                .add(Element.entity("image", "disks/" + t.disk.id, "img-" + t.disk.id));
-    }
-
-    /** A loopback URL nothing listens on: a host the client cannot reach. */
-    private String closedPortBase() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return base.getScheme() + "://127.0.0.1:" + s.getLocalPort();
-        } catch (IOException e) {
-            return base.getScheme() + "://127.0.0.1:9";
-        }
-    }
-
-    // ---- faults
-
-    private static Answer notFound(String what) {
-        return fault(404, "Not Found", "the stand-in engine has no " + what);
-    }
-
-    private static Answer fault(int status, String reason, String detail) {
-        return new Answer(status, Element.of("fault").leaf("reason", reason).leaf("detail", detail), null);
-    }
 }

@@ -293,7 +293,7 @@ public final class OvirtStandIn implements AutoCloseable {
 
     /** Fault: a transfer's {@code transfer_url} (the host) is unreachable; only its {@code proxy_url} answers. */
     public void hostUnreachable() {
-        engine.hostUnreachable = true;
+        engine.imageTransfers.hostUnreachable = true;
     }
 
     /** Fault: imageio as before extents (1.x): {@code OPTIONS} lists no {@code extents}, {@code …/extents} is 404. */
@@ -303,7 +303,7 @@ public final class OvirtStandIn implements AutoCloseable {
 
     /** A new transfer becomes {@code transferring} on the {@code polls}-th read (default 1, the first). */
     public void startAfterPolls(int polls) {
-        engine.startAfterPolls = polls;
+        engine.imageTransfers.startAfterPolls = polls;
     }
 
     private StandInDisk disk(String id) {
