@@ -1,9 +1,9 @@
 package dev.kvmigrate.common.ova;
 
 import dev.kvmigrate.common.KvMigrateException;
+import dev.kvmigrate.common.io.CountingInputStream;
 import java.io.Closeable;
 import java.io.EOFException;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -360,10 +360,9 @@ public final class OvaTarReader implements Closeable {
     }
 
     /** Counts inflated bytes and stops a stream that inflates past the floor and the ratio. */
-    private static final class InflateGuard extends FilterInputStream {
+    private static final class InflateGuard extends CountingInputStream {
         private final FileSource compressed;
         private final Path ova;
-        private long count;
 
         InflateGuard(InputStream in, FileSource compressed, Path ova) {
             super(in);
@@ -372,36 +371,8 @@ public final class OvaTarReader implements Closeable {
         }
 
         @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = in.read(b, off, len);
-            if (n > 0) {
-                counted(n);
-            }
-            return n;
-        }
-
-        @Override
-        public long skip(long n) throws IOException {
-            long s = in.skip(n);
-            if (s > 0) {
-                counted(s);
-            }
-            return s;
-        }
-
-        @Override
-        public boolean markSupported() {
-            return false;
-        }
-
-        private void counted(long n) throws IOException {
-            count += n;
+        protected void passed(long n) throws IOException {
+            long count = count();
             if (count > INFLATE_FLOOR) {
                 long packed = Math.max(1, compressed.position());
                 if (count / packed > MAX_INFLATE_RATIO) {

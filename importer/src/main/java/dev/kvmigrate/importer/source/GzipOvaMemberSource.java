@@ -2,10 +2,10 @@ package dev.kvmigrate.importer.source;
 
 import dev.kvmigrate.common.ByteSize;
 import dev.kvmigrate.common.KvMigrateException;
+import dev.kvmigrate.common.io.CountingInputStream;
 import dev.kvmigrate.common.ova.OvaMember;
 import dev.kvmigrate.common.ova.OvaMemberPolicy;
 import dev.kvmigrate.common.ova.OvaTarReader;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -95,9 +95,8 @@ public final class GzipOvaMemberSource implements ScratchCopySource {
      * the archive to its end, the damage is reported where the member's bytes run into it, or at the member's last
      * byte at the latest: an import never completes without the whole archive read once.
      */
-    private final class MemberStream extends FilterInputStream {
+    private final class MemberStream extends CountingInputStream {
         private final OvaTarReader tar;
-        private long read;
 
         MemberStream(OvaTarReader tar) {
             super(tar.stream());
@@ -105,39 +104,10 @@ public final class GzipOvaMemberSource implements ScratchCopySource {
         }
 
         @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = in.read(b, off, len);
-            if (n > 0) {
-                passed(n);
-            }
-            return n;
-        }
-
-        @Override
-        public long skip(long n) throws IOException {
-            long s = in.skip(n);
-            if (s > 0) {
-                passed(s);
-            }
-            return s;
-        }
-
-        private void passed(long n) throws IOException {
-            read += n;
-            if (read == size && unread.isPresent()) {
+        protected void passed(long n) throws IOException {
+            if (count() == size && unread.isPresent()) {
                 throw new IOException(unread.get().getMessage(), unread.get());
             }
-        }
-
-        @Override
-        public boolean markSupported() {
-            return false;
         }
 
         @Override

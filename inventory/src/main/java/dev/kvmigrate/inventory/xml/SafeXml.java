@@ -1,8 +1,8 @@
 package dev.kvmigrate.inventory.xml;
 
 import dev.kvmigrate.common.KvMigrateException;
+import dev.kvmigrate.common.io.CountingInputStream;
 import java.io.ByteArrayInputStream;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -136,10 +136,9 @@ public final class SafeXml {
     }
 
     /** Fails the read once more than {@code max} bytes have passed. */
-    private static final class BoundedInputStream extends FilterInputStream {
+    private static final class BoundedInputStream extends CountingInputStream {
         private final long max;
         private final String name;
-        private long count;
 
         BoundedInputStream(InputStream in, long max, String name) {
             super(in);
@@ -148,26 +147,8 @@ public final class SafeXml {
         }
 
         @Override
-        public int read() throws IOException {
-            int b = super.read();
-            if (b >= 0) {
-                add(1);
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] buf, int off, int len) throws IOException {
-            int n = super.read(buf, off, len);
-            if (n > 0) {
-                add(n);
-            }
-            return n;
-        }
-
-        private void add(long n) throws TooLargeException {
-            count += n;
-            if (count > max) {
+        protected void passed(long n) throws TooLargeException {
+            if (count() > max) {
                 throw new TooLargeException("document is larger than the " + max + "-byte limit for " + name);
             }
         }
