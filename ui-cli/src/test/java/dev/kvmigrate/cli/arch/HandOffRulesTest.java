@@ -17,7 +17,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Stages hand each other typed values: nobody outside the converter walks an object tree the converter built, and
- * no main code outside {@code validate} reads a {@code kv-migrate.dev/*} annotation back.
+ * no main code outside {@code validate} reads a {@code kv-migrate.dev/*} annotation back as input from another
+ * stage. (The importer's own upload record on a populated volume, {@code kv-migrate.dev/imported-*}, is not a
+ * hand-off: the importer writes it and checks it on the target as proof that this image landed.)
  */
 class HandOffRulesTest {
     /** The main classes of every module, read from the modules' build output (fast: no jar scanning). */
