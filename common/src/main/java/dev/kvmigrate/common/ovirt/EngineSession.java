@@ -249,7 +249,7 @@ public final class EngineSession implements AutoCloseable {
             } catch (IOException e) {
                 if (idempotent && attempt < GET_ATTEMPTS && !(e instanceof SocketTimeoutException)
                         && !(e instanceof javax.net.ssl.SSLException) && !EngineTls.isTrustFailure(e)) {
-                    retryAfter(what, attempt, e.toString());
+                    retryAfter(what, attempt, e.getMessage() != null ? e.getMessage() : "connection failed");
                     continue;
                 }
                 throw transportFailure(what, e);
@@ -320,7 +320,7 @@ public final class EngineSession implements AutoCloseable {
     private KvMigrateException transportFailure(String what, IOException e) {
         if (e instanceof SocketTimeoutException) {
             return KvMigrateException.sourceUnreachable("engine " + settings.engineRoot() + " did not answer " + what
-                    + " within " + settings.readTimeout().toSeconds() + " s (timeout); check the engine's load, or"
+                    + " within " + settings.readTimeout().toMillis() / 1000.0 + " s (timeout); check the engine's load, or"
                     + " ask for less at once", e);
         }
         if (EngineTls.isTrustFailure(e) && !settings.insecure() && settings.caFile().isEmpty()) {

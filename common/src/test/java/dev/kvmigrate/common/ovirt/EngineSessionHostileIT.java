@@ -3,11 +3,13 @@ package dev.kvmigrate.common.ovirt;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.kvmigrate.common.ExitCode;
 import dev.kvmigrate.common.KvMigrateException;
 import dev.kvmigrate.testing.ovirt.OvirtStandIn;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -15,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The engine session against engines and proxies that misbehave: plain http, connections closed after each
- * answer, 5xx storms, error answers that echo the request or the login form.
+ * answer, 5xx storms, slow answers, error answers that echo the request or the login form.
  */
 class EngineSessionHostileIT {
     @TempDir
@@ -59,6 +61,40 @@ class EngineSessionHostileIT {
             }
             assertThat(engine.logins()).isEqualTo(1);
         }
+    }
+
+    @Test
+    void slowAnswersWithinTheReadTimeoutAreWaitedFor() throws Exception {
+        try (OvirtStandIn engine = OvirtStandIn.start(tmp).slowAnswers(Duration.ofMillis(300), 2);
+                EngineSession session = EngineSession.open(withReadTimeout(engine, Duration.ofSeconds(5)))) {
+            for (int i = 0; i < 4; i++) {
+                assertThat(session.get("networks", Map.of(), EngineSession.Format.XML, EngineSessionHostileIT::xml))
+                        .contains("ovirtmgmt");
+            }
+        }
+    }
+
+    @Test
+    void anAnswerSlowerThanTheReadTimeoutFailsWithinItAsUnreachableAndIsNotRepeated() throws Exception {
+        try (OvirtStandIn engine = OvirtStandIn.start(tmp);
+                EngineSession session = EngineSession.open(withReadTimeout(engine, Duration.ofMillis(400)))) {
+            session.login();
+            engine.slowAnswers(Duration.ofSeconds(4), 1);
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> session.get("networks", Map.of(), EngineSession.Format.XML,
+                    EngineSessionHostileIT::xml)).isInstanceOfSatisfying(KvMigrateException.class, e -> {
+                        assertThat(e.exitCode()).isEqualTo(ExitCode.SOURCE_UNREACHABLE);
+                        assertThat(e.getMessage()).contains("did not answer", "within 0.4 s (timeout)");
+                    });
+            // bounded by the read timeout, not by the engine's delay: a loaded engine is not asked again at once
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+            assertThat(engine.requests()).filteredOn(r -> r.startsWith("GET /ovirt-engine/api/networks")).hasSize(1);
+        }
+    }
+
+    static EngineSettings withReadTimeout(OvirtStandIn engine, Duration readTimeout) {
+        return new EngineSettings(engine.apiUrl(), OvirtStandIn.USER, Secret.of(OvirtStandIn.PASSWORD.toCharArray()),
+                engine.caFile(), false, EngineSettings.DEFAULT_CONNECT_TIMEOUT, readTimeout);
     }
 
     @Test

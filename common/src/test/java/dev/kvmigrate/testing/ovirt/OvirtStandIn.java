@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
@@ -88,7 +89,10 @@ public final class OvirtStandIn implements AutoCloseable {
     private volatile int stormStatus;
     private volatile int loginEchoStatus;
     private volatile int stormEvery;
+    private volatile Duration slowDelay = Duration.ZERO;
+    private volatile int slowEvery;
     private final java.util.concurrent.atomic.AtomicInteger apiRequests = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger slowRequests = new java.util.concurrent.atomic.AtomicInteger();
 
     private OvirtStandIn(Path workDir, Optional<SSLContext> tls, Optional<String> caPem) throws IOException {
         this.workDir = Files.createDirectories(workDir);
@@ -192,6 +196,16 @@ public final class OvirtStandIn implements AutoCloseable {
     public OvirtStandIn serverErrorStorm(int status, int every) {
         stormStatus = status;
         stormEvery = every;
+        return this;
+    }
+
+    /**
+     * Fault: slow answers, as from an engine under load: every {@code every}-th API request ({@code 1}: all of them;
+     * {@code 0}: none) is answered only after {@code delay}, nothing sent before.
+     */
+    public OvirtStandIn slowAnswers(Duration delay, int every) {
+        slowDelay = delay;
+        slowEvery = every;
         return this;
     }
 
@@ -324,6 +338,9 @@ public final class OvirtStandIn implements AutoCloseable {
                         + " \"cannot use the request " + form + "\"}");
                 return;
             }
+            if (slowEvery > 0 && path.startsWith(API_PATH) && slowRequests.incrementAndGet() % slowEvery == 0) {
+                sleep(slowDelay);
+            }
             int every = stormEvery;
             if (every > 0 && path.startsWith(API_PATH) && apiRequests.incrementAndGet() % every == 0) {
                 StringBuilder echo = new StringBuilder(x.getRequestMethod() + " " + x.getRequestURI() + " HTTP/1.1\n");
@@ -346,6 +363,15 @@ public final class OvirtStandIn implements AutoCloseable {
             Http.send(x, 500, "text/plain", "stand-in failure: " + trace);
         } finally {
             x.close();
+        }
+    }
+
+    private static void sleep(Duration d) throws IOException {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while answering slowly", e);
         }
     }
 
