@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 import java.util.OptionalLong;
 
 /**
@@ -50,10 +51,12 @@ public final class Qcow2RawSource implements ImageSource {
             }
             Qcow2Header h = Qcow2Header.read(ch);
             if (h.backingFile().isPresent()) {
-                throw notSelfContained(file, "a backing file (" + h.backingFile().get() + ")");
+                throw ImageRefusal.notSelfContained(file.toString(), "its qcow2 header names a backing file",
+                        List.of(h.backingFile().get()));
             }
             if (h.dataFile().isPresent()) {
-                throw notSelfContained(file, "an external data file (" + h.dataFile().get() + ")");
+                throw ImageRefusal.notSelfContained(file.toString(), "its qcow2 header names an external data file",
+                        List.of(h.dataFile().get()));
             }
             String unsupported = h.cryptMethod() != 0 ? "encryption"
                     : h.extendedL2() ? "extended L2 entries" : null;
@@ -84,16 +87,8 @@ public final class Qcow2RawSource implements ImageSource {
                 + " install qemu-utils", null);
     }
 
-    private static KvMigrateException notSelfContained(Path file, String what) {
-        return KvMigrateException.invalidInput("image " + file + " is not self-contained: its qcow2 header names "
-                + what + " and that file is not read; only self-contained images are imported: flatten it with"
-                + " 'qemu-img convert -O qcow2 IMAGE FLAT.qcow2' on a trusted machine", null);
-    }
-
     private static KvMigrateException malformed(Path file, String why) {
-        return KvMigrateException.invalidInput("image " + file + " is refused: " + why + "; only intact,"
-                + " self-contained images are imported: check it with 'qemu-img check' and rewrite it with"
-                + " 'qemu-img convert -O qcow2 IN OUT' on a trusted machine", null);
+        return ImageRefusal.malformed(file.toString(), why, null);
     }
 
     @Override

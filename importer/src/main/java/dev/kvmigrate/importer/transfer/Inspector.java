@@ -1,19 +1,22 @@
 package dev.kvmigrate.importer.transfer;
 
-import dev.kvmigrate.common.io.SliceChannel;
 import dev.kvmigrate.common.KvMigrateException;
 import dev.kvmigrate.common.image.Compression;
-import dev.kvmigrate.common.image.ImageInfo;
 import dev.kvmigrate.common.image.ImageFormat;
+import dev.kvmigrate.common.image.ImageInfo;
 import dev.kvmigrate.common.image.ImageProbe;
 import dev.kvmigrate.common.image.MalformedImageException;
+import dev.kvmigrate.common.io.SliceChannel;
 import dev.kvmigrate.importer.source.FileSlice;
+import dev.kvmigrate.importer.source.ImageRefusal;
 import dev.kvmigrate.importer.source.ImageSource;
 import dev.kvmigrate.importer.source.SeekableImageSource;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.FileChannel;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
 import org.apache.commons.compress.utils.SeekableInMemoryByteChannel;
@@ -55,9 +58,7 @@ public final class Inspector {
             return checked(source, new ImageInfo(inner.format(), outer.compression(), size, inner.backingFile(),
                     inner.externalFiles()), outer.compression());
         } catch (MalformedImageException e) {
-            throw KvMigrateException.invalidInput("image " + source.name() + " is refused: " + e.getMessage()
-                    + "; only intact, self-contained images are imported: check it with 'qemu-img check' and"
-                    + " rewrite it with 'qemu-img convert -O qcow2 IN OUT' on a trusted machine", e);
+            throw ImageRefusal.malformed(source.name(), e.getMessage(), e);
         } catch (IOException e) {
             throw KvMigrateException.invalidInput("image " + source.name() + ": cannot read its header ("
                     + e.getMessage() + "); is it a disk image?", e);
@@ -66,17 +67,13 @@ public final class Inspector {
 
     private static InspectedImage checked(ImageSource source, ImageInfo info, Compression compression) {
         if (info.backingFile().isPresent()) {
-            throw KvMigrateException.invalidInput("image " + source.name() + " has a backing file "
-                    + info.backingFile().get() + "; CDI refuses such images: flatten it first with"
-                    + " 'qemu-img convert -O qcow2 IMAGE FLAT.qcow2'", null);
+            throw ImageRefusal.notSelfContained(source.name(), "its " + info.format().name().toLowerCase(Locale.ROOT)
+                    + " header names a backing file", List.of(info.backingFile().get()));
         }
         if (!info.externalFiles().isEmpty()) {
             String what = info.format() == ImageFormat.QCOW2 ? "its qcow2 header names an external data file"
                     : "its VMDK descriptor names extents in other files";
-            throw KvMigrateException.invalidInput("image " + source.name() + " is not self-contained: " + what
-                    + " (" + String.join(", ", info.externalFiles()) + ") and none of them is read; only"
-                    + " self-contained images are imported: flatten it with 'qemu-img convert -O qcow2 IMAGE"
-                    + " FLAT.qcow2' on a trusted machine", null);
+            throw ImageRefusal.notSelfContained(source.name(), what, info.externalFiles());
         }
         return new InspectedImage(source, info.format(), compression, info.virtualSize());
     }
