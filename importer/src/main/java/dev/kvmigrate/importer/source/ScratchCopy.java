@@ -1,6 +1,7 @@
 package dev.kvmigrate.importer.source;
 
 import dev.kvmigrate.common.ByteSize;
+import dev.kvmigrate.common.ExitCode;
 import dev.kvmigrate.common.KvMigrateException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,7 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
+import java.util.Objects;
 import java.util.OptionalLong;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -116,9 +119,16 @@ public final class ScratchCopy implements SeekableImageSource, AutoCloseable {
         try {
             return in.readNBytes(buf, 0, buf.length);
         } catch (IOException e) {
-            throw KvMigrateException.io("image " + source.name() + ": reading it for a scratch copy failed: "
+            // a damaged archive under the stream keeps its own verdict (invalid input), an unreadable file is I/O
+            ExitCode code = causes(e).filter(KvMigrateException.class::isInstance)
+                    .map(c -> ((KvMigrateException) c).exitCode()).findFirst().orElse(ExitCode.IO_ERROR);
+            throw new KvMigrateException(code, "image " + source.name() + ": reading it for a scratch copy failed: "
                     + (e.getMessage() != null ? e.getMessage() : e.toString()), e);
         }
+    }
+
+    private static Stream<Throwable> causes(Throwable t) {
+        return Stream.iterate(t, Objects::nonNull, Throwable::getCause).limit(16);
     }
 
     private static void deleteQuietly(Path p) {

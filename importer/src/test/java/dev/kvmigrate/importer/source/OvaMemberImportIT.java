@@ -3,6 +3,7 @@ package dev.kvmigrate.importer.source;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.kvmigrate.common.ExitCode;
 import dev.kvmigrate.common.KvMigrateException;
 import dev.kvmigrate.common.disk.DiskLocation;
 import dev.kvmigrate.importer.ImportResult;
@@ -360,6 +361,32 @@ class OvaMemberImportIT {
         assertThatThrownBy(() -> run(source, new DirectorySink(out, "vol"), new RecordingListener()))
                 .isInstanceOf(KvMigrateException.class).hasMessageContaining("scratch")
                 .hasMessageContaining("gzip -t");
+        try (Stream<Path> left = Files.list(out)) {
+            assertThat(left).isEmpty();
+        }
+    }
+
+    @Test
+    void aCorruptGzipUnderTheScratchCopyBlamesTheArchiveAsInvalidInputNotTheTargetsDiskSpace() throws IOException {
+        Path cut = Files.createDirectories(tmp.resolve("flip"));
+        Path ova = TestImages.ova(cut.resolve("f.ova"), Member.QCOW2.original());
+        Path gz = cut.resolve("f.ova.gz");
+        TestImages.run("sh", "-c", "gzip -1 -c " + ova + " > " + gz);
+        try (RandomAccessFile f = new RandomAccessFile(gz.toFile(), "rw")) {
+            long at = f.length() * 7 / 10; // past the header the probe reads: the scratch copy meets it
+            f.seek(at);
+            int b = f.read();
+            f.seek(at);
+            f.write(b ^ 0xff);
+        }
+        Path out = tmp.resolve("out-flip");
+        ImageSource source = ImageSources.open(new DiskLocation.OvaMember(gz, Member.QCOW2.entry),
+                ImageSources.Context.DEFAULT.withScratch(out));
+        assertThatThrownBy(() -> run(source, new DirectorySink(out, "vol"), new RecordingListener()))
+                .isInstanceOfSatisfying(KvMigrateException.class, e -> {
+                    assertThat(e.exitCode()).isEqualTo(ExitCode.INVALID_INPUT);
+                    assertThat(e.getMessage()).contains(gz.toString(), "gzip -t").doesNotContain("space", "free");
+                });
         try (Stream<Path> left = Files.list(out)) {
             assertThat(left).isEmpty();
         }
