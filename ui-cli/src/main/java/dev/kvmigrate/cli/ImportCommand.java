@@ -7,6 +7,7 @@ import dev.kvmigrate.importer.ImportResult;
 import dev.kvmigrate.importer.Importer;
 import dev.kvmigrate.importer.ProgressListener;
 import dev.kvmigrate.importer.TransferSettings;
+import dev.kvmigrate.importer.sink.DirectorySink;
 import dev.kvmigrate.importer.source.ImageSource;
 import dev.kvmigrate.importer.source.ImageSources;
 import dev.kvmigrate.importer.source.SourceSpec;
@@ -107,6 +108,9 @@ final class ImportCommand implements Callable<Integer> {
     @Option(names = "--wait", defaultValue = "10m", converter = Units.Wait.class, description = "How long to wait for readiness and processing (default: ${DEFAULT-VALUE}).")
     Duration waitLimit;
 
+    @Option(names = "--stall-timeout", defaultValue = "60s", converter = Units.Wait.class, description = "An upload attempt that moves no byte for this long fails as stalled and is retried (default: ${DEFAULT-VALUE}).")
+    Duration stallTimeout;
+
     @Option(names = {"-o", "--output"}, defaultValue = "text", description = "text|json (default: ${DEFAULT-VALUE}).")
     Output output;
 
@@ -154,10 +158,14 @@ final class ImportCommand implements Callable<Integer> {
             List<Importer.Job> jobs = new ArrayList<>();
             Optional<java.net.URI> engineUrl = Optional.ofNullable(ovirt).map(java.net.URI::create);
             ImageSources.Context context = ImageSources.Context.DEFAULT.withOvirt(uri -> engine.get().forDisksOn(uri));
+            // as in a plan run: without qemu-img, a dir: target gets local qcow2 images read as raw in Java
+            boolean javaQcow2 = pairs.stream().anyMatch(p -> p[1].startsWith("dir:"))
+                    && !DirectorySink.qemuImgInstalled();
             long total = 0;
             for (String[] p : pairs) {
                 // A dir: target is also where a disk that cannot be streamed gets its sparse temporary copy.
-                ImageSources.Context c = p[1].startsWith("dir:") ? context.withScratch(scratch(p[1])) : context;
+                ImageSources.Context c = p[1].startsWith("dir:")
+                        ? context.withScratch(scratch(p[1])).withRawQcow2(javaQcow2) : context;
                 ImageSource source = ImageSources.open(SourceSpec.parse(p[0], engineUrl), c);
                 var sink = sinks.sink(p[0], p[1], source.diskName());
                 String disk = p[1].startsWith("dir:") ? source.diskName() : p[1].substring(p[1].indexOf('/') + 1);
@@ -220,8 +228,11 @@ final class ImportCommand implements Callable<Integer> {
         if (retries < 0 || parallel < 1) {
             throw new ParameterException(spec.commandLine(), "--retries must be >= 0 and --parallel >= 1");
         }
+        if (stallTimeout.isZero() || stallTimeout.isNegative()) {
+            throw new ParameterException(spec.commandLine(), "--stall-timeout must be positive, e.g. 60s");
+        }
         return TransferSettings.defaults().withCompress(compress).withChecksum(sum).withRetries(retries)
-                .withWait(waitLimit).withLimiter(limitRate == null ? RateLimiter.unlimited()
+                .withWait(waitLimit).withStallTimeout(stallTimeout).withLimiter(limitRate == null ? RateLimiter.unlimited()
                         : RateLimiter.of(Quantities.bytesPerSecond(limitRate, "--limit-rate")));
     }
 

@@ -53,6 +53,23 @@ public final class DirectorySink implements VolumeSink {
     }
 
     /** The same sink, allowed to replace an existing {@code name.img} (the user asked, e.g. {@code --overwrite}). */
+    /**
+     * Whether this machine's {@code qemu-img} runs: the sink converts container formats with it; without it, local
+     * qcow2 images are read as raw in Java instead ({@code ImageSources.Context#withRawQcow2}).
+     */
+    public static boolean qemuImgInstalled() {
+        try {
+            Process p = new ProcessBuilder("qemu-img", "--version").redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            return p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     public DirectorySink replacingExisting() {
         return new DirectorySink(dir, name, Existing.REPLACE);
     }

@@ -197,7 +197,7 @@ class HostileImagesIT {
      */
     public static final class WithoutQemuImg {
         public static void main(String[] args) throws Exception {
-            boolean qemuImg = qemuImgRuns();
+            boolean qemuImg = DirectorySink.qemuImgInstalled();
             System.out.println("qemu-img: " + (qemuImg ? "present" : "absent"));
             Path out = Path.of(args[1]);
             for (Map.Entry<String, DiskLocation> image : images(Path.of(args[0])).entrySet()) {
@@ -214,19 +214,6 @@ class HostileImagesIT {
                     line = ExitCode.INTERNAL.code() + "\t" + t;
                 }
                 System.out.println(image.getKey() + "\t" + line.replace('\n', ' '));
-            }
-        }
-
-        private static boolean qemuImgRuns() {
-            try {
-                Process p = new ProcessBuilder("qemu-img", "--version").redirectErrorStream(true)
-                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-                return p.waitFor(20, TimeUnit.SECONDS) && p.exitValue() == 0;
-            } catch (IOException e) {
-                return false;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
             }
         }
     }

@@ -36,7 +36,7 @@ public final class ExampleDisks {
 
     /** The maker available here: qemu-img on PATH, else Java. */
     public static Maker available() {
-        return dev.kvmigrate.plans.run.PlanTargets.qemuImgInstalled() ? Maker.QEMU_IMG : Maker.JAVA;
+        return dev.kvmigrate.importer.sink.DirectorySink.qemuImgInstalled() ? Maker.QEMU_IMG : Maker.JAVA;
     }
 
     /** Creates every missing file disk that the dumps in {@code xmlDir} reference. */

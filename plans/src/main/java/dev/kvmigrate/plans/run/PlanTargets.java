@@ -31,7 +31,7 @@ public final class PlanTargets {
     }
 
     public static DirectoryTarget directory(LoadedPlan lp) {
-        return directory(lp, qemuImgInstalled());
+        return directory(lp, DirectorySink.qemuImgInstalled());
     }
 
     /**
@@ -76,19 +76,6 @@ public final class PlanTargets {
     }
 
     /** Whether {@code qemu-img} runs here. */
-    public static boolean qemuImgInstalled() {
-        try {
-            Process p = new ProcessBuilder("qemu-img", "--version").redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            return p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (java.io.IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
-
     /** The plan's target: a directory or a cluster. */
     public static Target open(LoadedPlan lp) {
         return lp.plan().target().isDir() ? directory(lp) : cluster(lp);
