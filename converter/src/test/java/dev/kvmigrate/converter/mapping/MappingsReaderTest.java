@@ -80,7 +80,7 @@ class MappingsReaderTest {
         "'storage:\\n  disks:\\n    a/b: {size: lots}'|m.yaml:3:|lots",
         "'storage:\\n  disks:\\n    a/b: {size: 10GB}'|m.yaml:3:|size '10GB' is not a size (did you mean 10G or 10Gi?",
         "'storage:\\n  disks:\\n    a/b: {size: -1Gi}'|m.yaml:3:|size '-1Gi' is negative",
-        "'gpu:\\n  a: b'|m.yaml:2:|Unrecognized field \"gpu\"",
+        "'gpu:\\n  a: b'|m.yaml:2:|unknown field 'gpu' (known here:",
         "'gpus:\\n  nvidia-1: \"\"'|m.yaml:2:|no resource name",
         "'instancetypes:\\n  default: {instancetypeKind: Foo}'|m.yaml:2:|Foo",
         "'networks:\\n  a: \"x'|m.yaml:2:|quoted scalar"
