@@ -1,5 +1,6 @@
 package dev.kvmigrate.cli;
 
+import dev.kvmigrate.common.ExitCode;
 import dev.kvmigrate.common.ovirt.EngineSettings;
 import dev.kvmigrate.common.ovirt.Secret;
 import dev.kvmigrate.inventory.SourceProblems;
@@ -32,7 +33,8 @@ import picocli.CommandLine.Spec;
         description = {
             "Scan a source and list its VMs with disks, NICs, GPUs (vGPU types resolved through the host's",
             "mediated devices, passthrough GPUs by PCI product) and migration concerns.",
-            "Concerns are findings, not failures: a scan that worked exits 0."
+            "Concerns are findings, not failures: a scan that worked exits 0. A dump file or domain that",
+            "cannot be read is named on stderr and the rest is scanned; the scan then exits 1."
         },
         footerHeading = "%nExamples:%n",
         footer = {
@@ -130,15 +132,17 @@ final class InventoryScanCommand implements Callable<Integer> {
         }
         PrintWriter err = spec.commandLine().getErr();
         for (String p : problems) {
-            err.println("kv-migrate: warning: " + p);
+            err.println("kv-migrate: error: " + p);
         }
+        // the rest of the scan is kept, but an item that could not be read is a failed item: exit 1, not 0
+        int code = problems.isEmpty() ? ExitCode.OK.code() : ExitCode.FINDINGS.code();
         if (out != null) {
             InventoryCodec.write(inv, out);
             err.println("kv-migrate: wrote " + inv.vms().size() + " VM(s) to " + out + " ("
                     + count(inv, Severity.BLOCKER) + " blocker(s), " + count(inv, Severity.WARNING) + " warning(s)"
                     + (problems.isEmpty() ? "" : ", " + problems.size() + " unreadable item(s)") + ")");
             err.flush();
-            return 0;
+            return code;
         }
         err.flush();
         PrintWriter stdout = spec.commandLine().getOut();
@@ -148,7 +152,7 @@ final class InventoryScanCommand implements Callable<Integer> {
         } else {
             Printer.print(stdout, inv, output);
         }
-        return 0;
+        return code;
     }
 
     private VmSource open() {
