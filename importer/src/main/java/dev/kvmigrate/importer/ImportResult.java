@@ -12,7 +12,8 @@ import java.util.Objects;
  * @param format the source image format (raw, qcow2, …)
  * @param encoding how the bytes travelled ({@code zstd-sparse}, {@code raw}, {@code as-is}, {@code qemu-img})
  * @param contentBytes bytes of content handled (logical disk bytes, or stored bytes for images sent unchanged)
- * @param wireBytes bytes sent in the successful attempt
+ * @param wireBytes bytes sent in the successful attempt; for a directory target, the bytes of data written (holes
+ *     and zero blocks are not written)
  * @param digest {@code <algorithm>:<hex>}, empty when nothing was sent
  * @param digestScope {@code disk} (the volume's logical bytes) or {@code image-file} (the stored image)
  * @param attempts attempts made, 1 when the first succeeded

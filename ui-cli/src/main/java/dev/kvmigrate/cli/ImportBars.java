@@ -4,6 +4,7 @@ import dev.kvmigrate.importer.Phase;
 import dev.kvmigrate.importer.Progress;
 import dev.kvmigrate.importer.ProgressListener;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import me.tongfei.progressbar.ProgressBar;
@@ -30,7 +31,7 @@ final class ImportBars implements ProgressListener, AutoCloseable {
     public void phase(String disk, Phase phase, String detail) {
         ProgressBar b = bars.get(disk);
         if (b != null) {
-            b.setExtraMessage(phase.name().toLowerCase());
+            b.setExtraMessage(" " + phase.name().toLowerCase(Locale.ROOT)); // apart from the bar's speed
         }
         if (phase == Phase.DONE || phase == Phase.FAILED) {
             ProgressBar finished = bars.remove(disk);
@@ -55,7 +56,7 @@ final class ImportBars implements ProgressListener, AutoCloseable {
     public void retry(String disk, int attempt, String cause, Duration delay) {
         ProgressBar b = bars.get(disk);
         if (b != null) {
-            b.setExtraMessage("retry " + attempt + ": " + cause);
+            b.setExtraMessage(" retry " + attempt + ": " + cause);
             b.reset();
         }
         done.put(disk, 0L);

@@ -191,7 +191,9 @@ final class ImportCommand implements Callable<Integer> {
             Printer.print(out, results, OutputFormat.json);
         } else {
             for (ImportResult r : results) {
-                out.printf(Locale.ROOT, "%s  %s  %s  %s -> %s sent  %d attempt(s)  %.1f s  %s%n", r.disk(), r.target(),
+                // a dir: target sends nothing: it writes the data blocks and leaves holes for the rest
+                String moved = r.target().startsWith("dir:") ? "%s, %s of data written" : "%s -> %s sent";
+                out.printf(Locale.ROOT, "%s  %s  %s  " + moved + "  %d attempt(s)  %.1f s  %s%n", r.disk(), r.target(),
                         r.outcome().name().toLowerCase(Locale.ROOT).replace('_', '-'), Units.bytes(r.contentBytes()),
                         Units.bytes(r.wireBytes()), r.attempts(), r.seconds(), r.digest().isEmpty() ? "-" : r.digest());
             }

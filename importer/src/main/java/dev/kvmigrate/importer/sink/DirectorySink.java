@@ -96,7 +96,8 @@ public final class DirectorySink implements VolumeSink {
                     : convert(disk, image, tmp, listener);
             listener.phase(disk, Phase.VERIFY, "reading " + tmp.getFileName() + " back");
             ContentDigest check = settings.checksum().start();
-            new FileSliceContent(tmp, 0, Files.size(tmp)).accept(check);
+            DataBytes data = new DataBytes();
+            new FileSliceContent(tmp, 0, Files.size(tmp)).accept(BlockVisitor.tee(check, data));
             String actual = check.finish();
             if (w.digest != null && !actual.equals(w.digest)) {
                 throw KvMigrateException.targetError("disk " + disk + ": " + tmp + " reads back as " + actual
@@ -105,7 +106,7 @@ public final class DirectorySink implements VolumeSink {
             putInPlace(disk, tmp);
             listener.phase(disk, Phase.DONE, target());
             return new ImportResult(disk, image.source().name(), target(), ImportResult.Outcome.IMPORTED,
-                    image.format().name().toLowerCase(Locale.ROOT), w.encoding, w.bytes, w.bytes, actual, "disk", 1,
+                    image.format().name().toLowerCase(Locale.ROOT), w.encoding, w.bytes, data.bytes, actual, "disk", 1,
                     (System.nanoTime() - start) / 1e9);
         } catch (IOException e) {
             throw KvMigrateException.io("disk " + disk + ": writing " + file() + " failed: " + e.getMessage()
@@ -147,6 +148,24 @@ public final class DirectorySink implements VolumeSink {
     }
 
     private record Written(long bytes, String digest, String encoding) {}
+
+    /**
+     * Counts the bytes that hold data in the written file (neither holes nor zero blocks): what a directory target
+     * reports as written, where a cluster target reports what crossed the wire.
+     */
+    private static final class DataBytes implements BlockVisitor {
+        long bytes;
+
+        @Override
+        public void data(long offset, byte[] buf, int off, int len) {
+            bytes += len;
+        }
+
+        @Override
+        public void zeros(long offset, long length) {
+            // holes and zero blocks are not written
+        }
+    }
 
     private Written writeRaw(String disk, InspectedImage image, TransferSettings settings, ProgressListener listener,
             Path tmp) throws IOException {
