@@ -226,6 +226,7 @@ public final class ClusterTarget implements Target, VmStarter, GpuCapacity, Hook
 
     @Override
     public void close() {
+        disks.close();
         client.close();
     }
 

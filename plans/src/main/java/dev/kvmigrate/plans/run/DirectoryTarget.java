@@ -149,6 +149,11 @@ public final class DirectoryTarget implements Target {
         }
 
         @Override
+        public void close() {
+            delegate.close();
+        }
+
+        @Override
         public DiskResult importDisk(DiskWork disk, DiskProgress progress) {
             String dv = disk.dataVolume();
             Path img = image(dv);
@@ -195,6 +200,6 @@ public final class DirectoryTarget implements Target {
 
     @Override
     public void close() {
-        // files need no closing
+        disks.close(); // files need no closing; the importer's source sessions do
     }
 }

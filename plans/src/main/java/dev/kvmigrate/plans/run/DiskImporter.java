@@ -1,7 +1,10 @@
 package dev.kvmigrate.plans.run;
 
-/** Moves one disk's bytes from its source into the target's volume; implemented with the importer. */
-public interface DiskImporter {
+/**
+ * Moves one disk's bytes from its source into the target's volume; implemented with the importer. Closed with the
+ * target at the end of the run (sessions it opened to sources end there).
+ */
+public interface DiskImporter extends AutoCloseable {
     /**
      * Whether the target still holds a finished import of this disk with this digest (so a resumed run may skip
      * it). Cheap: checks presence and size, not every byte.
@@ -14,6 +17,10 @@ public interface DiskImporter {
      * @throws dev.kvmigrate.common.KvMigrateException naming the disk and the fix
      */
     DiskResult importDisk(DiskWork disk, DiskProgress progress);
+
+    /** Ends what the importer holds open for the run (an oVirt session); nothing by default. */
+    @Override
+    default void close() {}
 
     /** What a finished import did. */
     record DiskResult(String digest, long contentBytes, long wireBytes, double seconds) {}

@@ -10,6 +10,8 @@ import dev.kvmigrate.importer.source.ImageSource;
 import dev.kvmigrate.importer.source.ImageSources;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Disk imports through the importer: the disk's typed location (from the migration unit) opened by
@@ -17,10 +19,12 @@ import java.util.function.Predicate;
  * settings (one rate limiter for the whole run).
  */
 public final class ImporterDisks implements DiskImporter {
+    private static final Logger LOG = LoggerFactory.getLogger(ImporterDisks.class);
     private final Function<DiskWork, ImageSource> sources;
     private final Function<DiskWork, VolumeSink> sinks;
     private final Predicate<DiskWork> present;
     private final TransferSettings settings;
+    private final AutoCloseable resources;
 
     /**
      * @param sources where a disk's bytes come from
@@ -40,10 +44,30 @@ public final class ImporterDisks implements DiskImporter {
      */
     public ImporterDisks(Function<DiskWork, ImageSource> sources, Function<DiskWork, VolumeSink> sinks,
             Predicate<DiskWork> present, TransferSettings settings) {
+        this(sources, sinks, present, settings, () -> { });
+    }
+
+    private ImporterDisks(Function<DiskWork, ImageSource> sources, Function<DiskWork, VolumeSink> sinks,
+            Predicate<DiskWork> present, TransferSettings settings, AutoCloseable resources) {
         this.sources = sources;
         this.sinks = sinks;
         this.present = present;
         this.settings = settings;
+        this.resources = resources;
+    }
+
+    /** This importer, closing {@code resources} (what its sources opened for the run) when it is closed. */
+    public ImporterDisks closing(AutoCloseable resources) {
+        return new ImporterDisks(sources, sinks, present, settings, resources);
+    }
+
+    @Override
+    public void close() {
+        try {
+            resources.close();
+        } catch (Exception e) {
+            LOG.warn("closing the run's source sessions failed: {}", e.getMessage());
+        }
     }
 
     @Override

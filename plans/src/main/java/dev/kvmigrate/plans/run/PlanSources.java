@@ -43,26 +43,6 @@ public final class PlanSources {
         };
     }
 
-    /**
-     * The engine session for oVirt disk downloads: the plan's oVirt source, logged in on first use (a plan without
-     * oVirt disks never logs in). A disk of another engine than the plan's is refused.
-     */
-    public static java.util.function.Function<URI, dev.kvmigrate.importer.source.OvirtEngine> ovirtEngines(
-            LoadedPlan lp) {
-        dev.kvmigrate.importer.source.OvirtEngine[] engine = new dev.kvmigrate.importer.source.OvirtEngine[1];
-        return uri -> {
-            PlanSource.Ovirt o = lp.plan().source().ovirt().orElseThrow(() -> KvMigrateException.invalidInput(
-                    "plan " + lp.file() + ": a disk on oVirt engine " + uri.getHost() + " needs source.ovirt in the"
-                    + " plan"));
-            synchronized (engine) {
-                if (engine[0] == null) {
-                    engine[0] = dev.kvmigrate.importer.source.OvirtEngine.connect(ovirt(lp, o).engine());
-                }
-                return engine[0].forDisksOn(uri);
-            }
-        };
-    }
-
     static OvirtSettings ovirt(LoadedPlan lp, PlanSource.Ovirt o) {
         Secret password = o.passwordFile().map(f -> Secret.fromFile(lp.resolve(f)))
                 .orElseGet(() -> Secret.fromEnvironment(o.passwordEnv().get()).orElseThrow(() ->

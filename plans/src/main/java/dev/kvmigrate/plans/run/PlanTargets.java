@@ -42,15 +42,17 @@ public final class PlanTargets {
     public static DirectoryTarget directory(LoadedPlan lp, boolean qemuImg) {
         Path dir = lp.targetDir();
         Path disks = DirectoryTarget.disksDir(dir);
-        ImageSources.Context sources = sources(lp).withRawQcow2(!qemuImg).withScratch(disks);
+        OvirtEngines engines = new OvirtEngines(lp);
+        ImageSources.Context sources = sources(engines).withRawQcow2(!qemuImg).withScratch(disks);
         ImporterDisks importer = new ImporterDisks(sources, d -> new DirectorySink(disks, d.dataVolume()),
-                d -> Files.isRegularFile(new DirectorySink(disks, d.dataVolume()).file()), transfer(lp.plan()));
+                d -> Files.isRegularFile(new DirectorySink(disks, d.dataVolume()).file()), transfer(lp.plan()))
+                .closing(engines);
         return new DirectoryTarget(dir, lp.plan().name(), importer);
     }
 
-    /** How the plan's disks are opened: oVirt disks through a session with the plan's engine, made on first use. */
-    static ImageSources.Context sources(LoadedPlan lp) {
-        return ImageSources.Context.DEFAULT.withOvirt(PlanSources.ovirtEngines(lp));
+    /** How the plan's disks are opened: oVirt disks through one session with the plan's engine. */
+    private static ImageSources.Context sources(OvirtEngines engines) {
+        return ImageSources.Context.DEFAULT.withOvirt(engines);
     }
 
     /** A cluster target from the plan's kubeconfig/context (or KUBECONFIG and the current context). */
@@ -65,17 +67,17 @@ public final class PlanTargets {
         PlanTarget.Cluster c = lp.plan().target().cluster().orElseThrow();
         String ns = c.namespace().orElse(client.getNamespace() == null ? "default" : client.getNamespace());
         ClusterTarget[] self = new ClusterTarget[1];
-        ImporterDisks importer = new ImporterDisks(sources(lp), d -> {
+        OvirtEngines engines = new OvirtEngines(lp);
+        ImporterDisks importer = new ImporterDisks(sources(engines), d -> {
             CdiTarget t = CdiTarget.dataVolume(d.manifest().namespace().orElse(ns), d.dataVolume())
                     .withCreate(false);
             return new CdiUploadSink(client, c.uploadProxyUrl().map(t::withProxyUrl).orElse(t));
         }, d -> self[0].dataVolumeSucceeded(d.manifest().namespace().orElse(ns), d.dataVolume()),
-                transfer(lp.plan()));
+                transfer(lp.plan())).closing(engines);
         self[0] = new ClusterTarget(client, ns, lp.plan().name(), importer);
         return self[0];
     }
 
-    /** Whether {@code qemu-img} runs here. */
     /** The plan's target: a directory or a cluster. */
     public static Target open(LoadedPlan lp) {
         return lp.plan().target().isDir() ? directory(lp) : cluster(lp);
