@@ -27,9 +27,12 @@ import picocli.CommandLine.Spec;
 /** {@code kv-migrate plan validate}: everything that would stop a run, before anything moves. */
 @Command(name = "validate", mixinStandardHelpOptions = true,
         description = "Check a plan: file errors (file:line:column), VMs that do not resolve, unmapped networks,"
-                + " storage and GPUs, the converter's blockers; with --from-cluster also the validate rules on every"
-                + " object (schemas, permitted GPU names, storage classes, NADs, GPU capacity for the whole plan).",
-        footer = {"", "Exit codes: 0 no blocker, 1 blockers found, 3 invalid plan, 4 source or cluster unreachable."})
+                + " storage and GPUs, the converter's blockers, every object against the bundled OpenAPI schemas"
+                + " (KubeVirt, CDI, Kubernetes); with --from-cluster against the cluster's own schemas and also the"
+                + " validate rules that need it (permitted GPU names, storage classes, NADs, GPU capacity for the"
+                + " whole plan).",
+        footer = {"", "Exit codes: 0 no blocker, 1 blockers found, 3 invalid plan or a KubeVirt version not bundled,"
+                + " 4 source or cluster unreachable."})
 final class PlanValidateCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -40,12 +43,12 @@ final class PlanValidateCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "PLAN", description = "Plan file.")
     Path planFile;
 
-    @Option(names = "--from-cluster", description = "Also check against the plan's target cluster.")
+    @Option(names = "--from-cluster", description = "Also check against the plan's target cluster (its own OpenAPI"
+            + " schemas instead of the bundled ones).")
     boolean fromCluster;
 
-    @Option(names = "--schema", paramLabel = "FILE|DIR", description = "OpenAPI schema source for the objects"
-            + " (repeatable), e.g. KubeVirt's and CDI's swagger.json.")
-    List<Path> schemas = new ArrayList<>();
+    @Mixin
+    SchemaOptions schemaOptions;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Also write the objects that were checked (as"
             + " `convert --out` does: one YAML per object, admin/ patch and concerns).")
@@ -53,12 +56,14 @@ final class PlanValidateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        schemaOptions.checkUsage(fromCluster);
         LoadedPlan lp = PlanReader.read(planFile);
         PlanConversion.Prepared p = PlanRun.prepare(lp);
         if (out != null) {
             ManifestWriter.write(p.result(), out, OutputFormat.YAML);
         }
         List<PlanCheck.Finding> findings = new ArrayList<>(PlanCheck.check(p));
+        SchemaSet schemas;
         if (fromCluster) {
             PlanTarget.Cluster c = lp.plan().target().cluster().orElseThrow(() ->
                     new picocli.CommandLine.ParameterException(spec.commandLine(), "--from-cluster needs a plan"
@@ -66,16 +71,18 @@ final class PlanValidateCommand implements Callable<Integer> {
             try (KubernetesClient client = ClusterProbe.connect(c.kubeconfig().map(k -> lp.resolve(k).toFile()),
                     c.context())) {
                 ClusterProbe.Probe probe = ClusterProbe.probe(client);
-                findings.addAll(PlanCheck.checkObjects(p, SchemaSet.of(schemas).with(probe.schemas()),
-                        probe.facts()));
+                schemas = schemaOptions.withCluster(probe.schemas());
+                findings.addAll(PlanCheck.checkObjects(p, schemas, probe.facts()));
             }
         } else {
-            findings.addAll(PlanCheck.checkObjects(p, SchemaSet.of(schemas), ClusterFacts.NONE));
+            schemas = schemaOptions.bundled();
+            findings.addAll(PlanCheck.checkObjects(p, schemas, ClusterFacts.NONE));
         }
         var w = spec.commandLine().getOut();
         for (PlanCheck.Finding f : findings) {
             w.println(f);
         }
+        w.println(SchemaOptions.describe(schemas));
         long blockers = findings.stream().filter(f -> f.severity() == Severity.BLOCKER).count();
         w.println(lp.file().getFileName() + ": " + p.vms().size() + " VM(s), " + blockers + " blocker(s), "
                 + findings.stream().filter(f -> f.severity() == Severity.WARNING).count() + " warning(s)");

@@ -1,6 +1,8 @@
 package dev.kvmigrate.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kvmigrate.common.ExitCode;
 import dev.kvmigrate.common.KvMigrateException;
 import dev.kvmigrate.common.io.AtomicFile;
@@ -28,12 +30,13 @@ import picocli.CommandLine.Spec;
 
 /** {@code kv-migrate validate}: manifests against OpenAPI schemas and the rules beyond them, for CI pipelines. */
 @Command(name = "validate", mixinStandardHelpOptions = true,
-        description = "Validate manifests against OpenAPI schemas (swagger.json, a directory of them, CRD YAML or"
-                + " the cluster's /openapi/v2) and the rules beyond the schema: permitted GPU/host device names, one"
+        description = "Validate manifests against OpenAPI schemas (those bundled for a KubeVirt release, CDI and the"
+                + " Kubernetes kinds kv-migrate writes, or with --from-cluster the cluster's /openapi/v2; plus any"
+                + " --schema) and the rules beyond the schema: permitted GPU/host device names, one"
                 + " ramFB GPU per VM, referenced volumes exist, RFC 1123 names, unique MACs, volume sizes; with"
                 + " --from-cluster also storage classes, NetworkAttachmentDefinitions, namespaces and GPU capacity.",
-        footer = {"", "Exit codes: 0 no findings, 1 findings, 2 usage, 3 invalid schema or CR file, 4 cluster"
-                + " unreachable."})
+        footer = {"", "Exit codes: 0 no findings, 1 findings, 2 usage, 3 invalid schema or CR file or a KubeVirt"
+                + " version not bundled, 4 cluster unreachable."})
 final class ValidateCommand implements Callable<Integer> {
     enum Format { text, json }
 
@@ -46,14 +49,15 @@ final class ValidateCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "PATH", description = "Manifest files or directories.")
     List<Path> paths = new ArrayList<>();
 
-    @Option(names = "--schema", paramLabel = "FILE|DIR", description = "Schema source (repeatable).")
-    List<Path> schemas = new ArrayList<>();
+    @Mixin
+    SchemaOptions schemaOptions;
 
     @Option(names = "--kubevirt-cr", paramLabel = "FILE",
             description = "KubeVirt CR (or kv-migrate's admin patch) whose permittedHostDevices to check against.")
     Path kubevirtCr;
 
-    @Option(names = "--from-cluster", description = "Also check against the cluster of the current kubeconfig.")
+    @Option(names = "--from-cluster", description = "Check against the cluster of the current kubeconfig: its own"
+            + " OpenAPI schemas instead of the bundled ones, and its storage classes, NADs, namespaces and GPUs.")
     boolean fromCluster;
 
     @Option(names = "--kubeconfig", paramLabel = "FILE", description = "Kubeconfig file (else KUBECONFIG).")
@@ -72,23 +76,22 @@ final class ValidateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (schemas.isEmpty() && !fromCluster) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                    "no schema: pass --schema FILE|DIR (e.g. KubeVirt's and CDI's swagger.json) or --from-cluster");
-        }
         if ((kubeconfig != null || context != null) && !fromCluster) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "--kubeconfig and --context need --from-cluster");
         }
-        SchemaSet set = SchemaSet.of(schemas);
+        schemaOptions.checkUsage(fromCluster);
+        SchemaSet set;
         ClusterFacts facts = ClusterFacts.NONE;
         if (fromCluster) {
             try (KubernetesClient client = ClusterProbe.connect(Optional.ofNullable(kubeconfig),
                     Optional.ofNullable(context))) {
                 ClusterProbe.Probe probe = ClusterProbe.probe(client);
-                set = set.with(probe.schemas());
+                set = schemaOptions.withCluster(probe.schemas());
                 facts = probe.facts();
             }
+        } else {
+            set = schemaOptions.bundled();
         }
         if (kubevirtCr != null) {
             facts = facts.withPermittedDevices(KubevirtCr.permittedResources(readCr(kubevirtCr)));
@@ -96,9 +99,12 @@ final class ValidateCommand implements Callable<Integer> {
         ValidationReport report = Validator.validate(paths, set, facts);
         var out = spec.commandLine().getOut();
         if (format == Format.json) {
-            out.print(ReportRenderer.json(report).toPrettyString() + "\n");
+            ObjectNode json = ReportRenderer.json(report);
+            ArrayNode sources = json.putArray("schemas");
+            set.sources().forEach(sources::add);
+            out.print(json.toPrettyString() + "\n");
         } else {
-            out.print(ReportRenderer.text(report));
+            out.print(SchemaOptions.describe(set) + "\n" + ReportRenderer.text(report));
         }
         out.flush();
         if (junit != null) {

@@ -51,7 +51,8 @@ class ValidateCommandTest {
     @Test
     void usageErrorsExitTwo(@TempDir Path tmp) {
         assertThat(CliRun.run("validate").code()).isEqualTo(2);
-        assertThat(CliRun.run("validate", tmp.toString()).code()).isEqualTo(2);
+        assertThat(CliRun.run("validate", tmp.toString(), "--from-cluster", "--kubevirt-version", "v1.9").code())
+                .isEqualTo(2);
         CliRun missing = CliRun.run("validate", tmp.resolve("nope").toString(), "--schema",
                 tmp.toString());
         assertThat(missing.code()).isEqualTo(2);

@@ -2,6 +2,7 @@ package dev.kvmigrate.converter.validate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaLocation;
@@ -22,9 +23,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 /**
- * OpenAPI schemas by apiVersion + kind: Swagger 2.0 documents (KubeVirt, CDI, an API server's {@code /openapi/v2})
- * and CRDs' {@code openAPIV3Schema}. Validation uses networknt json-schema-validator (draft 4, the dialect Swagger
- * 2.0 schemas are written in).
+ * OpenAPI schemas by apiVersion + kind: Swagger 2.0 documents (KubeVirt, CDI, an API server's {@code /openapi/v2},
+ * those shipped with kv-migrate: {@link #bundled(String)}) and CRDs' {@code openAPIV3Schema}. Validation uses
+ * networknt json-schema-validator (draft 4, the dialect Swagger 2.0 schemas are written in).
  *
  * <p>Swagger object definitions rarely say {@code additionalProperties: false}, yet the API server prunes or
  * rejects unknown fields: every object schema that declares {@code properties} is closed when loaded, unless it
@@ -75,6 +76,26 @@ public final class SchemaSet {
         return new SchemaSet(List.of(swaggerDoc(id, swagger)));
     }
 
+    /**
+     * The schemas shipped with kv-migrate for a KubeVirt release ({@code 1.9}, {@code v1.9} or {@code v1.9.0}; see
+     * {@link #bundledVersions()}): its API, CDI's and the Kubernetes kinds kv-migrate writes. A release not shipped
+     * is an {@link dev.kvmigrate.common.ExitCode#INVALID_INPUT} error naming those that are.
+     */
+    public static SchemaSet bundled(String kubevirtVersion) {
+        return BundledSchemas.load(kubevirtVersion);
+    }
+
+    /** {@link #bundled(String)} for the newest KubeVirt release shipped. */
+    public static SchemaSet bundled() {
+        List<String> versions = bundledVersions();
+        return bundled(versions.get(versions.size() - 1));
+    }
+
+    /** The KubeVirt releases whose schemas are shipped, oldest first, e.g. {@code v1.9.0}. */
+    public static List<String> bundledVersions() {
+        return BundledSchemas.versions();
+    }
+
     /** This set followed by {@code other}: this set's schemas win. */
     public SchemaSet with(SchemaSet other) {
         List<Doc> all = new ArrayList<>(docs);
@@ -84,6 +105,14 @@ public final class SchemaSet {
 
     public boolean isEmpty() {
         return docs.isEmpty();
+    }
+
+    /**
+     * Where the schemas come from, first match first: a file's path, the cluster's OpenAPI URL, or
+     * {@code bundled KubeVirt v1.9.0} and the like.
+     */
+    public List<String> sources() {
+        return docs.stream().map(Doc::id).toList();
     }
 
     private static boolean isSchemaFile(Path p) {
@@ -163,8 +192,10 @@ public final class SchemaSet {
     }
 
     /**
-     * Adds {@code additionalProperties: false} to every object schema with properties, recursively, and drops the
-     * Kubernetes extension keywords ({@code x-kubernetes-*}, {@code nullable}) the draft-4 validator does not know.
+     * Adds {@code additionalProperties: false} to every object schema with properties, recursively, spells
+     * {@code x-kubernetes-int-or-string} (and Swagger's {@code format: int-or-string}) as {@code anyOf} integer or
+     * string, and drops the Kubernetes extension
+     * keywords ({@code x-kubernetes-*}, {@code nullable}) the draft-4 validator does not know.
      */
     static void close(JsonNode schema) {
         if (!(schema instanceof ObjectNode o)) {
@@ -176,6 +207,17 @@ public final class SchemaSet {
         if (o.has("properties") && !o.has("additionalProperties")
                 && !o.path("x-kubernetes-preserve-unknown-fields").asBoolean(false)) {
             o.put("additionalProperties", false);
+        }
+        // Swagger 2.0 writes IntOrString as {type: string, format: int-or-string}; the API server takes either
+        if (o.path("format").asText("").equals("int-or-string")) {
+            o.remove("type");
+            o.remove("format");
+            o.put("x-kubernetes-int-or-string", true);
+        }
+        if (o.path("x-kubernetes-int-or-string").asBoolean(false) && !o.has("anyOf")) {
+            ArrayNode anyOf = o.putArray("anyOf");
+            anyOf.addObject().put("type", "integer");
+            anyOf.addObject().put("type", "string");
         }
         o.remove("nullable");
         List<String> extensions = new ArrayList<>();
