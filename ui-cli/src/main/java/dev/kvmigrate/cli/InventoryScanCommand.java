@@ -1,6 +1,5 @@
 package dev.kvmigrate.cli;
 
-import dev.kvmigrate.common.ExitCode;
 import dev.kvmigrate.common.ovirt.EngineSettings;
 import dev.kvmigrate.common.ovirt.Secret;
 import dev.kvmigrate.inventory.SourceProblems;
@@ -34,7 +33,7 @@ import picocli.CommandLine.Spec;
             "Scan a source and list its VMs with disks, NICs, GPUs (vGPU types resolved through the host's",
             "mediated devices, passthrough GPUs by PCI product) and migration concerns.",
             "Concerns are findings, not failures: a scan that worked exits 0. A dump file or domain that",
-            "cannot be read is named on stderr and the rest is scanned; the scan then exits 1."
+            "cannot be read is named on stderr as a warning and the rest is scanned (still exit 0)."
         },
         footerHeading = "%nExamples:%n",
         footer = {
@@ -132,17 +131,15 @@ final class InventoryScanCommand implements Callable<Integer> {
         }
         PrintWriter err = spec.commandLine().getErr();
         for (String p : problems) {
-            err.println("kv-migrate: error: " + p);
+            err.println("kv-migrate: warning: " + p);
         }
-        // the rest of the scan is kept, but an item that could not be read is a failed item: exit 1, not 0
-        int code = problems.isEmpty() ? ExitCode.OK.code() : ExitCode.FINDINGS.code();
         if (out != null) {
             InventoryCodec.write(inv, out);
             err.println("kv-migrate: wrote " + inv.vms().size() + " VM(s) to " + out + " ("
                     + count(inv, Severity.BLOCKER) + " blocker(s), " + count(inv, Severity.WARNING) + " warning(s)"
                     + (problems.isEmpty() ? "" : ", " + problems.size() + " unreadable item(s)") + ")");
             err.flush();
-            return code;
+            return 0;
         }
         err.flush();
         PrintWriter stdout = spec.commandLine().getOut();
@@ -152,7 +149,7 @@ final class InventoryScanCommand implements Callable<Integer> {
         } else {
             Printer.print(stdout, inv, output);
         }
-        return code;
+        return 0;
     }
 
     private VmSource open() {
