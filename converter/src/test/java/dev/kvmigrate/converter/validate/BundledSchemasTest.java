@@ -14,6 +14,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -72,25 +73,21 @@ class BundledSchemasTest {
         assertThat(got).containsExactlyInAnyOrderElementsOf(expected);
     }
 
-    @Test
-    void intOrStringTakesANumberOrAStringOnly() throws Exception {
-        var schema = SchemaSet.bundled().schemaFor("v1", "PersistentVolumeClaim").orElseThrow();
+    @ParameterizedTest(name = "{0}/{1}")
+    @CsvSource(delimiter = '|', value = {
+        // Quantity: a string or a number
+        "v1|PersistentVolumeClaim|spec: {resources: {requests: {storage: %s}}}|10Gi|1073741824",
+        // Swagger's IntOrString (type string, format int-or-string): a number or a string
+        "pool.kubevirt.io/v1beta1|VirtualMachinePool|spec: {selector: {}, virtualMachineTemplate: {}, maxUnavailable:"
+                + " %s}|'\"10%\"'|1",
+    })
+    void intOrStringAndQuantityTakeANumberOrAStringOnly(String apiVersion, String kind, String spec, String text,
+            String number) throws Exception {
+        var schema = SchemaSet.bundled().schemaFor(apiVersion, kind).orElseThrow();
         var yaml = dev.kvmigrate.common.json.Mappers.yaml();
-        String pvc = "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: d}\n"
-                + "spec: {resources: {requests: {storage: %s}}}\n";
-        assertThat(schema.validate(yaml.readTree(pvc.formatted("10Gi")))).isEmpty();
-        assertThat(schema.validate(yaml.readTree(pvc.formatted("1073741824")))).isEmpty();
-        assertThat(schema.validate(yaml.readTree(pvc.formatted("[10Gi]")))).isNotEmpty();
-    }
-
-    @Test
-    void swaggersIntOrStringFormatTakesANumberOrAString() throws Exception {
-        var schema = SchemaSet.bundled().schemaFor("pool.kubevirt.io/v1beta1", "VirtualMachinePool").orElseThrow();
-        var yaml = dev.kvmigrate.common.json.Mappers.yaml();
-        String pool = "apiVersion: pool.kubevirt.io/v1beta1\nkind: VirtualMachinePool\nmetadata: {name: p}\n"
-                + "spec: {selector: {}, virtualMachineTemplate: {}, maxUnavailable: %s}\n";
-        assertThat(schema.validate(yaml.readTree(pool.formatted("1")))).isEmpty();
-        assertThat(schema.validate(yaml.readTree(pool.formatted("\"10%\"")))).isEmpty();
-        assertThat(schema.validate(yaml.readTree(pool.formatted("[1]")))).isNotEmpty();
+        String doc = "apiVersion: " + apiVersion + "\nkind: " + kind + "\nmetadata: {name: x}\n" + spec + "\n";
+        assertThat(schema.validate(yaml.readTree(doc.formatted(text)))).isEmpty();
+        assertThat(schema.validate(yaml.readTree(doc.formatted(number)))).isEmpty();
+        assertThat(schema.validate(yaml.readTree(doc.formatted("[" + number + "]")))).isNotEmpty();
     }
 }

@@ -348,10 +348,7 @@ class OvaMemberImportIT {
 
     @Test
     void scratchCopyIsRemovedWhenTheGzipEndsInsideTheMember() throws IOException {
-        Path cut = Files.createDirectories(tmp.resolve("trunc"));
-        Path ova = TestImages.ova(cut.resolve("t.ova"), Member.QCOW2.original());
-        Path gz = cut.resolve("t.ova.gz");
-        TestImages.run("sh", "-c", "gzip -1 -c " + ova + " > " + gz);
+        Path gz = gzippedQcow2Ova("trunc");
         try (RandomAccessFile f = new RandomAccessFile(gz.toFile(), "rw")) {
             f.setLength(f.length() * 7 / 10);
         }
@@ -368,10 +365,7 @@ class OvaMemberImportIT {
 
     @Test
     void aCorruptGzipUnderTheScratchCopyBlamesTheArchiveAsInvalidInputNotTheTargetsDiskSpace() throws IOException {
-        Path cut = Files.createDirectories(tmp.resolve("flip"));
-        Path ova = TestImages.ova(cut.resolve("f.ova"), Member.QCOW2.original());
-        Path gz = cut.resolve("f.ova.gz");
-        TestImages.run("sh", "-c", "gzip -1 -c " + ova + " > " + gz);
+        Path gz = gzippedQcow2Ova("flip");
         try (RandomAccessFile f = new RandomAccessFile(gz.toFile(), "rw")) {
             long at = f.length() * 7 / 10; // past the header the probe reads: the scratch copy meets it
             f.seek(at);
@@ -390,5 +384,14 @@ class OvaMemberImportIT {
         try (Stream<Path> left = Files.list(out)) {
             assertThat(left).isEmpty();
         }
+    }
+
+    /** A gzip-compressed OVA holding the qcow2 member, in its own folder under {@code tmp}. */
+    private Path gzippedQcow2Ova(String name) throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve(name));
+        Path ova = TestImages.ova(dir.resolve(name + ".ova"), Member.QCOW2.original());
+        Path gz = dir.resolve(name + ".ova.gz");
+        TestImages.run("sh", "-c", "gzip -1 -c " + ova + " > " + gz);
+        return gz;
     }
 }
