@@ -1,6 +1,5 @@
 package dev.kvmigrate.common;
 
-import java.util.Locale;
 
 /** Byte counts for people: binary units, whole numbers when exact ({@code 16 GiB}), else one decimal. */
 public final class ByteSize {
@@ -16,7 +15,11 @@ public final class ByteSize {
             v /= 1024;
             i++;
         }
-        return v == Math.rint(v) ? String.format(Locale.ROOT, "%d %s", (long) v, UNITS[i])
-                : String.format(Locale.ROOT, "%.1f %s", v, UNITS[i]);
+        if (v == Math.rint(v)) {
+            return (long) v + " " + UNITS[i];
+        }
+        // one decimal, rounded half-up as %.1f does, without the formatter (reports call this thousands of times)
+        long tenths = Math.round(Math.abs(v) * 10);
+        return (v < 0 ? "-" : "") + tenths / 10 + "." + tenths % 10 + " " + UNITS[i];
     }
 }
