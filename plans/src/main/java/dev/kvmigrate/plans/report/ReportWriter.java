@@ -59,8 +59,7 @@ public final class ReportWriter {
     }
 
     private static String failedStep(VmReport vm) {
-        return vm.steps().stream().filter(s -> s.state() == dev.kvmigrate.plans.run.StepState.FAILED)
-                .map(StepReport::name).findFirst().orElse("vm");
+        return vm.failedStep().map(StepReport::name).orElse("vm");
     }
 
     private static String steps(VmReport vm) {

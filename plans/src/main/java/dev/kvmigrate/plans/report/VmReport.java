@@ -1,5 +1,6 @@
 package dev.kvmigrate.plans.report;
 
+import dev.kvmigrate.plans.run.StepState;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -14,9 +15,13 @@ import java.util.Optional;
  * @param disks one entry per imported disk
  * @param gpus the GPU requests it got
  * @param error the failure message when it failed
+ * @param startedAt ISO-8601 start of its pipeline in the latest run, when it ran
+ * @param finishedAt ISO-8601 end of that pipeline, when it ended
+ * @param wave the 1-based GPU wave it ran in, when the journal tells
  */
 public record VmReport(String name, String targetName, Outcome outcome, List<StepReport> steps,
-        List<DiskReport> disks, List<GpuAssignment> gpus, Optional<String> error) {
+        List<DiskReport> disks, List<GpuAssignment> gpus, Optional<String> error, Optional<String> startedAt,
+        Optional<String> finishedAt, Optional<Integer> wave) {
     public VmReport {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(targetName, "targetName");
@@ -25,10 +30,33 @@ public record VmReport(String name, String targetName, Outcome outcome, List<Ste
         disks = List.copyOf(Objects.requireNonNullElse(disks, List.of()));
         gpus = List.copyOf(Objects.requireNonNullElse(gpus, List.of()));
         error = Objects.requireNonNullElse(error, Optional.empty());
+        startedAt = Objects.requireNonNullElse(startedAt, Optional.empty());
+        finishedAt = Objects.requireNonNullElse(finishedAt, Optional.empty());
+        wave = Objects.requireNonNullElse(wave, Optional.empty());
+        wave.ifPresent(w -> {
+            if (w < 1) {
+                throw new IllegalArgumentException("VM " + name + ": wave " + w + " is not 1-based");
+            }
+        });
     }
 
     /** Wall time of all steps, in seconds. */
     public double seconds() {
         return steps.stream().mapToDouble(StepReport::seconds).sum();
+    }
+
+    /** Bytes sent for all its disks. */
+    public long wireBytes() {
+        return disks.stream().mapToLong(DiskReport::wireBytes).sum();
+    }
+
+    /** Virtual size of all its disks. */
+    public long virtualBytes() {
+        return disks.stream().mapToLong(DiskReport::virtualBytes).sum();
+    }
+
+    /** The step that failed, when one did. */
+    public Optional<StepReport> failedStep() {
+        return steps.stream().filter(s -> s.state() == StepState.FAILED).findFirst();
     }
 }
