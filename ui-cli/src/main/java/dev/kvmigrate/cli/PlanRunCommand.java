@@ -61,8 +61,8 @@ final class PlanRunCommand implements Callable<Integer> {
     Executor executor;
 
     @Option(names = "--image", paramLabel = "IMAGE", defaultValue = "quay.io/kv-migrate/kv-migrate:0.1.0",
-            description = "Container image for --executor kubernetes (default ${DEFAULT-VALUE}; build it from the"
-                    + " Containerfile).")
+            description = "Container image for --executor kubernetes (default ${DEFAULT-VALUE}; build it with"
+                    + " 'mvn -pl ui-cli -am -Pimage package' and push it with skopeo, see the README).")
     String image;
 
     @Option(names = "--apply-admin-patch", description = "Cluster targets: merge-patch the KubeVirt CR with the"
