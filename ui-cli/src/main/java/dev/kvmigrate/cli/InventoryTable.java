@@ -104,6 +104,9 @@ final class InventoryTable {
     }
 
     private static String label(Gpu g) {
+        if (g.kind() == GpuKind.SRIOV_VGPU) {
+            return "SR-IOV vGPU " + g.mdevTypeName().or(g::vendorDevice).orElse("?");
+        }
         if (g.kind() == GpuKind.VGPU) {
             return "vGPU " + g.mdevTypeName().or(g::mdevType).orElse("? (mdev missing)");
         }

@@ -30,7 +30,7 @@ class InventoryScanCommandIT {
         CliRun r = run("inventory", "scan", "--libvirt", gpuHost(), "-o", "json");
         assertThat(r.code()).as(r.err()).isZero();
         JsonNode inv = new ObjectMapper().readTree(r.out());
-        assertThat(inv.path("apiVersion").asText()).isEqualTo("kv-migrate.dev/v1alpha2");
+        assertThat(inv.path("apiVersion").asText()).isEqualTo("kv-migrate.dev/v1alpha3");
         List<String> names = new ArrayList<>();
         inv.path("vms").forEach(vm -> names.add(vm.path("name").asText()));
         assertThat(names).containsExactlyInAnyOrder("cad-ws-01", "render-02", "train-03", "legacy-db-04",

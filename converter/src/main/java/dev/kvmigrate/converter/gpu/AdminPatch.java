@@ -11,6 +11,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 
 /**
  * The merge patch for the KubeVirt CR that permits every device resource a converted set uses, and a human
@@ -37,6 +38,7 @@ public record AdminPatch(ObjectNode patch, String summary) {
     public static final String GATE_PERSISTENT_STATE = "VMPersistentState";
 
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
+    private static final Pattern NVIDIA_TYPE_ID = Pattern.compile("nvidia-\\d+");
 
     public static AdminPatch of(List<VmDevices> vms) {
         Map<String, DeviceRequest> byResource = new TreeMap<>();
@@ -50,7 +52,9 @@ public record AdminPatch(ObjectNode patch, String summary) {
             for (DeviceRequest d : vm.devices()) {
                 byResource.putIfAbsent(d.resource(), d);
                 users.computeIfAbsent(d.resource(), k -> new ArrayList<>()).add(vm.vmName());
-                d.mdevTypeId().ifPresent(typeIds::add);
+                // only sysfs NVIDIA type ids (nvidia-222) configure node mdevs; a VMware profile kept as the type
+                // (mockup-vmiop) names none
+                d.mdevTypeId().filter(t -> NVIDIA_TYPE_ID.matcher(t).matches()).ifPresent(typeIds::add);
                 if (!d.isGpu()) {
                     gates.add(GATE_HOST_DEVICES);
                 }
@@ -75,7 +79,7 @@ public record AdminPatch(ObjectNode patch, String summary) {
                     ObjectNode e = pcis.addObject();
                     e.put("pciVendorSelector", d.vendorDevice().get().toUpperCase(Locale.ROOT));
                     e.put("resourceName", d.resource());
-                    e.put("externalResourceProvider", external(d.resource()));
+                    e.put("externalResourceProvider", !d.kubevirtProvided() && external(d.resource()));
                 } else if (d.isMediated() ? d.mdevTypeName().isEmpty() : d.vendorDevice().isEmpty()) {
                     unpermittable.add(d.resource());
                 }

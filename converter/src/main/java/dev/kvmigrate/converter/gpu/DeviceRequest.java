@@ -6,22 +6,30 @@ import java.util.Optional;
 /**
  * One device a VM asks the cluster for, with what the KubeVirt CR needs to permit it.
  *
- * @param kind vGPU, passthrough GPU or other host device
+ * @param kind vGPU, passthrough GPU (an SR-IOV vGPU's VF too) or other host device
  * @param resource the device-plugin resource name ({@code nvidia.com/GRID_T4-1Q}), used as {@code deviceName}
  * @param mdevTypeName the mdev type name, the CR's {@code mdevNameSelector} (vGPU and mediated host devices)
  * @param mdevTypeId the sysfs mdev type id ({@code nvidia-230}) for {@code mediatedDeviceTypes}
- * @param vendorDevice {@code 10de:2330}, the CR's {@code pciVendorSelector} (PCI devices)
+ * @param vendorDevice {@code 10de:2330}, the CR's {@code pciVendorSelector} (PCI devices; an SR-IOV vGPU's VF)
  * @param display vGPU display on
  * @param ramfb vGPU ramfb boot display on (after the one-ramfb-per-VM rule)
+ * @param kubevirtProvided the resource is advertised by KubeVirt's own PCI device plugin whatever its name
+ *     ({@code externalResourceProvider: false}): an NVIDIA SR-IOV vGPU's VF
  */
 public record DeviceRequest(Kind kind, String resource, Optional<String> mdevTypeName, Optional<String> mdevTypeId,
-        Optional<String> vendorDevice, boolean display, boolean ramfb) {
+        Optional<String> vendorDevice, boolean display, boolean ramfb, boolean kubevirtProvided) {
     /** Kinds of requested device. */
     public enum Kind {
         VGPU,
         PASSTHROUGH_GPU,
         MEDIATED_HOST_DEVICE,
         PCI_HOST_DEVICE
+    }
+
+    /** A request for a resource whose provider follows from its name (no SR-IOV vGPU). */
+    public DeviceRequest(Kind kind, String resource, Optional<String> mdevTypeName, Optional<String> mdevTypeId,
+            Optional<String> vendorDevice, boolean display, boolean ramfb) {
+        this(kind, resource, mdevTypeName, mdevTypeId, vendorDevice, display, ramfb, false);
     }
 
     public DeviceRequest {

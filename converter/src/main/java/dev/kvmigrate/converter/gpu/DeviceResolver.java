@@ -14,9 +14,15 @@ import java.util.Optional;
 
 /**
  * Resolves a VM's GPUs and host devices into resource requests. A mapping always wins (a vGPU by mdev type id, then
- * type name, then mdev UUID; a passthrough GPU by {@code vendor:device}); without one the name is derived as the
- * NVIDIA device plugin derives it; a name that cannot be derived is a blocker, never a guess. The blocker carries
- * the code the scan warned with (GPU_MDEV_MISSING, GPU_TYPE_NAME_UNKNOWN, GPU_PRODUCT_UNKNOWN, HOSTDEV_UNMAPPED).
+ * type name, then mdev UUID; a passthrough GPU by {@code vendor:device}; an SR-IOV vGPU by profile name, then VF
+ * {@code vendor:device}); without one the name is derived as the NVIDIA device plugin derives it; a name that
+ * cannot be derived is a blocker, never a guess. The blocker carries the code the scan warned with
+ * (GPU_MDEV_MISSING, GPU_TYPE_NAME_UNKNOWN, GPU_PRODUCT_UNKNOWN, GPU_SRIOV_UNMAPPED, HOSTDEV_UNMAPPED). An SR-IOV
+ * vGPU always needs a mapping: KubeVirt's PCI device plugin advertises it under the name the admin chose.
+ *
+ * <p>Host devices: a {@code hostDevices} entry names the resource, or says {@code drop} (INFO
+ * HOSTDEV_DROPPED_BY_MAPPING). A GPU's companion function (HDMI audio, USB-C, UCSI) without an entry is left out
+ * with an INFO (GPU_COMPANION_DROPPED), never a blocker: the GPU is what the guest needs.
  */
 public final class DeviceResolver {
     private static final String NVIDIA_VENDOR = "10de";
@@ -49,12 +55,13 @@ public final class DeviceResolver {
                         + " asks for ramfb, but an earlier GPU has it; ramfb is turned off on this one"));
             }
             ramfbTaken |= ramfb;
-            gpus.add(new DeviceRequest(gpu.kind() == GpuKind.VGPU ? DeviceRequest.Kind.VGPU
-                    : DeviceRequest.Kind.PASSTHROUGH_GPU, resource.get(),
-                    gpu.kind() == GpuKind.VGPU ? gpu.mdevTypeName() : Optional.empty(),
-                    gpu.kind() == GpuKind.VGPU ? gpu.mdevType() : Optional.empty(),
-                    gpu.kind() == GpuKind.PASSTHROUGH ? gpu.vendorDevice() : Optional.empty(),
-                    gpu.kind() == GpuKind.VGPU && gpu.display(), ramfb));
+            // An SR-IOV vGPU is requested like a passthrough GPU (gpus[] + pciHostDevices by the VF's ids), but
+            // KubeVirt's own PCI device plugin serves it.
+            boolean vgpu = gpu.kind() == GpuKind.VGPU;
+            gpus.add(new DeviceRequest(vgpu ? DeviceRequest.Kind.VGPU : DeviceRequest.Kind.PASSTHROUGH_GPU,
+                    resource.get(), vgpu ? gpu.mdevTypeName() : Optional.empty(),
+                    vgpu ? gpu.mdevType() : Optional.empty(), vgpu ? Optional.empty() : gpu.vendorDevice(),
+                    vgpu && gpu.display(), ramfb, gpu.kind() == GpuKind.SRIOV_VGPU));
         }
         List<DeviceRequest> hostDevices = new ArrayList<>();
         for (int i = 0; i < vm.hostDevices().size(); i++) {
@@ -66,13 +73,16 @@ public final class DeviceResolver {
 
     /**
      * The resource a {@code gpus} mapping names for one GPU: a vGPU by mdev type id, then type name, then mdev UUID
-     * (one VM's vGPU whose mdev is gone from the host); a passthrough GPU by {@code vendor:device}.
+     * (one VM's vGPU whose mdev is gone from the host); a passthrough GPU by {@code vendor:device}; an SR-IOV vGPU by
+     * profile name, then VF {@code vendor:device}.
      */
     public static Optional<String> mappedResource(Gpu gpu, Mappings mappings) {
-        return gpu.kind() == GpuKind.VGPU
-                ? mappings.gpuResource(gpu.mdevType(), gpu.mdevTypeName(), Optional.empty())
-                        .or(() -> gpu.mdevUuid().map(mappings.gpus()::get))
-                : mappings.gpuResource(Optional.empty(), Optional.empty(), gpu.vendorDevice());
+        return switch (gpu.kind()) {
+            case VGPU -> mappings.gpuResource(gpu.mdevType(), gpu.mdevTypeName(), Optional.empty())
+                    .or(() -> gpu.mdevUuid().map(mappings.gpus()::get));
+            case PASSTHROUGH -> mappings.gpuResource(Optional.empty(), Optional.empty(), gpu.vendorDevice());
+            case SRIOV_VGPU -> mappings.gpuResource(Optional.empty(), gpu.mdevTypeName(), gpu.vendorDevice());
+        };
     }
 
     /** The resource for one GPU, or empty with a blocker added to {@code concerns}. */
@@ -83,6 +93,16 @@ public final class DeviceResolver {
             return mapped;
         }
         String who = "VM " + vmName + ": " + field;
+        if (gpu.kind() == GpuKind.SRIOV_VGPU) {
+            concerns.add(ConcernCode.GPU_SRIOV_UNMAPPED.at(field, who + " is an SR-IOV vGPU (VF "
+                    + gpu.pciAddress().orElse("?") + gpu.physFunction().map(pf -> " of " + pf).orElse("") + ")"
+                    + gpu.mdevTypeName().map(n -> " of profile " + n).orElse(" whose vGPU profile is unknown")
+                    + "; add a gpus entry for " + gpu.mdevTypeName().map(n -> "'" + n + "'")
+                            .orElse("its profile name (nvidia/current_vgpu_type of the VF on the source host)")
+                    + gpu.vendorDevice().map(vd -> " or '" + vd + "'").orElse("")
+                    + " naming the resourceName the KubeVirt CR's pciHostDevices give such VFs"));
+            return Optional.empty();
+        }
         if (gpu.kind() == GpuKind.VGPU) {
             if (gpu.mdevTypeName().isPresent() && !gpu.mdevTypeName().get().isBlank()) {
                 return Optional.of(GpuResourceNames.vgpu(gpu.mdevTypeName().get()));
@@ -122,28 +142,44 @@ public final class DeviceResolver {
     static Optional<DeviceRequest> hostDevice(String vmName, String field, HostDevice dev, Mappings mappings,
             List<Concern> concerns) {
         String who = "VM " + vmName + ": " + field;
+        Optional<String> key = dev.kind() == HostDeviceKind.MDEV ? dev.deviceClass() : dev.vendorDevice();
+        String what = dev.kind().name() + " device " + dev.vendorDevice().or(dev::address).orElse("of unknown id")
+                + dev.productName().map(p -> " (" + p + ")").orElse("");
+        if (mappings.dropsHostDevice(key)) {
+            concerns.add(ConcernCode.HOSTDEV_DROPPED_BY_MAPPING.at(field, who + " is a " + what + "; left out as"
+                    + " the hostDevices entry '" + key.get() + ": " + Mappings.DROP + "' says"));
+            return Optional.empty();
+        }
+        Optional<String> resource = mappings.hostDeviceResource(key);
         if (dev.kind() == HostDeviceKind.PCI) {
-            Optional<String> resource = mappings.hostDeviceResource(dev.vendorDevice());
             if (resource.isPresent()) {
                 return Optional.of(new DeviceRequest(DeviceRequest.Kind.PCI_HOST_DEVICE, resource.get(),
                         Optional.empty(), Optional.empty(), dev.vendorDevice(), false, false));
+            }
+            if (dev.companionOf().isPresent()) {
+                concerns.add(ConcernCode.GPU_COMPANION_DROPPED.at(field, who + " is " + dev.address().orElse("?")
+                        + dev.vendorDevice().map(vd -> " (" + vd + ")").orElse("") + ", a companion function of the"
+                        + " GPU " + dev.companionOf().get() + " (HDMI audio, USB-C or UCSI); left out, the GPU is"
+                        + " carried; add a hostDevices entry '" + dev.vendorDevice().orElse("vendor:device")
+                        + ": <resource name>' to carry it too"));
+                return Optional.empty();
             }
             concerns.add(ConcernCode.HOSTDEV_UNMAPPED.at(field, who + " is a PCI device "
                     + dev.vendorDevice().orElse(dev.address().orElse("of unknown id"))
                     + dev.productName().map(p -> " (" + p + ")").orElse("")
                     + " without a resource mapping; add a hostDevices entry '"
-                    + dev.vendorDevice().orElse("vendor:device") + ": <resource name>'"));
+                    + dev.vendorDevice().orElse("vendor:device") + ": <resource name>' (or ': drop' to leave it"
+                    + " out)"));
             return Optional.empty();
         }
         if (dev.kind() == HostDeviceKind.MDEV) {
-            Optional<String> resource = dev.deviceClass().map(mappings.hostDevices()::get);
             if (resource.isPresent()) {
                 return Optional.of(new DeviceRequest(DeviceRequest.Kind.MEDIATED_HOST_DEVICE, resource.get(),
                         dev.productName(), dev.deviceClass(), Optional.empty(), false, false));
             }
             concerns.add(ConcernCode.HOSTDEV_UNMAPPED.at(field, who + " is a mediated device of type "
                     + dev.deviceClass().orElse("unknown") + " without a resource mapping; add a hostDevices entry"
-                    + " for its mdev type id"));
+                    + " for its mdev type id (or ': drop' to leave it out)"));
             return Optional.empty();
         }
         concerns.add(ConcernCode.HOSTDEV_DROPPED.at(field, who + " is a " + dev.kind().name() + " host device, which"

@@ -14,9 +14,10 @@ import java.util.TreeMap;
  *
  * @param networks source network / bridge / device / vNIC profile name → target network
  * @param storage volume rules
- * @param gpus GPU key → resource name; a key is an mdev type id ({@code nvidia-230}), an mdev type name
- *     ({@code GRID T4-1Q}) or {@code vendor:device} ({@code 10de:2330})
- * @param hostDevices {@code vendor:device} → resource name for non-GPU PCI devices
+ * @param gpus GPU key → resource name; a key is an mdev type id ({@code nvidia-230}), an mdev type name or SR-IOV
+ *     vGPU profile ({@code GRID T4-1Q}), {@code vendor:device} ({@code 10de:2330}) or an mdev UUID
+ * @param hostDevices host device key → resource name, or {@value #DROP} to leave the device out; a key is
+ *     {@code vendor:device} (PCI and USB devices, a GPU's companion functions) or an mdev type id
  * @param instancetypes instancetype/preference references
  */
 public record Mappings(
@@ -25,6 +26,9 @@ public record Mappings(
         Map<String, String> gpus,
         @JsonProperty("hostDevices") Map<String, String> hostDevices,
         InstancetypeMap instancetypes) {
+    /** The {@code hostDevices} value that leaves a device out (INFO HOSTDEV_DROPPED_BY_MAPPING) instead of mapping it. */
+    public static final String DROP = "drop";
+
     public static final Mappings NONE = new Mappings(Map.of(), StorageMap.NONE, Map.of(), Map.of(),
             InstancetypeMap.NONE);
 
@@ -68,8 +72,14 @@ public record Mappings(
         return Optional.empty();
     }
 
-    public Optional<String> hostDeviceResource(Optional<String> vendorDevice) {
-        return vendorDevice.map(hostDevices::get);
+    /** The resource a {@code hostDevices} entry names for {@code key}; empty when unmapped or mapped to {@value #DROP}. */
+    public Optional<String> hostDeviceResource(Optional<String> key) {
+        return key.map(hostDevices::get).filter(r -> !r.equals(DROP));
+    }
+
+    /** Whether a {@code hostDevices} entry for {@code key} says {@value #DROP}. */
+    public boolean dropsHostDevice(Optional<String> key) {
+        return key.map(hostDevices::get).filter(DROP::equals).isPresent();
     }
 
     /** The storage rule for one disk: default, overridden by its pool's rule, overridden by the disk's rule. */

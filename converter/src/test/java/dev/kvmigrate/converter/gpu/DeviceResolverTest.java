@@ -32,12 +32,19 @@ class DeviceResolverTest {
                 Optional.ofNullable(product), false, false, Optional.empty());
     }
 
+    static Gpu sriovVgpu(String profile) {
+        return new Gpu(GpuKind.SRIOV_VGPU, Optional.empty(), Optional.empty(), Optional.ofNullable(profile),
+                Optional.of("0000:41:00.4"), Optional.of("10de"), Optional.of("26b9"), Optional.of("AD102GL [L40S]"),
+                false, false, Optional.empty(), Optional.of("0000:41:00.0"));
+    }
+
     static final Mappings MAP = MappingsReader.parse("""
             gpus:
               nvidia-230: example.com/by-type-id
               GRID T4-8Q: example.com/by-type-name
               10DE:2330: example.com/by-vendor-device
               u: example.com/by-mdev-uuid
+              NVIDIA L40S-8Q: devices.kubevirt.io/l40s-8q
             hostDevices:
               8086:10c9: intel.com/igb
             """, "test");
@@ -66,7 +73,16 @@ class DeviceResolverTest {
                 Arguments.of("passthrough without ids: blocker", passthrough("10de", null, null), Mappings.NONE,
                         null, "GPU_PRODUCT_UNKNOWN"),
                 Arguments.of("non-NVIDIA GPU unmapped: blocker", passthrough("1002", "740f", "Aldebaran"),
-                        Mappings.NONE, null, "GPU_PRODUCT_UNKNOWN"));
+                        Mappings.NONE, null, "GPU_PRODUCT_UNKNOWN"),
+                Arguments.of("SR-IOV vGPU unmapped: blocker, never a derived name", sriovVgpu(null), Mappings.NONE,
+                        null, "GPU_SRIOV_UNMAPPED"),
+                Arguments.of("SR-IOV vGPU with a known profile but no mapping: blocker", sriovVgpu("NVIDIA L40S-8Q"),
+                        Mappings.NONE, null, "GPU_SRIOV_UNMAPPED"),
+                Arguments.of("SR-IOV vGPU mapped by profile", sriovVgpu("NVIDIA L40S-8Q"), MAP,
+                        "devices.kubevirt.io/l40s-8q", null),
+                Arguments.of("SR-IOV vGPU mapped by VF vendor:device",  sriovVgpu(null),
+                        MappingsReader.parse("gpus:\n  10de:26b9: devices.kubevirt.io/l40s-vf\n", "test"),
+                        "devices.kubevirt.io/l40s-vf", null));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -125,5 +141,53 @@ class DeviceResolverTest {
         AdminPatch p = AdminPatch.of(List.of(new AdminPatch.VmDevices("a", List.of(v), false)));
         assertThat(p.patch().toString()).doesNotContain("permittedHostDevices").contains("nvidia-230");
         assertThat(p.summary()).contains("selector unknown").contains("example.com/x");
+    }
+
+    @Test
+    void sriovVgpuIsAGpuThatKubevirtsPciPluginServes() {
+        var vm = dev.kvmigrate.converter.VmFixtures.vm("l40s").withGpus(List.of(sriovVgpu(null)));
+        DeviceResolver.Resolution r = DeviceResolver.resolve(vm,
+                MappingsReader.parse("gpus:\n  10de:26b9: nvidia.com/L40S_8Q\n", "test"));
+        assertThat(r.concerns()).isEmpty();
+        assertThat(r.gpus()).singleElement().satisfies(d -> {
+            assertThat(d.kind()).isEqualTo(DeviceRequest.Kind.PASSTHROUGH_GPU);
+            assertThat(d.kubevirtProvided()).isTrue();
+            assertThat(d.vendorDevice()).contains("10de:26b9");
+            assertThat(d.mdevTypeId()).isEmpty();
+        });
+        AdminPatch p = AdminPatch.of(List.of(new AdminPatch.VmDevices("l40s", r.gpus(), false)));
+        // A pciHostDevices entry for the VF, served by KubeVirt's own plugin even under an nvidia.com/ name.
+        assertThat(p.patch().at("/spec/configuration/permittedHostDevices/pciHostDevices/0").toString())
+                .isEqualTo("{\"pciVendorSelector\":\"10DE:26B9\",\"resourceName\":\"nvidia.com/L40S_8Q\","
+                        + "\"externalResourceProvider\":false}");
+        assertThat(p.patch().toString()).doesNotContain("mediatedDevices");
+        assertThat(p.patch().at("/spec/configuration/developerConfiguration").isMissingNode()).isTrue();
+    }
+
+    @Test
+    void hostDevicesCanBeDroppedByMappingAndCompanionsAreNeverBlockers() {
+        HostDevice audio = new HostDevice(HostDeviceKind.PCI, Optional.of("0000:03:00.1"), Optional.of("10de"),
+                Optional.of("0fbc"), Optional.empty(), Optional.empty(), Optional.empty())
+                .asCompanionOf("0000:03:00.0");
+        HostDevice usb = new HostDevice(HostDeviceKind.USB, Optional.empty(), Optional.of("0b05"),
+                Optional.of("190e"), Optional.empty(), Optional.empty(), Optional.empty());
+        HostDevice gvt = new HostDevice(HostDeviceKind.MDEV, Optional.of("u2"), Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.empty(), Optional.of("i915-GVTg_V5_4"));
+        var vm = dev.kvmigrate.converter.VmFixtures.vm("hd").withHostDevices(List.of(audio, usb, gvt));
+        DeviceResolver.Resolution unmapped = DeviceResolver.resolve(vm, Mappings.NONE);
+        assertThat(unmapped.concerns()).extracting(Concern::code, Concern::severity).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("GPU_COMPANION_DROPPED", Severity.INFO),
+                org.assertj.core.groups.Tuple.tuple("HOSTDEV_DROPPED", Severity.WARNING),
+                org.assertj.core.groups.Tuple.tuple("HOSTDEV_UNMAPPED", Severity.BLOCKER));
+        DeviceResolver.Resolution dropped = DeviceResolver.resolve(vm, MappingsReader.parse("""
+                hostDevices:
+                  10de:0fbc: drop
+                  0b05:190e: drop
+                  i915-GVTg_V5_4: drop
+                """, "test"));
+        assertThat(dropped.hostDevices()).isEmpty();
+        assertThat(dropped.concerns()).extracting(Concern::code, Concern::severity).containsOnly(
+                org.assertj.core.groups.Tuple.tuple("HOSTDEV_DROPPED_BY_MAPPING", Severity.INFO));
+        assertThat(dropped.concerns()).hasSize(3);
     }
 }

@@ -34,6 +34,23 @@ class MappingsReaderTest {
             """;
 
     @Test
+    void aHostDeviceCanBeMappedOrDropped() {
+        Mappings m = MappingsReader.parse("""
+                hostDevices:
+                  10DE:0FBC: devices.kubevirt.io/gm107-audio
+                  0b05:190e: drop
+                  i915-GVTg_V5_4: drop
+                """, "mappings.yaml");
+        assertThat(m.hostDeviceResource(Optional.of("10de:0fbc"))).contains("devices.kubevirt.io/gm107-audio");
+        assertThat(m.dropsHostDevice(Optional.of("10de:0fbc"))).isFalse();
+        assertThat(m.hostDeviceResource(Optional.of("0b05:190e"))).isEmpty();
+        assertThat(m.dropsHostDevice(Optional.of("0b05:190e"))).isTrue();
+        assertThat(m.dropsHostDevice(Optional.of("i915-GVTg_V5_4"))).isTrue();
+        assertThat(m.dropsHostDevice(Optional.of("8086:10c9"))).isFalse();
+        assertThat(m.dropsHostDevice(Optional.empty())).isFalse();
+    }
+
+    @Test
     void readsEverySection() {
         Mappings m = MappingsReader.parse(FULL, "m.yaml");
         assertThat(m.network("br-eng")).contains(NetworkTarget.multus(NetworkTarget.Type.BRIDGE, "eng/br-eng"));

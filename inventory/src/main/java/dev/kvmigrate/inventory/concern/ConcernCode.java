@@ -35,6 +35,11 @@ public enum ConcernCode {
     DISPLAY_SPICE(Stage.SCAN, Severity.INFO, "SPICE display is configured; KubeVirt offers VNC only."),
     USB_REDIRECTION(Stage.SCAN, Severity.WARNING, "USB is enabled on the source (SPICE USB redirection); it is not migrated."),
 
+    // --- GPUs and host devices
+    GPU_CLASS_INFERRED(Stage.SCAN, Severity.INFO, "A PCI device's node device has no class (libvirt before 6.x); an NVIDIA function 0 whose product name is not an audio, USB or UCSI function's is taken for a passthrough GPU."),
+    GPU_MDEV_TYPE_FROM_METADATA(Stage.SCAN, Severity.WARNING, "A mediated device is gone from the host; its type comes from the oVirt (vdsm) domain metadata (ovirt-vm:mdevType) instead: an NVIDIA type is a vGPU, any other a mediated host device. Check that the target offers that type."),
+    HOSTDEV_PLACEHOLDER_SKIPPED(Stage.SCAN, Severity.INFO, "An oVirt host device is a placeholder (not a device of the VM's current host); it is left out."),
+
     // --- disks
     DISK_SHAREABLE(Stage.SCAN, Severity.WARNING, "A disk is shared with other VMs; it needs a ReadWriteMany volume and is imported once."),
     DISK_ILLEGAL(Stage.SCAN, Severity.BLOCKER, "A disk or one of its images is illegal on the source; fix it on the source first."),
@@ -43,6 +48,10 @@ public enum ConcernCode {
     DISK_SIZE_MISMATCH(Stage.SCAN, Severity.WARNING, "A disk's size in the OVF descriptor differs from its image header; the header's size is used."),
     DISK_SCSI_RESERVATION(Stage.SCAN, Severity.WARNING, "SCSI reservation is enabled on a disk; KubeVirt persistent reservation needs a feature gate."),
     DISK_FORMAT_UNKNOWN(Stage.SCAN, Severity.WARNING, "A disk's image format is unknown; the importer detects it from the bytes."),
+
+    // --- OVF / OVA descriptors
+    OVF_CONFIGURATION_CHOSEN(Stage.SCAN, Severity.INFO, "The OVF offers several deployment configurations (DeploymentOptionSection); CPU, memory, disks and NICs are those of the one named, the OVF's default unless --ovf-config picks another."),
+    OVF_HARDWARE_DEFAULTED(Stage.SCAN, Severity.WARNING, "The OVF has no usable CPU or memory item (in the deployment configuration read); the default the message names (1 vCPU, 1 GiB) is used: check the VM's size."),
 
     // --- network
     NIC_NETWORK_FILTER(Stage.SCAN, Severity.WARNING, "A network filter is set on a NIC; KubeVirt has no equivalent."),
@@ -60,7 +69,8 @@ public enum ConcernCode {
     GPU_MDEV_MISSING(Stage.CONVERT, Severity.BLOCKER, "A vGPU's mediated device no longer exists on the host, so its type is unknown. The scan warns; the converter blocks the VM unless a gpus entry keyed by the mdev UUID names its resource (or the mdev is recreated and the VM scanned again)."),
     GPU_TYPE_NAME_UNKNOWN(Stage.CONVERT, Severity.BLOCKER, "A vGPU's type id is known but not its type name, from which the device-plugin resource name derives. The scan warns; the converter blocks the VM unless a gpus entry for the type id names the resource."),
     GPU_PRODUCT_UNKNOWN(Stage.CONVERT, Severity.BLOCKER, "A passthrough GPU's device-plugin resource name cannot be derived (product unknown, or not an NVIDIA GPU). The scan warns when the product is unknown; the converter blocks the VM unless a gpus entry for vendor:device names the resource."),
-    HOSTDEV_UNMAPPED(Stage.CONVERT, Severity.BLOCKER, "A non-GPU PCI or mediated device is passed through; KubeVirt needs its resource name (hostDevices, feature gate HostDevices). The scan warns; the converter blocks the VM unless a hostDevices entry for its vendor:device (or mdev type) names one."),
+    HOSTDEV_UNMAPPED(Stage.CONVERT, Severity.BLOCKER, "A non-GPU PCI or mediated device is passed through; KubeVirt needs its resource name (hostDevices, feature gate HostDevices). The scan warns; the converter blocks the VM unless a hostDevices entry for its vendor:device (or mdev type) names one or says drop. A GPU's companion function is never blocked (GPU_COMPANION_DROPPED)."),
+    GPU_SRIOV_UNMAPPED(Stage.CONVERT, Severity.BLOCKER, "An NVIDIA SR-IOV vGPU (a virtual function, vGPU 17+) is passed through; KubeVirt's PCI device plugin advertises it under the name the admin picks, and libvirt does not tell its vGPU profile. The scan warns; the converter blocks the VM unless a gpus entry for its profile name or VF vendor:device names the resource."),
     DISK_SIZE_UNKNOWN(Stage.CONVERT, Severity.BLOCKER, "A disk's virtual size is unknown (unreadable, or reported as zero), so its volume cannot be sized. The scan warns; the converter blocks the VM unless a storage.disks entry gives its size."),
     DISK_SOURCE_UNREADABLE(Stage.CONVERT, Severity.BLOCKER, "A disk's bytes are where kv-migrate cannot read them (network storage other than HTTP(S), a file on a remote libvirt host outside any storage pool). The scan warns for network storage; the converter blocks the VM unless the disk is made a pool volume or marked blank in a storage.disks entry and copied by other means."),
     NIC_HOSTDEV(Stage.CONVERT, Severity.BLOCKER, "A NIC is an SR-IOV VF or PCI device. The scan warns; the converter blocks the VM unless a networks entry maps it to an SR-IOV network."),
@@ -79,6 +89,8 @@ public enum ConcernCode {
     GPU_RESOURCE_FROM_DEVICE_ID(Stage.CONVERT, Severity.WARNING, "A passthrough NVIDIA GPU's product name is unknown; its resource is the bare device id, as the device plugin names devices missing from its pci.ids."),
     GPU_RAMFB_DROPPED(Stage.CONVERT, Severity.WARNING, "More than one vGPU asks for ramfb; KubeVirt allows it on one GPU only, the later ones lose it."),
     HOSTDEV_DROPPED(Stage.CONVERT, Severity.WARNING, "A USB, SCSI or other host device cannot be passed through by KubeVirt and is left out."),
+    GPU_COMPANION_DROPPED(Stage.CONVERT, Severity.INFO, "A GPU's companion function (HDMI audio, USB-C, UCSI) passed alongside it has no hostDevices mapping and is left out; the GPU is carried."),
+    HOSTDEV_DROPPED_BY_MAPPING(Stage.CONVERT, Severity.INFO, "A host device is left out because a hostDevices entry says drop."),
     DISK_BUS_CHANGED(Stage.CONVERT, Severity.WARNING, "A disk bus KubeVirt does not offer is changed (IDE → SATA, others → virtio); the guest needs that driver."),
     DISK_LUN(Stage.CONVERT, Severity.BLOCKER, "A direct LUN is attached; it is not an image kv-migrate can copy, so it cannot become a DataVolume. Attach it to the cluster as a PVC by other means."),
     DISK_SKIPPED(Stage.CONVERT, Severity.INFO, "A disk entry that holds no image (empty CD-ROM, floppy) is not created."),

@@ -64,15 +64,25 @@ public final class ModelRules {
         for (int i = 0; i < vm.gpus().size(); i++) {
             Gpu g = vm.gpus().get(i);
             String field = "gpus[" + i + "]";
-            if (g.kind() == GpuKind.VGPU && g.mdevType().isEmpty()) {
-                out.add(ConcernCode.GPU_MDEV_MISSING.warningAt(field, p(vm) + "vGPU mdev "
-                        + g.mdevUuid().orElse("(no uuid)") + " is not on the host, so its type is unknown; recreate"
-                        + " the mdev on the host and scan again, or add a gpus entry "
+            // a vGPU known by its type name alone (a VMware profile) is not missing anything the converter needs
+            if (g.kind() == GpuKind.VGPU && g.mdevType().isEmpty() && g.mdevTypeName().isEmpty()) {
+                out.add(ConcernCode.GPU_MDEV_MISSING.warningAt(field, p(vm) + "mediated device "
+                        + g.mdevUuid().orElse("(no uuid)") + " is not on the host and no type is recorded for it, so"
+                        + " its type (an NVIDIA vGPU or another mdev) is unknown; recreate the mdev on the host and"
+                        + " scan again, or add a gpus entry "
                         + g.mdevUuid().map(u -> "'" + u + "' ").orElse("") + "naming its resource in the plan"));
             } else if (g.kind() == GpuKind.VGPU && g.mdevTypeName().isEmpty()) {
                 out.add(ConcernCode.GPU_TYPE_NAME_UNKNOWN.warningAt(field, p(vm) + "vGPU type " + g.mdevType().get()
                         + " has no known type name (the device plugin advertises names); add a GPU mapping for "
                         + g.mdevType().get() + " in the plan"));
+            } else if (g.kind() == GpuKind.SRIOV_VGPU) {
+                out.add(ConcernCode.GPU_SRIOV_UNMAPPED.warningAt(field, p(vm) + "SR-IOV vGPU " + g.pciAddress()
+                        .orElse("?") + g.physFunction().map(pf -> " (a VF of " + pf + ")").orElse("")
+                        + g.mdevTypeName().map(n -> " of profile " + n).orElse(", whose vGPU profile the source does"
+                                + " not tell (nvidia/current_vgpu_type in the VF's sysfs directory),")
+                        + " is passed through; add a gpus entry for " + g.mdevTypeName().map(n -> "'" + n + "' or ")
+                                .orElse("its profile name or ") + g.vendorDevice().orElse("its vendor:device")
+                        + " naming the resource the cluster's permittedHostDevices give it"));
             } else if (g.kind() == GpuKind.PASSTHROUGH && g.productName().isEmpty()) {
                 out.add(ConcernCode.GPU_PRODUCT_UNKNOWN.warningAt(field, p(vm) + "passthrough GPU "
                         + g.pciAddress().orElse("?") + " (" + g.vendorDevice().orElse("unknown id")
@@ -91,6 +101,10 @@ public final class ModelRules {
             String what = h.address().orElse("?") + h.vendorDevice().map(v -> " (" + v + ")").orElse("")
                     + h.productName().map(n -> " " + n).orElse("");
             // USB, SCSI and other devices cannot be passed through at all: the converter drops them (HOSTDEV_DROPPED).
+            // A GPU's companion function is the converter's to carry (mapped) or drop (GPU_COMPANION_DROPPED).
+            if (h.companionOf().isPresent()) {
+                continue;
+            }
             switch (h.kind()) {
                 case PCI -> out.add(ConcernCode.HOSTDEV_UNMAPPED.warningAt(field, p(vm) + "PCI device " + what
                         + " is passed through; add a hostDevices entry '" + h.vendorDevice().orElse("vendor:device")

@@ -1,11 +1,15 @@
 package dev.kvmigrate.inventory.libvirt;
 
 import dev.kvmigrate.inventory.xml.XmlNode;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * The host's node devices ({@code virsh nodedev-dumpxml} documents), indexed for GPU resolution: mediated
@@ -13,6 +17,9 @@ import java.util.Optional;
  * Immutable once built; build it once per scan.
  */
 public final class NodeDevices {
+    /** Product names of NVIDIA functions that are not GPUs: a board's audio, USB-C and UCSI functions. */
+    private static final Pattern NOT_A_GPU = Pattern.compile("(?i).*(audio|usb|ucsi).*");
+
     /** No node devices at all (an XML dump without node-device files). */
     public static final NodeDevices NONE = new NodeDevices(Map.of(), Map.of(), Map.of(), Map.of());
 
@@ -50,15 +57,34 @@ public final class NodeDevices {
      * @param productId {@code 1eb8}, when given
      * @param vendorName {@code NVIDIA Corporation}, when given
      * @param productName {@code TU104GL [Tesla T4]}, when given
-     * @param pciClass {@code 0x030200}, when given
+     * @param pciClass {@code 0x030200}, when given (libvirt before 6.x prints none)
      * @param mdevTypes mdev type id → type name, from the {@code mdev_types} capability
+     * @param physFunction for a virtual function: the address of its physical function, from
+     *     {@code <capability type='phys_function'>}
+     * @param virtFunctions for a physical function with SR-IOV on: its VFs' addresses, from
+     *     {@code <capability type='virt_functions'>}
      */
     public record Pci(String name, Optional<String> address, Optional<String> vendorId, Optional<String> productId,
             Optional<String> vendorName, Optional<String> productName, Optional<String> pciClass,
-            Map<String, String> mdevTypes) {
+            Map<String, String> mdevTypes, Optional<String> physFunction, List<String> virtFunctions) {
         /** Vendor 0x10de with a display class (0x03xxxx). */
         public boolean isNvidiaDisplay() {
-            return vendorId.filter("10de"::equals).isPresent() && pciClass.filter(NodeDevices::displayClass).isPresent();
+            return isNvidia() && pciClass.filter(NodeDevices::displayClass).isPresent();
+        }
+
+        /**
+         * A GPU recognised without a class (libvirt before 6.x): vendor 0x10de, function 0, and a product name
+         * that is not one of a board's other functions (HDMI audio, USB, UCSI). A function 0 without a product
+         * name is taken for a GPU too: NVIDIA boards put the GPU at function 0.
+         */
+        public boolean isNvidiaGpuWithoutClass() {
+            return isNvidia() && pciClass.isEmpty() && address.filter(a -> a.endsWith(".0")).isPresent()
+                    && productName.filter(n -> NOT_A_GPU.matcher(n).matches()).isEmpty();
+        }
+
+        /** Vendor 0x10de. */
+        public boolean isNvidia() {
+            return vendorId.filter("10de"::equals).isPresent();
         }
     }
 
@@ -121,6 +147,30 @@ public final class NodeDevices {
         return Optional.ofNullable(pciByName.get(name));
     }
 
+    /**
+     * The name of an mdev type from any PCI device that offers it ({@code nvidia-22} → {@code GRID M60-8Q}):
+     * for a vGPU whose mdev is gone but whose type is known from elsewhere. Devices are asked in name order.
+     */
+    public Optional<String> mdevTypeName(String typeId) {
+        return pciByName.values().stream().sorted(Comparator.comparing(Pci::name))
+                .map(p -> p.mdevTypes().get(typeId)).filter(Objects::nonNull).findFirst();
+    }
+
+    /**
+     * The physical function of a virtual function: from its own {@code phys_function} capability, else the PF
+     * whose {@code virt_functions} lists its address (a dump of the PF without the VF's capability). Empty for a
+     * device that is no VF.
+     */
+    public Optional<String> physFunction(Pci device) {
+        if (device.physFunction().isPresent() || device.address().isEmpty()) {
+            return device.physFunction();
+        }
+        String address = device.address().get();
+        return pciByName.values().stream().sorted(Comparator.comparing(Pci::name))
+                .filter(pf -> pf.virtFunctions().contains(address)).map(Pci::address).flatMap(Optional::stream)
+                .findFirst();
+    }
+
     /** A PCI device by address {@code 0000:3b:00.0}: node device {@code pci_0000_3b_00_0}, else by its capability. */
     public Optional<Pci> pciByAddress(String address) {
         String a = address.toLowerCase(Locale.ROOT);
@@ -163,8 +213,15 @@ public final class NodeDevices {
 
     private static Pci pci(String name, XmlNode cap) {
         Map<String, String> types = new LinkedHashMap<>();
+        Optional<String> physFunction = Optional.empty();
+        List<String> virtFunctions = new ArrayList<>();
         for (XmlNode sub : cap.children("capability")) {
-            if (sub.attr("type").filter("mdev_types"::equals).isPresent()) {
+            String subType = sub.attr("type").orElse("");
+            if (subType.equals("phys_function")) {
+                physFunction = sub.child("address").flatMap(HostdevParser::pciAddress);
+            } else if (subType.equals("virt_functions")) {
+                sub.children("address").forEach(a -> HostdevParser.pciAddress(a).ifPresent(virtFunctions::add));
+            } else if (subType.equals("mdev_types")) {
                 for (XmlNode t : sub.children("type")) {
                     Optional<String> id = t.attr("id");
                     Optional<String> typeName = t.text("name");
@@ -176,7 +233,7 @@ public final class NodeDevices {
         }
         return new Pci(name, address(cap), cap.attr("vendor", "id").map(NodeDevices::hex),
                 cap.attr("product", "id").map(NodeDevices::hex), cap.text("vendor"), cap.text("product"),
-                cap.text("class"), Map.copyOf(types));
+                cap.text("class"), Map.copyOf(types), physFunction, List.copyOf(virtFunctions));
     }
 
     /** Domain/bus/slot/function (decimal in node devices, hex with 0x in domain XML) → {@code 0000:3b:00.0}. */

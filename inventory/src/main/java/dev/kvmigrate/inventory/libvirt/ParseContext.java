@@ -29,6 +29,11 @@ final class ParseContext {
                 + "); check the domain definition"));
     }
 
+    /** Records a concern the source raises itself (a fact only the source's XML shows). */
+    void concern(Concern concern) {
+        concerns.add(concern);
+    }
+
     List<Concern> concerns() {
         return List.copyOf(concerns);
     }

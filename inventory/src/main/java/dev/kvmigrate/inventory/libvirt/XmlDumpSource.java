@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -30,6 +31,8 @@ import org.slf4j.LoggerFactory;
  * {@code <domain>} and {@code <device>} children).
  *
  * <ul>
+ *   <li>A file of several {@code <device>} documents one after another (a host's node devices dumped one per
+ *       line) is read as that many node devices.</li>
  *   <li>Files whose root is anything else ({@code <network>}, {@code <pool>}, {@code <capabilities>}) are skipped
  *       and counted ({@link #skippedFiles()}), logged at info level.</li>
  *   <li>A broken file (malformed XML, DOCTYPE/entities, a domain that cannot be represented) is reported in
@@ -88,7 +91,12 @@ public final class XmlDumpSource implements VmSource, SourceProblems {
             try {
                 root = SafeXml.parse(file);
             } catch (KvMigrateException e) {
-                problems.add(e.getMessage());
+                Optional<List<XmlNode>> concatenated = concatenatedDevices(file);
+                if (concatenated.isPresent()) {
+                    devices.addAll(concatenated.get());
+                } else {
+                    problems.add(e.getMessage());
+                }
                 continue;
             }
             switch (root.name()) {
@@ -132,8 +140,37 @@ public final class XmlDumpSource implements VmSource, SourceProblems {
         }
         LOG.info("{}: {} domain(s), {} node device(s), {} skipped, {} problem(s)", dir, vms.size(),
                 nodeDevices.size(), skipped.size(), problems.size());
-        return Inventory.of(new SourceRef(SourceKind.XML_DUMP, dir.toString()), java.util.Optional.of(
+        return Inventory.of(new SourceRef(SourceKind.XML_DUMP, dir.toString()), Optional.of(
                 Instant.now().toString()), vms);
+    }
+
+    /**
+     * The {@code <device>} documents of a file that holds several, one after another (some tools dump a host's
+     * node devices that way, one per line), when it is nothing else: the file is read once more inside a
+     * synthetic root; XML declarations between the documents are dropped. Empty when the file is not such a dump
+     * (the caller reports the original parse error).
+     */
+    private static Optional<List<XmlNode>> concatenatedDevices(Path file) {
+        String text;
+        try {
+            if (Files.size(file) > SafeXml.DEFAULT_MAX_BYTES) {
+                return Optional.empty();
+            }
+            text = Files.readString(file).replaceAll("<\\?xml[^>]*\\?>", "");
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return Optional.empty();
+        }
+        if (!text.stripLeading().startsWith("<device")) {
+            return Optional.empty();
+        }
+        try {
+            XmlNode root = SafeXml.parse("<devices>" + text + "</devices>", file.toString());
+            List<XmlNode> devices = root.children("device");
+            return devices.size() > 1 && devices.size() == root.children().size()
+                    ? Optional.of(devices) : Optional.empty();
+        } catch (KvMigrateException e) {
+            return Optional.empty();
+        }
     }
 
     private static Disk size(Disk d, Path base) {

@@ -14,7 +14,7 @@ import java.util.Optional;
  * @param vms the VMs, in the order the source listed them
  */
 public record Inventory(String apiVersion, String kind, SourceRef source, Optional<String> scannedAt, List<Vm> vms) {
-    public static final String API_VERSION = "kv-migrate.dev/v1alpha2";
+    public static final String API_VERSION = "kv-migrate.dev/v1alpha3";
     public static final String KIND = "Inventory";
 
     public Inventory {

@@ -2,11 +2,16 @@ package dev.kvmigrate.inventory.model;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.fasterxml.jackson.dataformat.yaml.util.StringQuotingChecker;
 import dev.kvmigrate.common.KvMigrateException;
 import dev.kvmigrate.common.io.AtomicFile;
 import dev.kvmigrate.common.json.Mappers;
@@ -18,14 +23,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
- * Reads and writes the inventory file ({@code apiVersion: kv-migrate.dev/v1alpha2}, {@code kind: Inventory})
+ * Reads and writes the inventory file ({@code apiVersion: kv-migrate.dev/v1alpha3}, {@code kind: Inventory})
  * as JSON or YAML. Writing is deterministic (record order, sorted maps, empty values omitted) so two scans of
  * the same source diff cleanly; reading is strict (unknown fields are errors) and lossless.
  *
- * <p>Only the current version is written. A {@value #V1ALPHA1} file (the same structure, older concern codes) is
- * read and upgraded: its concerns pass through {@link LegacyConcernCodes#fromV1alpha1}.
+ * <p>Only the current version is written. Older files are read and upgraded: a {@value #V1ALPHA2} file is a
+ * subset of this version (v1alpha3 added the SR-IOV vGPU kind, a GPU's physical function and inferred class, and
+ * host devices' {@code companionOf}), so it reads as is; a {@value #V1ALPHA1} file (the same structure, older
+ * concern codes) has its concerns passed through {@link LegacyConcernCodes#fromV1alpha1}.
  */
 public final class InventoryCodec {
     /** Output format. */
@@ -41,14 +49,38 @@ public final class InventoryCodec {
     }
 
     private static final ObjectMapper JSON = deterministic(Mappers.strictJson().copy());
-    // Written like manifests (no "---", minimal quotes), except that long strings are folded over lines.
-    private static final ObjectMapper YAML = deterministic(Mappers.strictYaml().copy()
-            .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
-            .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS));
+    // Written like manifests (no "---", minimal quotes), except that long strings are folded over lines; read as
+    // strictly as Mappers.strictYaml() reads (its settings repeated: a YAML mapper cannot be copied onto another
+    // factory, and only a factory sets the quoting).
+    private static final ObjectMapper YAML = deterministic(YAMLMapper.builder(YAMLFactory.builder()
+                    .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+                    .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+                    .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
+                    .stringQuotingChecker(new SexagesimalQuoting())
+                    .build())
+            .addModule(new Jdk8Module())
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES,
+                    DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS, DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build());
 
-    /** The previous format version: read and upgraded, never written. */
+    /**
+     * Also quotes strings of digits and colons: YAML 1.1 (SnakeYAML) reads a plain {@code 0000:03:00.0} — a PCI
+     * address without hex letters — as a base-60 number, so it would not read back as the string it was.
+     */
+    private static final class SexagesimalQuoting extends StringQuotingChecker.Default {
+        private static final long serialVersionUID = 1L;
+        private static final Pattern SEXAGESIMAL = Pattern.compile("[-+]?[0-9][0-9_]*(:[0-9_]+)+(\\.[0-9_]*)?");
+
+        @Override
+        public boolean needToQuoteValue(String value) {
+            return super.needToQuoteValue(value) || SEXAGESIMAL.matcher(value).matches();
+        }
+    }
+
+    /** The first format version: read and upgraded (concern codes renamed), never written. */
     public static final String V1ALPHA1 = "kv-migrate.dev/v1alpha1";
+    /** The previous format version: read and upgraded (a subset of this one), never written. */
+    public static final String V1ALPHA2 = "kv-migrate.dev/v1alpha2";
 
     private InventoryCodec() {}
 
@@ -114,13 +146,18 @@ public final class InventoryCodec {
                     + " `kv-migrate inventory scan`");
         }
         boolean known = Inventory.API_VERSION.equals(inventory.apiVersion())
-                || V1ALPHA1.equals(inventory.apiVersion());
+                || V1ALPHA2.equals(inventory.apiVersion()) || V1ALPHA1.equals(inventory.apiVersion());
         if (!known || !Inventory.KIND.equals(inventory.kind())) {
             throw KvMigrateException.invalidInput(name + ": apiVersion/kind is " + inventory.apiVersion() + "/"
                     + inventory.kind() + ", expected " + Inventory.API_VERSION + "/" + Inventory.KIND + " (or "
-                    + V1ALPHA1 + ", which is upgraded); scan the source again with this version of kv-migrate");
+                    + V1ALPHA2 + " or " + V1ALPHA1 + ", which are upgraded); scan the source again with this"
+                    + " version of kv-migrate");
         }
-        return V1ALPHA1.equals(inventory.apiVersion()) ? fromV1alpha1(inventory) : inventory;
+        if (V1ALPHA1.equals(inventory.apiVersion())) {
+            return fromV1alpha1(inventory);
+        }
+        return V1ALPHA2.equals(inventory.apiVersion()) ? new Inventory(Inventory.API_VERSION, inventory.kind(),
+                inventory.source(), inventory.scannedAt(), inventory.vms()) : inventory;
     }
 
     /**

@@ -5,6 +5,7 @@ import static dev.kvmigrate.inventory.ovirt.EngineXml.ref;
 import dev.kvmigrate.inventory.concern.ConcernCode;
 import dev.kvmigrate.inventory.model.Concern;
 import dev.kvmigrate.inventory.model.Gpu;
+import dev.kvmigrate.inventory.model.GpuCompanions;
 import dev.kvmigrate.inventory.model.GpuKind;
 import dev.kvmigrate.inventory.model.HostDevice;
 import dev.kvmigrate.inventory.model.HostDeviceKind;
@@ -21,12 +22,19 @@ import java.util.regex.Pattern;
 /**
  * vGPUs (custom property {@code mdev_type}, or 4.5+ {@code mediated_devices}), passthrough GPUs and other host
  * devices of one engine VM, with vGPU type names resolved through the hosts' {@code m_dev_types}. Pure: no I/O.
+ *
+ * <p>Only {@code nvidia-*} mdev types are vGPUs; any other (Intel GVT-g {@code i915-GVTg_V5_4}, mtty) is a
+ * mediated host device. Host devices marked {@code <placeholder>true</placeholder>} (kept by the engine for a
+ * device that is not on the VM's current host) are left out with HOSTDEV_PLACEHOLDER_SKIPPED. The other functions
+ * of a passthrough GPU's slot are marked as its companions and get no HOSTDEV_UNMAPPED warning.
  */
 final class OvirtGpus {
     static final String NVIDIA = "10de";
     /** NVIDIA functions that are not GPUs: the HDMI audio, USB-C and serial functions of a board, NVSwitches. */
     private static final Pattern NVIDIA_NON_GPU = Pattern.compile("(?i).*(audio|usb|serial|ucsi|nvswitch|bridge).*");
     private static final Pattern PCI_NAME = Pattern.compile("pci_([0-9a-fA-F]{4})_([0-9a-fA-F]{2})_([0-9a-fA-F]{2})_([0-7])");
+
+    private static final Pattern HOSTDEV_FIELD = Pattern.compile("hostDevices\\[(\\d+)]");
 
     private OvirtGpus() {}
 
@@ -46,6 +54,15 @@ final class OvirtGpus {
         List<XmlNode> hosts = candidateHosts(vm, catalog);
         for (VgpuRequest r : requests) {
             Optional<XmlNode> parent = mdevParent(hosts, r.typeId());
+            if (!r.typeId().startsWith("nvidia-")) {
+                // Intel GVT-g (i915-GVTg_V5_4), mtty, …: a mediated host device, never an NVIDIA vGPU.
+                others.add(new HostDevice(HostDeviceKind.MDEV, Optional.empty(),
+                        parent.flatMap(p -> p.attr("vendor", "id").or(() -> p.text("vendor/id"))),
+                        parent.flatMap(p -> p.attr("product", "id").or(() -> p.text("product/id"))),
+                        parent.flatMap(p -> p.text("vendor/name")), parent.flatMap(p -> typeName(p, r.typeId())),
+                        Optional.of(r.typeId())));
+                continue;
+            }
             Optional<String> typeName = parent.flatMap(p -> typeName(p, r.typeId()));
             if (typeName.isEmpty()) {
                 concerns.add(ConcernCode.GPU_TYPE_NAME_UNKNOWN.warningAt("gpus[" + gpus.size() + "]", "VM "
@@ -61,6 +78,14 @@ final class OvirtGpus {
         }
         for (XmlNode dev : EngineXml.followed(vm, "host_devices", "host_device").orElse(List.of())) {
             XmlNode full = resolveHostDevice(dev, hosts);
+            if (dev.text("placeholder").or(() -> full.text("placeholder")).filter("true"::equalsIgnoreCase)
+                    .isPresent()) {
+                concerns.add(ConcernCode.HOSTDEV_PLACEHOLDER_SKIPPED.of("VM " + vm.text("name").orElse("?")
+                        + ": host device " + full.text("name").orElse(full.attr("id").orElse("?"))
+                        + full.text("product/name").map(n -> " (" + n + ")").orElse("")
+                        + " is a placeholder, not a device of the VM's current host; left out"));
+                continue;
+            }
             Optional<String> vendor = full.attr("vendor", "id").or(() -> full.text("vendor/id")).map(OvirtGpus::hex);
             Optional<String> product = full.attr("product", "id").or(() -> full.text("product/id")).map(OvirtGpus::hex);
             Optional<String> productName = full.text("product/name");
@@ -95,7 +120,17 @@ final class OvirtGpus {
                         full.text("vendor/name"), productName, Optional.empty()));
             }
         }
-        return new Result(gpus, others, concerns);
+        List<HostDevice> marked = GpuCompanions.mark(gpus, others);
+        // A companion's HOSTDEV_UNMAPPED warning goes: the converter carries it (mapped) or drops it (INFO).
+        List<Concern> kept = concerns.stream().filter(c -> !c.code().equals(ConcernCode.HOSTDEV_UNMAPPED.name())
+                || c.field().filter(f -> companionField(f, marked)).isEmpty()).toList();
+        return new Result(gpus, marked, kept);
+    }
+
+    /** Whether {@code hostDevices[i]} names a GPU's companion. */
+    private static boolean companionField(String field, List<HostDevice> hostDevices) {
+        var m = HOSTDEV_FIELD.matcher(field);
+        return m.matches() && hostDevices.get(Integer.parseInt(m.group(1))).companionOf().isPresent();
     }
 
     /** 4.5+ {@code <mediated_devices><vm_mediated_device><spec_params><property>mdevType…}. */

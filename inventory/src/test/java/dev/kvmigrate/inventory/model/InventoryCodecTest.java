@@ -53,10 +53,17 @@ class InventoryCodecTest {
                                 true, Optional.of("enable_uvm=1")),
                         new Gpu(GpuKind.PASSTHROUGH, Optional.empty(), Optional.empty(), Optional.empty(),
                                 Optional.of("0000:ca:00.0"), Optional.of("10de"), Optional.of("2330"),
-                                Optional.of("GH100 [H100 SXM5 80GB]"), false, false, Optional.empty())),
+                                Optional.of("GH100 [H100 SXM5 80GB]"), false, false, Optional.empty()),
+                        new Gpu(GpuKind.SRIOV_VGPU, Optional.empty(), Optional.empty(),
+                                Optional.of("NVIDIA L40S-8Q"), Optional.of("0000:41:00.4"), Optional.of("10de"),
+                                Optional.of("26b9"), Optional.of("AD102GL [L40S]"), false, false, Optional.empty(),
+                                Optional.of("0000:41:00.0"))),
                 List.of(new HostDevice(HostDeviceKind.PCI, Optional.of("0000:af:00.1"), Optional.of("8086"),
                         Optional.of("10c9"), Optional.of("Intel Corporation"), Optional.of("82576"),
-                        Optional.of("0x020000"))),
+                        Optional.of("0x020000")),
+                        new HostDevice(HostDeviceKind.PCI, Optional.of("0000:ca:00.1"), Optional.of("10de"),
+                                Optional.of("22a3"), Optional.empty(), Optional.empty(), Optional.of("0x040300"),
+                                Optional.of("0000:ca:00.0"))),
                 Optional.of(new Tpm("tpm-crb", "emulator", Optional.of("2.0"))),
                 Optional.of(new Watchdog("i6300esb", "reset")),
                 List.of("spice", "vnc"), List.of("qxl"),
@@ -89,7 +96,7 @@ class InventoryCodecTest {
     void yamlRoundTripIsLossless() {
         Inventory inv = inventory();
         String yaml = InventoryCodec.write(inv, InventoryCodec.Format.YAML);
-        assertThat(yaml).startsWith("apiVersion: kv-migrate.dev/v1alpha2\nkind: Inventory\n");
+        assertThat(yaml).startsWith("apiVersion: kv-migrate.dev/v1alpha3\nkind: Inventory\n");
         assertThat(read(yaml)).isEqualTo(inv);
         // A numeric-looking name stays a string.
         assertThat(yaml).contains("name: \"007\"");
@@ -149,7 +156,7 @@ class InventoryCodecTest {
     void wrongKindIsRefused() {
         assertThatThrownBy(() -> read("apiVersion: v1\nkind: ConfigMap\nsource: {kind: OVA, location: x}\n"))
                 .isInstanceOf(KvMigrateException.class)
-                .hasMessageContaining("expected kv-migrate.dev/v1alpha2/Inventory");
+                .hasMessageContaining("expected kv-migrate.dev/v1alpha3/Inventory");
         assertThatThrownBy(() -> read("")).isInstanceOf(KvMigrateException.class).hasMessageContaining("empty");
         assertThatThrownBy(() -> read("{ not json")).isInstanceOf(KvMigrateException.class)
                 .hasMessageContaining("inv.json:");
@@ -161,7 +168,7 @@ class InventoryCodecTest {
         try (var in = InventoryCodecTest.class.getResourceAsStream("inventory-v1alpha1.yaml")) {
             inv = InventoryCodec.read(in, "inventory-v1alpha1.yaml");
         }
-        assertThat(inv.apiVersion()).isEqualTo(Inventory.API_VERSION).isEqualTo("kv-migrate.dev/v1alpha2");
+        assertThat(inv.apiVersion()).isEqualTo(Inventory.API_VERSION).isEqualTo("kv-migrate.dev/v1alpha3");
         Vm vm = inv.vms().get(0);
         // Renamed codes carry the fact on; facts the converter now decides and reports itself are dropped; a code
         // the converter decides with the mappings is only a warning in the scan.
@@ -184,8 +191,44 @@ class InventoryCodecTest {
         assertThat(vm.firmware().machineType()).contains("pc-i440fx-7.2");
         // Only the current version is written.
         String yaml = InventoryCodec.write(inv, InventoryCodec.Format.YAML);
-        assertThat(yaml).startsWith("apiVersion: kv-migrate.dev/v1alpha2\n").doesNotContain("MACHINE_I440FX");
+        assertThat(yaml).startsWith("apiVersion: kv-migrate.dev/v1alpha3\n").doesNotContain("MACHINE_I440FX");
         assertThat(read(yaml)).isEqualTo(inv);
+    }
+
+    @Test
+    void aV1alpha2InventoryIsReadAsIsAndWrittenAsTheCurrentVersion() throws Exception {
+        Inventory inv;
+        try (var in = InventoryCodecTest.class.getResourceAsStream("inventory-v1alpha2.yaml")) {
+            inv = InventoryCodec.read(in, "inventory-v1alpha2.yaml");
+        }
+        assertThat(inv.apiVersion()).isEqualTo(Inventory.API_VERSION).isEqualTo("kv-migrate.dev/v1alpha3");
+        Vm vm = inv.vms().get(0);
+        // The fields v1alpha3 added are absent: no physical function, no companion (a rescan marks it).
+        assertThat(vm.gpus()).extracting(Gpu::kind).containsExactly(GpuKind.PASSTHROUGH, GpuKind.VGPU);
+        assertThat(vm.gpus()).allMatch(g -> g.physFunction().isEmpty());
+        assertThat(vm.gpus().get(1).mdevTypeName()).contains("GRID M60-8Q");
+        assertThat(vm.hostDevices()).singleElement().satisfies(h -> {
+            assertThat(h.vendorDevice()).contains("10de:0fbc");
+            assertThat(h.companionOf()).isEmpty();
+        });
+        assertThat(vm.concerns()).extracting(Concern::code).containsExactly("HOSTDEV_UNMAPPED");
+        String yaml = InventoryCodec.write(inv, InventoryCodec.Format.YAML);
+        assertThat(yaml).startsWith("apiVersion: kv-migrate.dev/v1alpha3\n");
+        assertThat(read(yaml)).isEqualTo(inv);
+    }
+
+    @Test
+    void theV1alpha3FieldsAreWritten() {
+        assertThat(InventoryCodec.write(inventory(), InventoryCodec.Format.YAML)).contains("kind: SRIOV_VGPU")
+                .contains("physFunction: \"0000:41:00.0\"").contains("companionOf: 0000:ca:00.0");
+    }
+
+    @Test
+    void pciAddressesOfDigitsOnlyAreQuotedSoThatYamlReadsThemBackAsStrings() {
+        // YAML 1.1 reads a plain 0000:03:00.1 as a base-60 number.
+        String yaml = InventoryCodec.write(inventory(), InventoryCodec.Format.YAML);
+        assertThat(yaml).contains("pciAddress: \"0000:41:00.4\"").contains("pciAddress: 0000:ca:00.0");
+        assertThat(read(yaml)).isEqualTo(inventory());
     }
 
     @Test

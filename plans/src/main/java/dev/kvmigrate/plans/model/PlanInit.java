@@ -148,7 +148,9 @@ public final class PlanInit {
                 Optional<String[]> e = gpuEntry(g);
                 e.ifPresent(v -> entries.putIfAbsent(v[0], v));
                 if (e.isEmpty()) {
-                    String key = g.mdevType().or(g::vendorDevice).orElse("?");
+                    // an SR-IOV vGPU is matched by its profile or its VF's vendor:device (docs/mappings.md)
+                    String key = (g.kind() == GpuKind.SRIOV_VGPU ? g.mdevTypeName().or(g::vendorDevice)
+                            : g.mdevType().or(g::vendorDevice)).orElse("?");
                     entries.putIfAbsent(key, new String[] {key, null, "VM " + vm.name() + ": "
                             + describe(g) + " — the device plugin's name cannot be derived; add `" + key
                             + ": RESOURCE` with the name the target advertises"});
@@ -168,6 +170,10 @@ public final class PlanInit {
 
     /** {key, resource, comment} for a GPU whose name derives, else empty. */
     static Optional<String[]> gpuEntry(Gpu g) {
+        if (g.kind() == GpuKind.SRIOV_VGPU) {
+            // KubeVirt's PCI plugin serves the VF under a name the admin chooses: nothing to derive
+            return Optional.empty();
+        }
         if (g.kind() == GpuKind.VGPU) {
             if (g.mdevTypeName().isEmpty()) {
                 return Optional.empty();
@@ -193,6 +199,10 @@ public final class PlanInit {
     }
 
     private static String describe(Gpu g) {
+        if (g.kind() == GpuKind.SRIOV_VGPU) {
+            return "SR-IOV vGPU VF " + g.vendorDevice().orElse("?") + g.pciAddress().map(a -> " at " + a).orElse("")
+                    + g.mdevTypeName().map(n -> " \"" + n + "\"").orElse(" (profile unknown)");
+        }
         if (g.kind() == GpuKind.VGPU) {
             return "vGPU " + g.mdevType().orElse("(type id unknown)")
                     + g.mdevTypeName().map(n -> " \"" + n + "\"").orElse("");
