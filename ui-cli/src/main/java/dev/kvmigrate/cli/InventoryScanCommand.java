@@ -45,9 +45,14 @@ import picocli.CommandLine.Spec;
             "  kv-migrate inventory scan --ovirt https://engine/ovirt-engine/api --user admin@internal \\",
             "      --password-file pw.txt --ca-file engine-ca.pem --search 'cluster=prod and status=down'",
             "  kv-migrate inventory scan --ova export/vm.ova -o yaml",
+            "  kv-migrate inventory scan --ova nsx-unified-appliance.ovf --ovf-config large",
+            "  kv-migrate inventory scan --ova exports/ --out inventory.yaml",
             "",
             "--xml-dir reads *.xml files (recursively) as 'virsh dumpxml NAME' and 'virsh nodedev-dumpxml DEV' print",
             "them; other files are ignored, XML of other kinds skipped, broken files reported by name.",
+            "--ova DIR reads every *.ova, *.ova.gz and *.ovf file under DIR (recursively) the same way: a file that",
+            "cannot be read is named on stderr with the reason and the others are scanned. A single --ova FILE that",
+            "cannot be read is an error (exit 3).",
             "",
             "Exit codes: 0 scanned, 2 usage, 3 invalid input (also --vm matching nothing), 4 source unreachable,",
             "6 I/O error."
@@ -99,6 +104,12 @@ final class InventoryScanCommand implements Callable<Integer> {
 
     @ArgGroup(exclusive = false, heading = "oVirt / RHV (with --ovirt):%n")
     OvirtOptions ovirtOptions = new OvirtOptions();
+
+    @Option(names = "--ovf-config", paramLabel = "NAME",
+            description = "With --ova: the OVF deployment configuration (DeploymentOptionSection) to read CPU,"
+                    + " memory, disks and NICs in. Default: each OVF's own default. A name an OVF lacks is an error"
+                    + " (in a folder scan, a warning for that file).")
+    String ovfConfig;
 
     @Option(names = "--vm", paramLabel = "NAME|GLOB",
             description = "VM name or shell glob; repeatable. Default: all VMs. A pattern matching nothing is an error.")
@@ -158,6 +169,9 @@ final class InventoryScanCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(),
                     "--user, --password-file, --ca-file, --insecure and --search go with --ovirt");
         }
+        if (ovfConfig != null && source.ova == null) {
+            throw new ParameterException(spec.commandLine(), "--ovf-config goes with --ova");
+        }
         if (source.libvirt != null) {
             return LibvirtSource.open(source.libvirt);
         }
@@ -165,7 +179,7 @@ final class InventoryScanCommand implements Callable<Integer> {
             return OvirtSource.open(ovirtSettings());
         }
         if (source.ova != null) {
-            return OvaSource.open(source.ova);
+            return OvaSource.open(source.ova, Optional.ofNullable(ovfConfig));
         }
         return XmlDumpSource.open(source.xmlDir);
     }

@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * The hardware items of an OVF: disks (joined with DiskSection and References, sized from {@code ovf:capacity}
@@ -38,8 +39,12 @@ final class OvfHardware {
     record OvfDisk(String diskId, Optional<String> fileRef, Optional<Long> capacity, Optional<String> format,
             Optional<Long> populated, Optional<String> iface, Optional<String> volumeFormat) {}
 
-    static Devices devices(XmlNode envelope, List<XmlNode> items, Function<String, Optional<DiskImage>> images,
-            List<Concern> concerns) {
+    /**
+     * The devices of the {@code items} that {@code applies} keeps (the chosen deployment configuration). A
+     * DiskSection disk no item refers to is added too, unless an item of another configuration claims it.
+     */
+    static Devices devices(XmlNode envelope, List<XmlNode> items, Predicate<XmlNode> applies,
+            Function<String, Optional<DiskImage>> images, List<Concern> concerns) {
         Map<String, XmlNode> files = new LinkedHashMap<>();
         envelope.all("References/File").forEach(f -> f.attr("id").ifPresent(id -> files.put(id, f)));
         Map<String, OvfDisk> ovfDisks = new LinkedHashMap<>();
@@ -62,6 +67,12 @@ final class OvfHardware {
         Set<String> used = new LinkedHashSet<>();
         for (XmlNode item : items) {
             String type = OvfMapper.resourceType(item);
+            if (!applies.test(item)) {
+                if (type.equals("17")) {
+                    diskFor(item.text("HostResource").orElse(""), ovfDisks).ifPresent(d -> used.add(d.diskId()));
+                }
+                continue;
+            }
             DiskBus parentBus = item.text("Parent").map(byInstance::get).map(OvfHardware::controllerBus)
                     .orElse(DiskBus.UNKNOWN);
             switch (type) {
@@ -178,7 +189,10 @@ final class OvfHardware {
         };
     }
 
-    /** NIC models: DMTF/VMware subtype names, or oVirt's numeric interface types (3 = virtio). */
+    /**
+     * NIC models: DMTF/VMware subtype names, or oVirt's numeric interface types (3 = virtio). oVirt's PCI passthrough
+     * type (5) and VMware's {@code SriovEthernetCard} are host devices (an SR-IOV VF), not emulated NICs.
+     */
     static Nic nic(XmlNode item) {
         String sub = item.text("ResourceSubType").orElse("").toLowerCase(Locale.ROOT);
         String model = switch (sub) {
@@ -189,6 +203,7 @@ final class OvfHardware {
             case "e1000e" -> "e1000e";
             case "3", "virtio" -> "virtio";
             case "5" -> "pci_passthrough";
+            case "sriovethernetcard" -> "sriov";
             case "vmxnet3" -> "vmxnet3";
             case "" -> "virtio";
             default -> sub;
@@ -196,8 +211,8 @@ final class OvfHardware {
         Optional<String> mac = item.text("MACAddress")
                 .or(() -> item.text("Address").filter(a -> a.matches("(?i)([0-9a-f]{2}[:-]){5}[0-9a-f]{2}")))
                 .map(m -> m.toLowerCase(Locale.ROOT).replace('-', ':'));
-        return new Nic(item.text("Name").or(() -> item.text("ElementName")), mac, model,
-                model.equals("pci_passthrough") ? NicType.HOSTDEV : NicType.NETWORK, item.text("Connection").orElse(""),
-                Optional.empty(), true);
+        NicType type = model.equals("pci_passthrough") || model.equals("sriov") ? NicType.HOSTDEV : NicType.NETWORK;
+        return new Nic(item.text("Name").or(() -> item.text("ElementName")), mac, model, type,
+                item.text("Connection").orElse(""), Optional.empty(), true);
     }
 }

@@ -1,10 +1,12 @@
 package dev.kvmigrate.inventory.ova;
 
+import dev.kvmigrate.common.KvMigrateException;
 import dev.kvmigrate.inventory.concern.ConcernCode;
 import dev.kvmigrate.inventory.model.BootMode;
 import dev.kvmigrate.inventory.model.Concern;
 import dev.kvmigrate.inventory.model.Cpu;
 import dev.kvmigrate.inventory.model.CpuTopology;
+import dev.kvmigrate.inventory.model.Features;
 import dev.kvmigrate.inventory.model.Firmware;
 import dev.kvmigrate.inventory.model.Gpu;
 import dev.kvmigrate.inventory.model.GpuKind;
@@ -21,30 +23,63 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * Maps an OVF envelope to VMs: DMTF/VMware style ({@code VirtualSystem}, {@code VirtualHardwareSection},
- * {@code vmw:Config firmware}) and oVirt/RHV exports ({@code Content xsi:type="ovf:VirtualSystem_Type"},
- * {@code BiosType}, custom properties with {@code mdev_type}). Pure: the disk images are looked up through the
- * function given.
+ * Maps an OVF envelope to VMs: DMTF/VMware style ({@code VirtualSystem}, also nested in
+ * {@code VirtualSystemCollection}s; OVF 0.9 {@code Content} elements; {@code VirtualHardwareSection} with
+ * {@code vmw:Config} keys) and oVirt/RHV exports ({@code Content xsi:type="ovf:VirtualSystem_Type"} with
+ * {@code BiosType}, custom properties with {@code mdev_type}). Hardware items are read in one deployment
+ * configuration ({@link OvfDeployment}); VMware PCI items become GPUs and host devices ({@link VmwarePassthrough}).
+ * Pure: the disk images are looked up through the function given.
  */
 final class OvfMapper {
+    private static final int DEFAULT_VCPUS = 1;
     private static final long DEFAULT_MEMORY = 1L << 30;
 
     private OvfMapper() {}
 
+    /** The VMs of {@code envelope}, read in the OVF's default deployment configuration. */
     static List<Vm> map(XmlNode envelope, String location, Function<String, Optional<DiskImage>> images) {
+        return map(envelope, location, images, Optional.empty());
+    }
+
+    /**
+     * The VMs of {@code envelope}, read in the deployment configuration {@code configuration} (the OVF's default
+     * when empty). A document that is not an OVF envelope, an OVF without any virtual system and an unknown
+     * configuration are INVALID_INPUT errors naming {@code location}.
+     */
+    static List<Vm> map(XmlNode envelope, String location, Function<String, Optional<DiskImage>> images,
+            Optional<String> configuration) {
+        if (!envelope.name().equals("Envelope")) {
+            throw KvMigrateException.invalidInput(location + " is not an OVF descriptor: its root element is <"
+                    + envelope.name() + ">, not <Envelope>; give the .ovf an OVA export wrote");
+        }
+        List<XmlNode> systems = systems(envelope);
+        if (systems.isEmpty()) {
+            throw KvMigrateException.invalidInput(location + " describes no virtual machine (no VirtualSystem"
+                    + " element); it holds nothing to migrate, export the VM again");
+        }
+        OvfDeployment deployment = OvfDeployment.of(envelope, configuration, location);
         List<Vm> out = new ArrayList<>();
-        for (XmlNode system : systems(envelope)) {
-            out.add(vm(envelope, system, location, images));
+        for (XmlNode system : systems) {
+            out.add(vm(envelope, system, location, images, deployment));
         }
         return out;
     }
 
-    /** VirtualSystem elements (also inside a VirtualSystemCollection) and oVirt's {@code Content}. */
-    static List<XmlNode> systems(XmlNode envelope) {
+    /**
+     * VirtualSystem elements, also inside (nested) VirtualSystemCollections, and OVF 0.9 / oVirt {@code Content}
+     * elements, whose {@code xsi:type} says whether they are a system or a collection.
+     */
+    static List<XmlNode> systems(XmlNode parent) {
         List<XmlNode> out = new ArrayList<>();
-        out.addAll(envelope.children("VirtualSystem"));
-        envelope.children("VirtualSystemCollection").forEach(c -> out.addAll(c.children("VirtualSystem")));
-        out.addAll(envelope.children("Content"));
+        for (XmlNode child : parent.children()) {
+            boolean collection = child.name().equals("VirtualSystemCollection") || (child.name().equals("Content")
+                    && child.attr("type").filter(t -> t.endsWith("VirtualSystemCollection_Type")).isPresent());
+            if (collection) {
+                out.addAll(systems(child));
+            } else if (child.name().equals("VirtualSystem") || child.name().equals("Content")) {
+                out.add(child);
+            }
+        }
         return out;
     }
 
@@ -59,25 +94,40 @@ final class OvfMapper {
         return out;
     }
 
-    private static Vm vm(XmlNode envelope, XmlNode system, String location, Function<String, Optional<DiskImage>> images) {
+    private static Vm vm(XmlNode envelope, XmlNode system, String location,
+            Function<String, Optional<DiskImage>> images, OvfDeployment deployment) {
         String name = system.text("Name").or(() -> system.attr("id")).orElse("ova-vm");
         String id = system.attr("id").orElse(name);
-        List<XmlNode> items = sections(system, "VirtualHardwareSection").stream()
+        List<XmlNode> allItems = sections(system, "VirtualHardwareSection").stream()
                 .flatMap(h -> h.children("Item").stream()).toList();
+        List<XmlNode> items = allItems.stream().filter(deployment::applies).toList();
         List<Concern> concerns = new ArrayList<>();
-        OvfHardware.Devices devices = OvfHardware.devices(envelope, items, images, concerns);
+        deployment.chosen().filter(c -> deployment.ids().size() > 1).ifPresent(c -> concerns.add(
+                ConcernCode.OVF_CONFIGURATION_CHOSEN.of("VM " + name + ": the OVF offers the deployment"
+                        + " configurations " + String.join(", ", deployment.ids()) + "; CPU, memory, disks and NICs"
+                        + " are those of '" + c + "'" + (deployment.requested() ? " (--ovf-config)"
+                                : " (its default); pick another with --ovf-config NAME"))));
+        OvfHardware.Devices devices = OvfHardware.devices(envelope, allItems, deployment::applies, images, concerns);
         Map<String, String> props = customProperties(system);
-        List<Gpu> gpus = vgpus(name, props, items, concerns);
-        boolean ovirt = system.name().equals("Content");
+        boolean ovirt = system.name().equals("Content") && (system.child("BiosType").isPresent()
+                || system.child("TemplateId").isPresent() || system.child("VmType").isPresent());
+        List<Gpu> gpus = new ArrayList<>(vgpus(name, props, items, concerns));
+        VmwarePassthrough.Devices pci = VmwarePassthrough.map(name, items, gpus.size());
+        gpus.addAll(pci.gpus());
+        concerns.addAll(pci.concerns());
         Optional<String> os = sections(system, "OperatingSystemSection").stream().findFirst()
                 .flatMap(s -> ovirt ? s.text("Description") : s.attr("osType").or(() -> s.text("Description")));
+        Firmware firmware = firmware(system, ovirt);
+        // Secure boot runs with SMM on both exporters (VMware's EFI, oVirt's q35_secure_boot); the OVF implies it.
+        Features features = firmware.secureBoot() ? new Features(false, false, true, Map.of()) : Features.NONE;
         return new Vm(id, name, location, Optional.empty(), system.text("Description"), PowerState.SHUTOFF,
-                cpu(items), memory(items), firmware(system, ovirt), os, null, null, devices.disks(), devices.nics(),
-                gpus, List.of(), Optional.empty(), Optional.empty(), List.of(), devices.video(), null, props, 0,
-                concerns);
+                cpu(name, items, concerns), memory(name, items, concerns), firmware, os, features, null,
+                devices.disks(), devices.nics(), gpus, pci.hostDevices(), Optional.empty(), Optional.empty(),
+                List.of(), devices.video(), null, props, 0, concerns);
     }
 
-    static Cpu cpu(List<XmlNode> items) {
+    /** The CPU item (type 3); without a usable one, 1 vCPU and a concern saying so. */
+    static Cpu cpu(String vm, List<XmlNode> items, List<Concern> concerns) {
         for (XmlNode item : items) {
             if (!resourceType(item).equals("3")) {
                 continue;
@@ -89,26 +139,48 @@ final class OvfMapper {
                 return new Cpu(sockets * perSocket * threads, 0, new CpuTopology(sockets, perSocket, threads),
                         Optional.empty(), Optional.empty(), List.of(), Optional.empty());
             }
-            int vcpus = positive(item.text("VirtualQuantity")).orElse(1);
+            Optional<Integer> quantity = positive(item.text("VirtualQuantity"));
+            if (quantity.isEmpty()) {
+                concerns.add(defaulted(vm, "cpu", "its CPU item gives no vCPU count (VirtualQuantity '"
+                        + item.text("VirtualQuantity").orElse("") + "')", DEFAULT_VCPUS + " vCPU"));
+            }
+            int vcpus = quantity.orElse(DEFAULT_VCPUS);
             int cores = positive(item.text("CoresPerSocket")).filter(c -> vcpus % c == 0).orElse(vcpus);
             return new Cpu(vcpus, 0, new CpuTopology(vcpus / cores, cores, 1), Optional.empty(), Optional.empty(),
                     List.of(), Optional.empty());
         }
-        return Cpu.simple(1);
+        concerns.add(defaulted(vm, "cpu", "the OVF has no CPU item (ResourceType 3)", DEFAULT_VCPUS + " vCPU"));
+        return Cpu.simple(DEFAULT_VCPUS);
     }
 
-    static Memory memory(List<XmlNode> items) {
+    /** The memory item (type 4); without a usable one, 1 GiB and a concern saying so. */
+    static Memory memory(String vm, List<XmlNode> items, List<Concern> concerns) {
         for (XmlNode item : items) {
             if (resourceType(item).equals("4")) {
                 Optional<Long> b = OvfUnits.bytes(item.text("VirtualQuantity"),
-                        item.text("AllocationUnits").or(() -> Optional.of("byte * 2^20")));
-                return Memory.of(b.filter(v -> v > 0).orElse(DEFAULT_MEMORY));
+                        item.text("AllocationUnits").or(() -> Optional.of("byte * 2^20"))).filter(v -> v > 0);
+                if (b.isEmpty()) {
+                    concerns.add(defaulted(vm, "memory", "its memory item gives no size (VirtualQuantity '"
+                            + item.text("VirtualQuantity").orElse("") + "', AllocationUnits '"
+                            + item.text("AllocationUnits").orElse("") + "')", "1 GiB"));
+                }
+                return Memory.of(b.orElse(DEFAULT_MEMORY));
             }
         }
+        concerns.add(defaulted(vm, "memory", "the OVF has no memory item (ResourceType 4)", "1 GiB"));
         return Memory.of(DEFAULT_MEMORY);
     }
 
-    /** oVirt {@code BiosType} (1 i440fx SeaBIOS, 2 q35 SeaBIOS, 3 q35 OVMF, 4 q35 secure boot); VMware firmware. */
+    private static Concern defaulted(String vm, String field, String why, String used) {
+        return ConcernCode.OVF_HARDWARE_DEFAULTED.at(field, "VM " + vm + ": " + why + "; " + used
+                + " is used, check the VM's size and set it on the target if it needs more");
+    }
+
+    /**
+     * oVirt {@code BiosType} (1 i440fx SeaBIOS, 2 q35 SeaBIOS, 3 q35 OVMF, 4 q35 secure boot); VMware's
+     * {@code firmware} key ({@code efi}) and secure boot ({@code bootOptions.efiSecureBootEnabled}, or
+     * {@code uefi.secureBoot.enabled} as other exporters write it), as {@code vmw:Config} or {@code vmw:ExtraConfig}.
+     */
     static Firmware firmware(XmlNode system, boolean ovirt) {
         if (ovirt) {
             String bios = system.text("BiosType").orElse("1");
@@ -120,12 +192,15 @@ final class OvfMapper {
         }
         Map<String, String> config = new LinkedHashMap<>();
         for (XmlNode hw : sections(system, "VirtualHardwareSection")) {
-            for (XmlNode c : hw.children("Config")) {
-                c.attr("key").ifPresent(k -> config.put(k, c.attr("value").orElse("")));
+            for (XmlNode c : hw.children()) {
+                if (c.name().equals("Config") || c.name().equals("ExtraConfig")) {
+                    c.attr("key").ifPresent(k -> config.putIfAbsent(k, c.attr("value").orElse("")));
+                }
             }
         }
         boolean efi = config.getOrDefault("firmware", "bios").equalsIgnoreCase("efi");
-        boolean secure = config.getOrDefault("uefi.secureBoot.enabled", "false").equalsIgnoreCase("true");
+        boolean secure = config.getOrDefault("bootOptions.efiSecureBootEnabled", "false").equalsIgnoreCase("true")
+                || config.getOrDefault("uefi.secureBoot.enabled", "false").equalsIgnoreCase("true");
         Optional<String> type = sections(system, "VirtualHardwareSection").stream()
                 .flatMap(h -> h.at("System/VirtualSystemType").flatMap(XmlNode::text).stream()).findFirst();
         return new Firmware(efi ? BootMode.UEFI : BootMode.BIOS, efi && secure, Optional.empty(), Optional.empty(),

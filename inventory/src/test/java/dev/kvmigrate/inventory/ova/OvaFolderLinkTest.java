@@ -11,7 +11,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** An unpacked OVA folder cannot lead out of itself through a linked subdirectory. */
+/**
+ * An unpacked OVA folder cannot lead out of itself through a linked subdirectory: the OVF is refused (an error for
+ * the file, a problem of the folder scan).
+ */
 class OvaFolderLinkTest {
     @TempDir
     Path dir;
@@ -24,8 +27,13 @@ class OvaFolderLinkTest {
         Files.createSymbolicLink(unpacked.resolve("sub"), elsewhere);
         Files.writeString(unpacked.resolve("vm.ovf"),
                 OvaBuilder.vmwareOvf("vm", List.of("sub/disk.raw"), List.of(1L << 20), "bios"));
-        OvaHardeningTest.refused(() -> OvaSource.open(unpacked).scan(VmSelector.ALL), "sub/disk.raw",
-                "points outside");
+        OvaHardeningTest.refused(() -> OvaSource.open(unpacked.resolve("vm.ovf")).scan(VmSelector.ALL),
+                "sub/disk.raw", "points outside");
+        try (OvaSource folder = OvaSource.open(unpacked)) {
+            assertThat(folder.scan(VmSelector.ALL).vms()).isEmpty();
+            assertThat(folder.problems()).singleElement().asString().contains("vm.ovf", "sub/disk.raw",
+                    "points outside");
+        }
     }
 
     @Test

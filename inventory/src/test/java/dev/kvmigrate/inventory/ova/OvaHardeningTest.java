@@ -109,7 +109,11 @@ class OvaHardeningTest {
         Path unpacked = Files.createDirectories(dir.resolve("u"));
         Files.writeString(unpacked.resolve("vm.ovf"),
                 OvaBuilder.vmwareOvf("vm", List.of("../../etc/passwd"), List.of(1L << 20), "bios"));
-        refused(() -> OvaSource.open(unpacked).scan(VmSelector.ALL), "points outside");
+        refused(() -> OvaSource.open(unpacked.resolve("vm.ovf")).scan(VmSelector.ALL), "points outside");
+        try (OvaSource folder = OvaSource.open(unpacked)) {
+            assertThat(folder.scan(VmSelector.ALL).vms()).isEmpty();
+            assertThat(folder.problems()).singleElement().asString().contains("vm.ovf", "points outside");
+        }
     }
 
     @Test
