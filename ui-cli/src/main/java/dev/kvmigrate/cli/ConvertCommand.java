@@ -124,7 +124,8 @@ final class ConvertCommand implements Callable<Integer> {
                     + " --plan, --imageio-* and --emit-instancetypes, or edit the plan");
         }
         LoadedPlan lp = PlanReader.read(fromPlan);
-        return (inventory == null ? PlanRun.prepare(lp) : PlanConversion.prepare(lp, InventoryCodec.read(inventory)))
+        return (inventory == null ? PlanRun.prepare(lp, problem -> spec.commandLine().getErr()
+                .println("kv-migrate: warning: " + problem)) : PlanConversion.prepare(lp, InventoryCodec.read(inventory)))
                 .result();
     }
 }

@@ -78,7 +78,7 @@ final class PlanRunCommand implements Callable<Integer> {
         LoadedPlan lp = PlanReader.read(planFile);
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter out = spec.commandLine().getOut();
-        PlanConversion.Prepared p = PlanRun.prepare(lp);
+        PlanConversion.Prepared p = PlanRun.prepare(lp, problem -> err.println("kv-migrate: warning: " + problem));
         err.println("kv-migrate: plan " + lp.plan().name() + ": " + p.inventory().vms().size() + " VM(s) from "
                 + lp.plan().source().describe() + " → " + lp.plan().target().describe());
         PlanRun.Request request = new PlanRun.Request(dryRun, resume, new HashSet<>(only),

@@ -58,7 +58,8 @@ final class PlanValidateCommand implements Callable<Integer> {
     public Integer call() {
         schemaOptions.checkUsage(fromCluster);
         LoadedPlan lp = PlanReader.read(planFile);
-        PlanConversion.Prepared p = PlanRun.prepare(lp);
+        PlanConversion.Prepared p = PlanRun.prepare(lp, problem ->
+                spec.commandLine().getErr().println("kv-migrate: warning: " + problem));
         if (out != null) {
             ManifestWriter.write(p.result(), out, OutputFormat.YAML);
         }

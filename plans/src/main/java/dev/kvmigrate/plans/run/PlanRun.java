@@ -6,6 +6,7 @@ import dev.kvmigrate.common.io.AtomicFile;
 import dev.kvmigrate.converter.ManifestWriter;
 import dev.kvmigrate.converter.OutputFormat;
 import dev.kvmigrate.inventory.PowerControl;
+import dev.kvmigrate.inventory.SourceProblems;
 import dev.kvmigrate.inventory.VmSource;
 import dev.kvmigrate.inventory.model.Inventory;
 import dev.kvmigrate.plans.model.LoadedPlan;
@@ -19,6 +20,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code plan run} as one call: scan the plan's source, convert it into migration units, then run them here, write
@@ -26,6 +29,8 @@ import java.util.function.Consumer;
  * render the {@link Result}.
  */
 public final class PlanRun {
+    private static final Logger LOG = LoggerFactory.getLogger(PlanRun.class);
+
     /** Where the VMs are migrated from. */
     public enum Executor { LOCAL, KUBERNETES }
 
@@ -70,9 +75,20 @@ public final class PlanRun {
 
     /** Scans the plan's source and converts the selected VMs into their migration units. */
     public static PlanConversion.Prepared prepare(LoadedPlan lp) {
+        return prepare(lp, problem -> LOG.warn("{}", problem));
+    }
+
+    /**
+     * Scans the plan's source and converts the selected VMs into their migration units; {@code problems} hears of
+     * each item of the source that could not be read (a broken dump or OVA of a folder) and so is not in the plan.
+     */
+    public static PlanConversion.Prepared prepare(LoadedPlan lp, Consumer<String> problems) {
         Inventory inv;
         try (VmSource src = PlanSources.open(lp)) {
             inv = src.scan(lp.plan().vms().selector());
+            if (src instanceof SourceProblems sp) {
+                sp.problems().forEach(problems);
+            }
         }
         return PlanConversion.prepare(lp, inv);
     }
