@@ -211,8 +211,9 @@ class HostileFixturesIT {
     static Path hostile;
 
     @BeforeAll
-    static void fixtures() {
-        hostile = SharedDir.require("fixtures/hostile");
+    static void fixtures() throws IOException {
+        // the real path: the importer names a local image by it (../shared may be a link)
+        hostile = SharedDir.require("fixtures/hostile").toRealPath();
     }
 
     @Test
