@@ -6,10 +6,11 @@ import java.util.stream.Stream;
 
 /**
  * Where the VMs come from: exactly one of a libvirt URI, an oVirt engine, an OVA path or a directory of XML dumps.
- * Paths are relative to the plan file's directory.
+ * Paths are relative to the plan file's directory. {@code ovfConfig} (with {@code ova} only) picks an OVF
+ * deployment option, as {@code inventory scan --ovf-config} does; without it the OVF's default.
  */
 public record PlanSource(Optional<String> libvirt, Optional<Ovirt> ovirt, Optional<String> ova,
-        Optional<String> xmlDir) {
+        Optional<String> xmlDir, Optional<String> ovfConfig) {
     /** Which kind of source a plan names. */
     public enum Kind {
         LIBVIRT,
@@ -43,6 +44,11 @@ public record PlanSource(Optional<String> libvirt, Optional<Ovirt> ovirt, Option
         ovirt = Objects.requireNonNullElse(ovirt, Optional.empty());
         ova = Objects.requireNonNullElse(ova, Optional.empty());
         xmlDir = Objects.requireNonNullElse(xmlDir, Optional.empty());
+        ovfConfig = Objects.requireNonNullElse(ovfConfig, Optional.empty());
+        if (ovfConfig.isPresent() && ova.isEmpty()) {
+            throw new IllegalArgumentException("source.ovfConfig picks an OVF deployment option and goes with"
+                    + " source.ova only");
+        }
         long set = Stream.of(libvirt, ovirt, ova, xmlDir).filter(Optional::isPresent).count();
         if (set != 1) {
             throw new IllegalArgumentException("source needs exactly one of libvirt, ovirt, ova, xmlDir; "
@@ -65,7 +71,7 @@ public record PlanSource(Optional<String> libvirt, Optional<Ovirt> ovirt, Option
         return switch (kind()) {
             case LIBVIRT -> "libvirt " + libvirt.get();
             case OVIRT -> "oVirt " + ovirt.get().url();
-            case OVA -> "OVA " + ova.get();
+            case OVA -> "OVA " + ova.get() + ovfConfig.map(c -> " (configuration " + c + ")").orElse("");
             case XML_DIR -> "xmlDir " + xmlDir.get();
         };
     }

@@ -25,7 +25,7 @@ public final class PlanSources {
         return switch (s.kind()) {
             case LIBVIRT -> LibvirtSource.open(s.libvirt().get());
             case XML_DIR -> XmlDumpSource.open(lp.resolve(s.xmlDir().get()));
-            case OVA -> OvaSource.open(lp.resolve(s.ova().get()));
+            case OVA -> OvaSource.open(lp.resolve(s.ova().get()), s.ovfConfig());
             case OVIRT -> OvirtSource.open(ovirt(lp, s.ovirt().get()));
         };
     }
