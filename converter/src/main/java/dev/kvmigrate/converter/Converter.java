@@ -86,7 +86,8 @@ public final class Converter {
             results.add(unit);
         }
         AdminPatch patch = AdminPatch.of(results.stream().filter(v -> !v.blocked())
-                .map(v -> new AdminPatch.VmDevices(v.targetName(), v.devices(), v.persistentState())).toList());
+                .map(v -> new AdminPatch.VmDevices(v.targetName(), v.devices(), v.persistentState())).toList(),
+                mappings);
         return new ConversionResult(results, List.copyOf(shared.values()), patch);
     }
 

@@ -17,24 +17,28 @@ import java.util.Optional;
  * @param targetName the VirtualMachine's name on the target
  * @param namespace the namespace written into its objects; absent: the target's namespace
  * @param virtualMachine the VirtualMachine; absent when the VM is blocked
+ * @param resourceClaimTemplate the {@code resource.k8s.io/v1} ResourceClaimTemplate its GPU claim is made from,
+ *     when GPUs are claimed through DRA; absent when blocked
  * @param disks one transfer per DataVolume, in disk order; empty when blocked
  * @param devices the GPU and host-device resources it requests
  * @param concerns everything the source and the conversion say about this VM, each fact once
  * @param persistentState it uses a persistent TPM or EFI store (needs the VMPersistentState gate)
  */
 public record MigrationUnit(String sourceName, String targetName, Optional<String> namespace,
-        Optional<Manifest> virtualMachine, List<DiskTransfer> disks, List<DeviceRequest> devices,
-        List<Concern> concerns, boolean persistentState) {
+        Optional<Manifest> virtualMachine, Optional<Manifest> resourceClaimTemplate, List<DiskTransfer> disks,
+        List<DeviceRequest> devices, List<Concern> concerns, boolean persistentState) {
     public MigrationUnit {
         Objects.requireNonNull(sourceName, "sourceName");
         Objects.requireNonNull(targetName, "targetName");
         namespace = Objects.requireNonNullElse(namespace, Optional.empty());
         virtualMachine = Objects.requireNonNullElse(virtualMachine, Optional.empty());
+        resourceClaimTemplate = Objects.requireNonNullElse(resourceClaimTemplate, Optional.empty());
         disks = List.copyOf(disks);
         devices = List.copyOf(devices);
         concerns = List.copyOf(concerns);
         boolean hasBlocker = concerns.stream().anyMatch(c -> c.severity() == Severity.BLOCKER);
-        if (virtualMachine.isEmpty() != hasBlocker || virtualMachine.isEmpty() && !disks.isEmpty()) {
+        if (virtualMachine.isEmpty() != hasBlocker
+                || virtualMachine.isEmpty() && (!disks.isEmpty() || resourceClaimTemplate.isPresent())) {
             throw new IllegalArgumentException("VM " + sourceName + ": a unit is blocked (no objects) exactly when it"
                     + " has a blocker");
         }
@@ -49,9 +53,13 @@ public record MigrationUnit(String sourceName, String targetName, Optional<Strin
         return concerns.stream().filter(c -> c.severity() == Severity.BLOCKER).toList();
     }
 
-    /** The VirtualMachine then its DataVolumes; empty when blocked. */
+    /**
+     * The ResourceClaimTemplate (when claimed through DRA), the VirtualMachine, then its DataVolumes: the template
+     * exists before the VM that names it; empty when blocked.
+     */
     public List<Manifest> objects() {
         List<Manifest> out = new ArrayList<>();
+        resourceClaimTemplate.ifPresent(out::add);
         virtualMachine.ifPresent(out::add);
         disks.forEach(d -> out.add(d.manifest()));
         return out;

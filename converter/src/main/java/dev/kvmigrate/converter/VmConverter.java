@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kvmigrate.converter.gpu.DeviceRequest;
 import dev.kvmigrate.converter.gpu.DeviceResolver;
+import dev.kvmigrate.converter.gpu.DraClaims;
+import dev.kvmigrate.converter.gpu.Eviction;
 import dev.kvmigrate.converter.mapping.InstancetypeChoice;
 import dev.kvmigrate.converter.mapping.Mappings;
 import dev.kvmigrate.inventory.concern.ConcernCode;
@@ -26,7 +28,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 
-/** One VM → a {@code kubevirt.io/v1} VirtualMachine and its DataVolumes. A pure function of its inputs. */
+/**
+ * One VM → a {@code kubevirt.io/v1} VirtualMachine, its DataVolumes and, when GPUs are claimed through DRA, its
+ * ResourceClaimTemplate. A pure function of its inputs.
+ */
 public final class VmConverter {
     public static final String ANNOTATION_PREFIX = "kv-migrate.dev/";
     private static final Set<String> WATCHDOG_ACTIONS = Set.of("poweroff", "reset", "shutdown");
@@ -161,17 +166,38 @@ public final class VmConverter {
             tspec.set("networks", nets.networks());
         }
         tspec.set("volumes", disks.volumes());
+        Eviction.strategy(requests, mappings.evictionStrategy())
+                .ifPresent(e -> tspec.put("evictionStrategy", e.value()));
+        List<DraClaims.Request> claims = draRequests(devices.gpus());
+        Optional<Manifest> claimTemplate = Optional.empty();
+        if (!claims.isEmpty()) {
+            tspec.putArray("resourceClaims").addObject().put("name", DraClaims.CLAIM)
+                    .put("resourceClaimTemplateName", targetName);
+            claimTemplate = Optional.of(Manifest.of("resourceclaimtemplate-" + targetName + ".yaml",
+                    DraClaims.template(Trees.metadata(targetName, namespace, labels, Map.of()), claims)));
+        }
 
         boolean persistent = tpm || vm.firmware().bootMode() == BootMode.UEFI && vm.firmware().nvram().isPresent();
         return new MigrationUnit(vm.name(), targetName, namespace,
-                Optional.of(Manifest.of("virtualmachine-" + targetName + ".yaml", vmNode)), disks.transfers(),
-                requests, concerns, persistent);
+                Optional.of(Manifest.of("virtualmachine-" + targetName + ".yaml", vmNode)), claimTemplate,
+                disks.transfers(), requests, concerns, persistent);
     }
 
     private static MigrationUnit blocked(Vm vm, String targetName, Optional<String> namespace,
             List<Concern> concerns) {
-        return new MigrationUnit(vm.name(), targetName, namespace, Optional.empty(), List.of(), List.of(), concerns,
-                false);
+        return new MigrationUnit(vm.name(), targetName, namespace, Optional.empty(), Optional.empty(), List.of(),
+                List.of(), concerns, false);
+    }
+
+    /** One claim request per DRA-claimed GPU, named after its place in {@code gpus[]}. */
+    private static List<DraClaims.Request> draRequests(List<DeviceRequest> gpus) {
+        List<DraClaims.Request> out = new ArrayList<>();
+        for (int i = 0; i < gpus.size(); i++) {
+            if (gpus.get(i).isDra()) {
+                out.add(new DraClaims.Request(DraClaims.requestName(i), gpus.get(i)));
+            }
+        }
+        return out;
     }
 
     /** HA or running on the source → Always; otherwise Halted (start it once the disks are in). */
@@ -179,11 +205,17 @@ public final class VmConverter {
         return vm.placement().highAvailability() || vm.powerState() == PowerState.RUNNING ? "Always" : "Halted";
     }
 
+    /** {@code gpus[]}: a device-plugin GPU by {@code deviceName}, a DRA-claimed one by claim and request name. */
     private static ArrayNode gpus(List<DeviceRequest> gpus) {
         ArrayNode arr = Trees.F.arrayNode();
         for (int i = 0; i < gpus.size(); i++) {
             DeviceRequest g = gpus.get(i);
-            ObjectNode n = arr.addObject().put("name", "gpu" + i).put("deviceName", g.resource());
+            ObjectNode n = arr.addObject().put("name", "gpu" + i);
+            if (g.isDra()) {
+                n.put("claimName", DraClaims.CLAIM).put("requestName", DraClaims.requestName(i));
+            } else {
+                n.put("deviceName", g.resource());
+            }
             if (g.kind() == DeviceRequest.Kind.VGPU) {
                 ObjectNode display = n.putObject("virtualGPUOptions").putObject("display");
                 display.put("enabled", g.display());

@@ -51,7 +51,7 @@ class GoldenTest {
                     .append("---\n");
         }
         ConversionResult single = new ConversionResult(List.of(conversion), List.of(),
-                dev.kvmigrate.converter.gpu.AdminPatch.of(List.of()));
+                dev.kvmigrate.converter.gpu.AdminPatch.of(List.of(), Mappings.NONE));
         out.append("# concerns\n").append(OutputFormat.YAML.render(ConversionReport.tree(single)));
         Golden.assertMatches(vm + ".yaml", out.toString());
     }

@@ -7,6 +7,7 @@ import dev.kvmigrate.converter.ConvertOptions;
 import dev.kvmigrate.converter.Converter;
 import dev.kvmigrate.converter.ManifestWriter;
 import dev.kvmigrate.converter.OutputFormat;
+import dev.kvmigrate.converter.mapping.GpuTarget;
 import dev.kvmigrate.converter.mapping.Mappings;
 import dev.kvmigrate.converter.mapping.MappingsReader;
 import dev.kvmigrate.inventory.VmSelector;
@@ -56,6 +57,12 @@ final class ConvertCommand implements Callable<Integer> {
 
     @Option(names = "--map", paramLabel = "FILE", description = "Mappings file (docs/mappings.md).")
     Path map;
+
+    @Option(names = "--gpu-target", paramLabel = "device-plugin|dra", description = "How the cluster serves GPUs:"
+            + " device-plugin (deviceName + permittedHostDevices) or dra (passthrough GPUs claimed through a"
+            + " ResourceClaimTemplate, KubeVirt v1.9 GPUsWithDRA; vGPUs stay on the device plugin). Overrides the"
+            + " mappings' gpuTarget; default device-plugin.")
+    String gpuTarget;
 
     @Option(names = "--target-namespace", paramLabel = "NS", description = "Namespace written into every object.")
     String namespace;
@@ -110,18 +117,29 @@ final class ConvertCommand implements Callable<Integer> {
         }
         Inventory inv = InventoryCodec.read(inventory);
         Mappings mappings = map == null ? Mappings.NONE : MappingsReader.read(map);
+        if (gpuTarget != null) {
+            mappings = mappings.withGpuTarget(gpuTarget());
+        }
         ConvertOptions options = new ConvertOptions(Optional.ofNullable(namespace), Optional.ofNullable(plan),
                 Optional.ofNullable(imageioUrl).map(u -> new ConvertOptions.Imageio(u, imageioSecret,
                         Optional.ofNullable(imageioCa))), emitInstancetypes);
         return Converter.convert(inv, VmSelector.of(vms), mappings, options);
     }
 
+    private GpuTarget gpuTarget() {
+        try {
+            return GpuTarget.of(gpuTarget);
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--gpu-target: " + e.getMessage());
+        }
+    }
+
     private ConversionResult planConversion() {
         if (map != null || namespace != null || plan != null || !vms.isEmpty() || imageioUrl != null
-                || emitInstancetypes) {
+                || emitInstancetypes || gpuTarget != null) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--from-plan takes mappings,"
-                    + " namespace, VM selection and plan name from the plan; drop --map, --target-namespace, --vm,"
-                    + " --plan, --imageio-* and --emit-instancetypes, or edit the plan");
+                    + " namespace, VM selection and plan name from the plan; drop --map, --gpu-target,"
+                    + " --target-namespace, --vm, --plan, --imageio-* and --emit-instancetypes, or edit the plan");
         }
         LoadedPlan lp = PlanReader.read(fromPlan);
         return (inventory == null ? PlanRun.prepare(lp, problem -> spec.commandLine().getErr()

@@ -85,4 +85,39 @@ class ConvertCommandTest {
         assertThat(r.code()).isEqualTo(3);
         assertThat(r.err()).contains(map + ":2:").contains("nad").doesNotContain("Exception");
     }
+    @Test
+    void gpuTargetDraOverridesTheMappingsAndWritesTheClaimTemplateBesideItsVm(@TempDir Path tmp) throws Exception {
+        Path map = tmp.resolve("m.yaml");
+        Files.writeString(map, Files.readString(resource("gpu-host-mappings.yaml")) + "gpuTarget: device-plugin\n");
+        Path out = tmp.resolve("out");
+        CliRun r = CliRun.run("convert", "--inventory", resource("gpu-host-inventory.yaml").toString(), "--map",
+                map.toString(), "--gpu-target", "dra", "--target-namespace", "migrated", "--out", out.toString());
+        assertThat(r.code()).as(r.err()).isEqualTo(1);
+        assertThat(r.out()).contains("wrote 11 objects for 4 of 5 VMs");
+        assertThat(Files.readString(out.resolve("resourceclaimtemplate-train-03.yaml")))
+                .contains("kind: ResourceClaimTemplate", "deviceClassName: vfio.gpu.nvidia.com", "0x2330");
+        assertThat(Files.readString(out.resolve("virtualmachine-train-03.yaml")))
+                .contains("claimName: gpus", "requestName: gpu-0", "resourceClaimTemplateName: train-03",
+                        "evictionStrategy: None")
+                .doesNotContain("deviceName");
+        String kustomization = Files.readString(out.resolve("Kustomization"));
+        assertThat(kustomization.indexOf("- resourceclaimtemplate-train-03.yaml"))
+                .isPositive().isLessThan(kustomization.indexOf("- virtualmachine-train-03.yaml"));
+        assertThat(Files.readString(out.resolve("admin/kubevirt-cr-patch.yaml"))).doesNotContain("GH100");
+        assertThat(Files.readString(out.resolve("admin/summary.md"))).contains("GPUsWithDRA");
+
+        CliRun v = CliRun.run("validate", out.toString(), "--kubevirt-cr",
+                out.resolve("admin/kubevirt-cr-patch.yaml").toString());
+        assertThat(v.code()).as(v.out() + v.err()).isZero();
+        assertThat(v.out()).contains("11 objects, 0 findings");
+    }
+
+    @Test
+    void anUnknownGpuTargetIsAUsageError(@TempDir Path tmp) throws Exception {
+        CliRun r = CliRun.run("convert", "--inventory", resource("gpu-host-inventory.yaml").toString(),
+                "--gpu-target", "auto", "--out", tmp.resolve("o").toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("--gpu-target", "device-plugin, dra");
+        assertThat(tmp.resolve("o")).doesNotExist();
+    }
 }

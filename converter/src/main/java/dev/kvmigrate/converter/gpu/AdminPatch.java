@@ -3,15 +3,20 @@ package dev.kvmigrate.converter.gpu;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kvmigrate.converter.mapping.EvictionStrategy;
+import dev.kvmigrate.converter.mapping.GpuTarget;
+import dev.kvmigrate.converter.mapping.Mappings;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * The merge patch for the KubeVirt CR that permits every device resource a converted set uses, and a human
@@ -21,7 +26,8 @@ import java.util.regex.Pattern;
  * already has.
  *
  * @param patch the merge patch ({@code spec.configuration…})
- * @param summary markdown: count per resource and which VMs need it
+ * @param summary markdown: count per resource and which VMs need it; with DRA the DeviceClasses claimed and why
+ *     each other GPU stays on the device plugin; the eviction strategy of VMs that cannot live-migrate
  */
 public record AdminPatch(ObjectNode patch, String summary) {
     /** Devices one VM requests, by its target name; {@code persistentState} when it uses a persistent TPM/EFI. */
@@ -40,8 +46,15 @@ public record AdminPatch(ObjectNode patch, String summary) {
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
     private static final Pattern NVIDIA_TYPE_ID = Pattern.compile("nvidia-\\d+");
 
-    public static AdminPatch of(List<VmDevices> vms) {
+    /**
+     * The patch and summary for the VMs written.
+     *
+     * @param vms the devices of each written VM
+     * @param mappings the GPU target (for the summary's per-GPU DRA statements) and the mapped eviction strategy
+     */
+    public static AdminPatch of(List<VmDevices> vms, Mappings mappings) {
         Map<String, DeviceRequest> byResource = new TreeMap<>();
+        Map<String, List<String>> draUsers = new TreeMap<>();
         Map<String, List<String>> users = new TreeMap<>();
         Set<String> typeIds = new TreeSet<>();
         Set<String> gates = new TreeSet<>();
@@ -50,6 +63,10 @@ public record AdminPatch(ObjectNode patch, String summary) {
                 gates.add(GATE_PERSISTENT_STATE);
             }
             for (DeviceRequest d : vm.devices()) {
+                if (d.isDra()) {
+                    draUsers.computeIfAbsent(d.resource(), k -> new ArrayList<>()).add(vm.vmName());
+                    continue;
+                }
                 byResource.putIfAbsent(d.resource(), d);
                 users.computeIfAbsent(d.resource(), k -> new ArrayList<>()).add(vm.vmName());
                 // only sysfs NVIDIA type ids (nvidia-222) configure node mdevs; a VMware profile kept as the type
@@ -104,7 +121,12 @@ public record AdminPatch(ObjectNode patch, String summary) {
         }
         ObjectNode patch = F.objectNode();
         patch.putObject("spec").set("configuration", config);
-        return new AdminPatch(patch, summary(byResource, users, typeIds, gates, unpermittable));
+        StringBuilder s = new StringBuilder(summary(byResource, users, typeIds, gates, unpermittable));
+        if (mappings.gpuTarget() == GpuTarget.DRA) {
+            s.append(draSummary(vms, draUsers));
+        }
+        s.append(evictionSummary(vms, mappings.evictionStrategy()));
+        return new AdminPatch(patch, s.toString());
     }
 
     /** NVIDIA's device plugin advertises {@code nvidia.com/} resources; KubeVirt's own plugin serves the rest. */
@@ -117,11 +139,68 @@ public record AdminPatch(ObjectNode patch, String summary) {
         return patch.path("spec").path("configuration").isEmpty();
     }
 
+    /** DRA mode: the DeviceClasses claimed and, per GPU left on the device plugin, why. */
+    private static String draSummary(List<VmDevices> vms, Map<String, List<String>> draUsers) {
+        StringBuilder s = new StringBuilder("\n## GPUs through DRA\n\n");
+        if (!draUsers.isEmpty()) {
+            s.append("Passthrough GPUs are claimed through ResourceClaimTemplates written beside their VMs. The cluster"
+                    + " needs NVIDIA's DRA driver (Kubernetes 1.34 or later) with the DeviceClass ")
+                    .append(draUsers.keySet().stream().map(c -> "`" + c + "`").collect(Collectors.joining(", ")))
+                    .append(", and KubeVirt with the feature gate `").append(DraClaims.GATE_GPUS_WITH_DRA)
+                    .append("` (Beta, on by default in v1.9); they need no permittedHostDevices entry.\n\n");
+            draUsers.forEach((deviceClass, users) -> s.append("- `").append(deviceClass).append("`: ")
+                    .append(users.size()).append(" GPU(s) for ").append(String.join(", ", new TreeSet<>(users)))
+                    .append('\n'));
+        }
+        List<String> kept = new ArrayList<>();
+        for (VmDevices vm : vms) {
+            List<DeviceRequest> gpus = vm.devices().stream().filter(DeviceRequest::isGpu).toList();
+            for (int i = 0; i < gpus.size(); i++) {
+                DeviceRequest g = gpus.get(i);
+                if (!g.isDra()) {
+                    kept.add("- " + vm.vmName() + " gpu" + i + " stays on the device plugin as `" + g.resource()
+                            + "`: " + DraClaims.notClaimedBecause(g) + "\n");
+                }
+            }
+        }
+        if (!kept.isEmpty()) {
+            s.append(draUsers.isEmpty() ? "" : "\n").append("Not claimed through DRA:\n\n");
+            kept.forEach(s::append);
+        }
+        if (draUsers.isEmpty() && kept.isEmpty()) {
+            s.append("No VM has a GPU.\n");
+        }
+        return s.toString();
+    }
+
+    /** The VMs that cannot live-migrate, the eviction strategy they get, and why. */
+    private static String evictionSummary(List<VmDevices> vms, Optional<EvictionStrategy> mapped) {
+        StringBuilder lines = new StringBuilder();
+        for (VmDevices vm : vms) {
+            Eviction.reason(vm.devices()).ifPresent(reason -> lines.append("- ").append(vm.vmName()).append(": `")
+                    .append(Eviction.strategy(vm.devices(), mapped).orElseThrow().value()).append("`, ")
+                    .append(reason).append('\n'));
+        }
+        if (lines.isEmpty()) {
+            return "";
+        }
+        EvictionStrategy chosen = mapped.orElse(EvictionStrategy.NONE);
+        return "\n## Eviction strategy\n\nA VM that cannot live-migrate with `evictionStrategy: LiveMigrate` (often"
+                + " set cluster-wide in the KubeVirt CR) blocks node drains. "
+                + (mapped.isEmpty() ? "These VMs get `None`: a drain shuts them down, and `runStrategy: Always`"
+                        + " starts them again on a node with their devices (set `evictionStrategy` in the mappings to"
+                        + " choose another)."
+                        : "The mappings set `" + chosen.value() + "`"
+                                + (chosen == EvictionStrategy.LIVE_MIGRATE ? ", so draining their nodes will hang."
+                                        : "."))
+                + "\n\n" + lines;
+    }
+
     private static String summary(Map<String, DeviceRequest> byResource, Map<String, List<String>> users,
             Set<String> typeIds, Set<String> gates, Set<String> unpermittable) {
         StringBuilder s = new StringBuilder("# KubeVirt CR changes for this conversion\n\n");
         if (byResource.isEmpty() && gates.isEmpty()) {
-            return s.append("No device or feature gate is needed.\n").toString();
+            return s.append("No CR change (permitted device or feature gate) is needed.\n").toString();
         }
         s.append("Apply with `kubectl patch kubevirt kubevirt -n kubevirt --type merge --patch-file"
                 + " kubevirt-cr-patch.yaml`.\nA merge patch replaces lists whole: if the CR already permits devices"

@@ -7,7 +7,8 @@ import java.util.Optional;
  * One device a VM asks the cluster for, with what the KubeVirt CR needs to permit it.
  *
  * @param kind vGPU, passthrough GPU (an SR-IOV vGPU's VF too) or other host device
- * @param resource the device-plugin resource name ({@code nvidia.com/GRID_T4-1Q}), used as {@code deviceName}
+ * @param resource the device-plugin resource name ({@code nvidia.com/GRID_T4-1Q}), used as {@code deviceName};
+ *     for a device claimed through DRA the DeviceClass ({@code vfio.gpu.nvidia.com})
  * @param mdevTypeName the mdev type name, the CR's {@code mdevNameSelector} (vGPU and mediated host devices)
  * @param mdevTypeId the sysfs mdev type id ({@code nvidia-230}) for {@code mediatedDeviceTypes}
  * @param vendorDevice {@code 10de:2330}, the CR's {@code pciVendorSelector} (PCI devices; an SR-IOV vGPU's VF)
@@ -15,9 +16,12 @@ import java.util.Optional;
  * @param ramfb vGPU ramfb boot display on (after the one-ramfb-per-VM rule)
  * @param kubevirtProvided the resource is advertised by KubeVirt's own PCI device plugin whatever its name
  *     ({@code externalResourceProvider: false}): an NVIDIA SR-IOV vGPU's VF
+ * @param draSelector present when the device is claimed through DRA instead of a device plugin: the CEL
+ *     expression that selects it within the DeviceClass {@code resource}
  */
 public record DeviceRequest(Kind kind, String resource, Optional<String> mdevTypeName, Optional<String> mdevTypeId,
-        Optional<String> vendorDevice, boolean display, boolean ramfb, boolean kubevirtProvided) {
+        Optional<String> vendorDevice, boolean display, boolean ramfb, boolean kubevirtProvided,
+        Optional<String> draSelector) {
     /** Kinds of requested device. */
     public enum Kind {
         VGPU,
@@ -29,7 +33,7 @@ public record DeviceRequest(Kind kind, String resource, Optional<String> mdevTyp
     /** A request for a resource whose provider follows from its name (no SR-IOV vGPU). */
     public DeviceRequest(Kind kind, String resource, Optional<String> mdevTypeName, Optional<String> mdevTypeId,
             Optional<String> vendorDevice, boolean display, boolean ramfb) {
-        this(kind, resource, mdevTypeName, mdevTypeId, vendorDevice, display, ramfb, false);
+        this(kind, resource, mdevTypeName, mdevTypeId, vendorDevice, display, ramfb, false, Optional.empty());
     }
 
     public DeviceRequest {
@@ -38,6 +42,12 @@ public record DeviceRequest(Kind kind, String resource, Optional<String> mdevTyp
         mdevTypeName = Objects.requireNonNullElse(mdevTypeName, Optional.empty());
         mdevTypeId = Objects.requireNonNullElse(mdevTypeId, Optional.empty());
         vendorDevice = Objects.requireNonNullElse(vendorDevice, Optional.empty());
+        draSelector = Objects.requireNonNullElse(draSelector, Optional.empty());
+    }
+
+    /** Whether the device is claimed through DRA (a ResourceClaimTemplate request) rather than a device plugin. */
+    public boolean isDra() {
+        return draSelector.isPresent();
     }
 
     /** Whether KubeVirt lists it under {@code devices.gpus} (else {@code devices.hostDevices}). */

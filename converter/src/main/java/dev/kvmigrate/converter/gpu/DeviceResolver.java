@@ -1,5 +1,6 @@
 package dev.kvmigrate.converter.gpu;
 
+import dev.kvmigrate.converter.mapping.GpuTarget;
 import dev.kvmigrate.converter.mapping.Mappings;
 import dev.kvmigrate.inventory.concern.ConcernCode;
 import dev.kvmigrate.inventory.model.Concern;
@@ -19,6 +20,9 @@ import java.util.Optional;
  * cannot be derived is a blocker, never a guess. The blocker carries the code the scan warned with
  * (GPU_MDEV_MISSING, GPU_TYPE_NAME_UNKNOWN, GPU_PRODUCT_UNKNOWN, GPU_SRIOV_UNMAPPED, HOSTDEV_UNMAPPED). An SR-IOV
  * vGPU always needs a mapping: KubeVirt's PCI device plugin advertises it under the name the admin chose.
+ *
+ * <p>With {@code gpuTarget: dra} a passthrough GPU DRA can select ({@link DraClaims#selector}) is claimed through
+ * DRA and needs no resource name; vGPUs and the passthrough GPUs it cannot select stay on the device plugin.
  *
  * <p>Host devices: a {@code hostDevices} entry names the resource, or says {@code drop} (INFO
  * HOSTDEV_DROPPED_BY_MAPPING). A GPU's companion function (HDMI audio, USB-C, UCSI) without an entry is left out
@@ -45,6 +49,13 @@ public final class DeviceResolver {
         for (int i = 0; i < vm.gpus().size(); i++) {
             Gpu gpu = vm.gpus().get(i);
             String field = "gpus[" + i + "]";
+            Optional<String> draSelector = mappings.gpuTarget() == GpuTarget.DRA
+                    ? DraClaims.selector(gpu, mappings.dra()) : Optional.empty();
+            if (draSelector.isPresent()) {
+                gpus.add(new DeviceRequest(DeviceRequest.Kind.PASSTHROUGH_GPU, mappings.dra().deviceClassOrDefault(),
+                        Optional.empty(), Optional.empty(), gpu.vendorDevice(), false, false, false, draSelector));
+                continue;
+            }
             Optional<String> resource = gpuResource(vm.name(), field, gpu, mappings, concerns);
             if (resource.isEmpty()) {
                 continue;
@@ -61,7 +72,7 @@ public final class DeviceResolver {
             gpus.add(new DeviceRequest(vgpu ? DeviceRequest.Kind.VGPU : DeviceRequest.Kind.PASSTHROUGH_GPU,
                     resource.get(), vgpu ? gpu.mdevTypeName() : Optional.empty(),
                     vgpu ? gpu.mdevType() : Optional.empty(), vgpu ? Optional.empty() : gpu.vendorDevice(),
-                    vgpu && gpu.display(), ramfb, gpu.kind() == GpuKind.SRIOV_VGPU));
+                    vgpu && gpu.display(), ramfb, gpu.kind() == GpuKind.SRIOV_VGPU, Optional.empty()));
         }
         List<DeviceRequest> hostDevices = new ArrayList<>();
         for (int i = 0; i < vm.hostDevices().size(); i++) {

@@ -8,7 +8,8 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * What the user decides about the target: networks, storage, GPU and host-device resource names, instancetypes.
+ * What the user decides about the target: networks, storage, GPU and host-device resource names, instancetypes,
+ * how GPUs are served (device plugin or DRA) and how VMs that cannot live-migrate are evicted.
  * Read from {@code mappings.yaml} by {@link MappingsReader}; plans embed the same structure. Documented in
  * {@code docs/mappings.md}.
  *
@@ -19,18 +20,25 @@ import java.util.TreeMap;
  * @param hostDevices host device key → resource name, or {@value #DROP} to leave the device out; a key is
  *     {@code vendor:device} (PCI and USB devices, a GPU's companion functions) or an mdev type id
  * @param instancetypes instancetype/preference references
+ * @param gpuTarget how the cluster serves GPUs; absent: {@link GpuTarget#DEVICE_PLUGIN}
+ * @param dra DeviceClass and selectors for {@code gpuTarget: dra}
+ * @param evictionStrategy the evictionStrategy of VMs that cannot live-migrate (GPUs, host devices); absent:
+ *     {@link EvictionStrategy#NONE}
  */
 public record Mappings(
         Map<String, NetworkTarget> networks,
         StorageMap storage,
         Map<String, String> gpus,
         @JsonProperty("hostDevices") Map<String, String> hostDevices,
-        InstancetypeMap instancetypes) {
+        InstancetypeMap instancetypes,
+        @JsonProperty("gpuTarget") GpuTarget gpuTarget,
+        DraMapping dra,
+        @JsonProperty("evictionStrategy") Optional<EvictionStrategy> evictionStrategy) {
     /** The {@code hostDevices} value that leaves a device out (INFO HOSTDEV_DROPPED_BY_MAPPING) instead of mapping it. */
     public static final String DROP = "drop";
 
     public static final Mappings NONE = new Mappings(Map.of(), StorageMap.NONE, Map.of(), Map.of(),
-            InstancetypeMap.NONE);
+            InstancetypeMap.NONE, GpuTarget.DEVICE_PLUGIN, DraMapping.NONE, Optional.empty());
 
     public Mappings {
         networks = Map.copyOf(new TreeMap<>(Objects.requireNonNullElse(networks, Map.of())));
@@ -38,6 +46,14 @@ public record Mappings(
         gpus = normaliseKeys(Objects.requireNonNullElse(gpus, Map.of()), "gpus");
         hostDevices = normaliseKeys(Objects.requireNonNullElse(hostDevices, Map.of()), "hostDevices");
         instancetypes = Objects.requireNonNullElse(instancetypes, InstancetypeMap.NONE);
+        gpuTarget = Objects.requireNonNullElse(gpuTarget, GpuTarget.DEVICE_PLUGIN);
+        dra = Objects.requireNonNullElse(dra, DraMapping.NONE);
+        evictionStrategy = Objects.requireNonNullElse(evictionStrategy, Optional.empty());
+    }
+
+    /** These mappings with another GPU target ({@code convert --gpu-target} wins over the file). */
+    public Mappings withGpuTarget(GpuTarget target) {
+        return new Mappings(networks, storage, gpus, hostDevices, instancetypes, target, dra, evictionStrategy);
     }
 
     /** vendor:device keys are compared lower-case ({@code 10DE:2330} = {@code 10de:2330}); resources must be set. */

@@ -127,18 +127,18 @@ class DeviceResolverTest {
     void adminPatchPermitsHostDevicesWithTheGate() {
         DeviceRequest hd = new DeviceRequest(DeviceRequest.Kind.PCI_HOST_DEVICE, "intel.com/igb", Optional.empty(),
                 Optional.empty(), Optional.of("8086:10c9"), false, false);
-        AdminPatch p = AdminPatch.of(List.of(new AdminPatch.VmDevices("a", List.of(hd), false)));
+        AdminPatch p = AdminPatch.of(List.of(new AdminPatch.VmDevices("a", List.of(hd), false)), Mappings.NONE);
         assertThat(p.patch().toString()).contains("\"pciVendorSelector\":\"8086:10C9\"")
                 .contains("\"externalResourceProvider\":false").contains("HostDevices")
                 .doesNotContain("VMPersistentState");
-        assertThat(AdminPatch.of(List.of()).isEmpty()).isTrue();
+        assertThat(AdminPatch.of(List.of(), Mappings.NONE).isEmpty()).isTrue();
     }
 
     @Test
     void vgpuMappedByTypeIdOnlyIsNamedInTheSummaryForTheAdmin() {
         DeviceRequest v = new DeviceRequest(DeviceRequest.Kind.VGPU, "example.com/x", Optional.empty(),
                 Optional.of("nvidia-230"), Optional.empty(), true, false);
-        AdminPatch p = AdminPatch.of(List.of(new AdminPatch.VmDevices("a", List.of(v), false)));
+        AdminPatch p = AdminPatch.of(List.of(new AdminPatch.VmDevices("a", List.of(v), false)), Mappings.NONE);
         assertThat(p.patch().toString()).doesNotContain("permittedHostDevices").contains("nvidia-230");
         assertThat(p.summary()).contains("selector unknown").contains("example.com/x");
     }
@@ -155,7 +155,7 @@ class DeviceResolverTest {
             assertThat(d.vendorDevice()).contains("10de:26b9");
             assertThat(d.mdevTypeId()).isEmpty();
         });
-        AdminPatch p = AdminPatch.of(List.of(new AdminPatch.VmDevices("l40s", r.gpus(), false)));
+        AdminPatch p = AdminPatch.of(List.of(new AdminPatch.VmDevices("l40s", r.gpus(), false)), Mappings.NONE);
         // A pciHostDevices entry for the VF, served by KubeVirt's own plugin even under an nvidia.com/ name.
         assertThat(p.patch().at("/spec/configuration/permittedHostDevices/pciHostDevices/0").toString())
                 .isEqualTo("{\"pciVendorSelector\":\"10DE:26B9\",\"resourceName\":\"nvidia.com/L40S_8Q\","

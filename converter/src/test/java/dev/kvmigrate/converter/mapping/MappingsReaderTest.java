@@ -51,6 +51,31 @@ class MappingsReaderTest {
     }
 
     @Test
+    void gpuTargetDraAndEvictionStrategyHaveDefaultsAndAreRead() {
+        assertThat(Mappings.NONE.gpuTarget()).isEqualTo(GpuTarget.DEVICE_PLUGIN);
+        assertThat(Mappings.NONE.dra().deviceClassOrDefault()).isEqualTo("vfio.gpu.nvidia.com");
+        assertThat(Mappings.NONE.evictionStrategy()).isEmpty();
+        Mappings m = MappingsReader.parse("""
+                gpuTarget: dra
+                evictionStrategy: External
+                dra:
+                  deviceClass: gpu.example.com
+                  selectors:
+                    10DE:25B6: device.attributes['gpu.nvidia.com'].productName == "NVIDIA A2"
+                """, "m.yaml");
+        assertThat(m.gpuTarget()).isEqualTo(GpuTarget.DRA);
+        assertThat(m.evictionStrategy()).contains(EvictionStrategy.EXTERNAL);
+        assertThat(m.dra().deviceClassOrDefault()).isEqualTo("gpu.example.com");
+        assertThat(m.dra().selector("10de:25b6")).contains("device.attributes['gpu.nvidia.com'].productName"
+                + " == \"NVIDIA A2\"");
+        assertThat(m.withGpuTarget(GpuTarget.DEVICE_PLUGIN)).satisfies(o -> {
+            assertThat(o.gpuTarget()).isEqualTo(GpuTarget.DEVICE_PLUGIN);
+            assertThat(o.dra()).isEqualTo(m.dra());
+            assertThat(o.evictionStrategy()).isEqualTo(m.evictionStrategy());
+        });
+    }
+
+    @Test
     void readsEverySection() {
         Mappings m = MappingsReader.parse(FULL, "m.yaml");
         assertThat(m.network("br-eng")).contains(NetworkTarget.multus(NetworkTarget.Type.BRIDGE, "eng/br-eng"));
@@ -100,7 +125,12 @@ class MappingsReaderTest {
         "'gpu:\\n  a: b'|m.yaml:2:|unknown field 'gpu' (known here:",
         "'gpus:\\n  nvidia-1: \"\"'|m.yaml:2:|no resource name",
         "'instancetypes:\\n  default: {instancetypeKind: Foo}'|m.yaml:2:|Foo",
-        "'networks:\\n  a: \"x'|m.yaml:2:|quoted scalar"
+        "'networks:\\n  a: \"x'|m.yaml:2:|quoted scalar",
+        "'gpuTarget: auto'|m.yaml:1:|auto",
+        "'evictionStrategy: Migrate'|m.yaml:1:|Migrate",
+        "'dra:\\n  selectors:\\n    A2: x'|m.yaml:3:|not a vendor:device id",
+        "'dra:\\n  selectors:\\n    10de:25b6: \"\"'|m.yaml:3:|no CEL expression",
+        "'dra:\\n  deviceClass: \"\"'|m.yaml:2:|dra.deviceClass is empty"
     })
     void errorsNameFileLineAndFix(String yaml, String where, String what) {
         assertThatThrownBy(() -> MappingsReader.parse(yaml.replace("\\n", "\n"), "m.yaml"))

@@ -6,6 +6,7 @@ import dev.kvmigrate.converter.ConversionResult;
 import dev.kvmigrate.converter.ManifestWriter;
 import dev.kvmigrate.converter.OutputFormat;
 import dev.kvmigrate.converter.gpu.AdminPatch;
+import dev.kvmigrate.converter.mapping.Mappings;
 import dev.kvmigrate.testing.SharedDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -94,6 +95,6 @@ class ValidatorTest {
 
     @Test
     void emptyPatchPermitsNothing() {
-        assertThat(KubevirtCr.permittedResources(AdminPatch.of(List.of()).patch())).isEmpty();
+        assertThat(KubevirtCr.permittedResources(AdminPatch.of(List.of(), Mappings.NONE).patch())).isEmpty();
     }
 }
