@@ -100,7 +100,7 @@ public final class PlanConversion {
                         + d.mdevTypeName().map(n -> " \"" + n + "\"").orElse("");
                 case PASSTHROUGH_GPU, PCI_HOST_DEVICE -> "PCI " + d.vendorDevice().orElse("?");
             };
-            String key = source + "|" + d.resource();
+            String key = source + "|" + (d.isDra() ? "DRA claim of DeviceClass " + d.resource() : d.resource());
             counts.merge(key, 1, Integer::sum);
             resources.put(key, source);
         }

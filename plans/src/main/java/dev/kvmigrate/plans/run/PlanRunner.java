@@ -127,7 +127,9 @@ public final class PlanRunner {
     private static Map<String, Integer> devices(VmWork v) {
         Map<String, Integer> out = new LinkedHashMap<>();
         for (DeviceRequest d : v.unit().devices()) {
-            out.merge(d.resource(), 1, Integer::sum);
+            if (!d.isDra()) { // a DRA claim names a DeviceClass, which no node advertises as allocatable
+                out.merge(d.resource(), 1, Integer::sum);
+            }
         }
         return out;
     }

@@ -56,7 +56,7 @@ final class VmPipeline {
             step(w, Step.SOURCE_POWER, () -> sourcePower(w));
             step(w, Step.CREATE_DATAVOLUMES, () -> ensureAll(w.disks().stream().map(DiskWork::manifest).toList()));
             step(w, Step.IMPORT_DISKS, () -> importDisks(w));
-            step(w, Step.CREATE_VM, () -> ensureAll(List.of(w.vmManifest().get())));
+            step(w, Step.CREATE_VM, () -> ensureAll(w.vmObjects()));
             step(w, Step.START, () -> start(w));
             hook(w, Step.POST_HOOK, prior);
             rec.vm(w.name(), Step.VM, StepState.SUCCEEDED, Map.of("target", w.targetName()));

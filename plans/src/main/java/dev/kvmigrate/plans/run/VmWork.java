@@ -43,6 +43,19 @@ public record VmWork(MigrationUnit unit, List<GpuAssignment> gpus, Hooks hooks) 
         return unit.virtualMachine();
     }
 
+    /**
+     * What the VM step creates, in order: the ResourceClaimTemplate its DRA GPU claim is made from (when the GPUs go
+     * through DRA), then the VirtualMachine; empty when blocked.
+     */
+    public List<Manifest> vmObjects() {
+        List<Manifest> out = new java.util.ArrayList<>();
+        unit.virtualMachine().ifPresent(vm -> {
+            unit.resourceClaimTemplate().ifPresent(out::add);
+            out.add(vm);
+        });
+        return List.copyOf(out);
+    }
+
     public List<DiskWork> disks() {
         return unit.disks().stream().map(d -> new DiskWork(unit.sourceName(), d)).toList();
     }

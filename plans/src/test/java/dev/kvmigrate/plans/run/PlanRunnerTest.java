@@ -54,6 +54,26 @@ class PlanRunnerTest {
     }
 
     @Test
+    void withGpuTargetDraThePassthroughGpuIsClaimedAndItsTemplateIsCreatedBeforeTheVm() throws Exception {
+        String text = java.nio.file.Files.readString(planFile).replace("mappings:\n", "mappings:\n  gpuTarget: dra\n");
+        java.nio.file.Files.writeString(planFile, text);
+        prepared = ExampleHost.prepare(planFile);
+        PlanRunner.Outcome o = run(false, Set.of("inference-02"));
+        assertThat(o.allSucceeded()).isTrue();
+        YAMLMapper yaml = new YAMLMapper();
+        JsonNode claim = yaml.readTree(out.resolve("resourceclaimtemplate-inference-02.yaml").toFile());
+        assertThat(claim.at("/spec/spec/devices/requests/0/exactly/deviceClassName").asText())
+                .isEqualTo("vfio.gpu.nvidia.com");
+        JsonNode vm = yaml.readTree(out.resolve("virtualmachine-inference-02.yaml").toFile());
+        assertThat(vm.at("/spec/template/spec/resourceClaims/0/resourceClaimTemplateName").asText())
+                .isEqualTo("inference-02");
+        assertThat(vm.at("/spec/template/spec/domain/devices/gpus/0/claimName").asText()).isEqualTo("gpus");
+        RunState state = RunState.of(Journal.read(prepared.plan().journal()));
+        assertThat(state.vms().get("inference-02").steps().get("create-vm").message().orElse(""))
+                .contains("ResourceClaimTemplate/inference-02, VirtualMachine/inference-02");
+    }
+
+    @Test
     void everyVmLandsWithLabelsGpusAndDisks() throws Exception {
         PlanRunner.Outcome o = run(false, Set.of());
         assertThat(o.allSucceeded()).isTrue();
