@@ -123,10 +123,25 @@ final class DomainMapping {
         boolean q35 = type.map(t -> t.toLowerCase(Locale.ROOT).contains("q35")).orElse(true);
         if (!q35) {
             concerns.accept(ConcernCode.MACHINE_CHANGED.at("firmware.machineType", "VM " + vm.name()
-                    + ": machine type " + type.get() + " becomes q35; the guest sees a PCIe chipset and SATA"
+                    + ": " + sourceMachine(type.get()) + " becomes q35; the guest sees a PCIe chipset and SATA"
                     + " controllers"));
         }
         return obj().put("type", "q35");
+    }
+
+    /**
+     * How the source names its virtual platform, for people: libvirt machine types as they are, OVF system types
+     * ({@code vmx-21}: VMware's virtual hardware version; {@code virtualbox-2.2}) said as what they are.
+     */
+    static String sourceMachine(String type) {
+        String t = type.trim();
+        if (t.startsWith("vmx-")) {
+            return "VMware virtual hardware " + t;
+        }
+        if (t.startsWith("virtualbox-")) {
+            return "VirtualBox platform " + t;
+        }
+        return "machine type " + t;
     }
 
     /** {@code spec.domain.features}, or empty when the guest needs none. */

@@ -109,14 +109,19 @@ class MappingRulesTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"pc-q35-7.2,0", "pc-i440fx-7.2,1", "q35_ovmf,0", "i440fx_sea_bios,1"})
-    void machineIsAlwaysQ35(String machine, int concerns) {
+    @CsvSource({"pc-q35-7.2,0,", "pc-i440fx-7.2,1,machine type pc-i440fx-7.2 becomes q35", "q35_ovmf,0,",
+        "i440fx_sea_bios,1,machine type i440fx_sea_bios", "vmx-21,1,VMware virtual hardware vmx-21 becomes q35",
+        "virtualbox-2.2,1,VirtualBox platform virtualbox-2.2 becomes q35"})
+    void machineIsAlwaysQ35(String machine, int concerns, String says) {
         Vm vm = new Vm("1", "a", null, null, null, null, Cpu.simple(1), Memory.of(1 << 30),
                 Firmware.bios(Optional.of(machine)), null, null, null, null, null, null, null, null, null, null,
                 null, null, null, 0, null);
         List<Concern> out = new ArrayList<>();
         assertThat(DomainMapping.machine(vm, out::add).toString()).isEqualTo("{\"type\":\"q35\"}");
         assertThat(out).hasSize(concerns);
+        if (says != null) {
+            assertThat(out.get(0).message()).contains(says);
+        }
     }
 
     @ParameterizedTest
