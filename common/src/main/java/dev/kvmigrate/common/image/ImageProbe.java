@@ -280,7 +280,11 @@ public final class ImageProbe {
         return new ImageInfo(ImageFormat.VDI, Compression.NONE, Optional.of(diskSize), parent);
     }
 
-    private static ByteBuffer read(SeekableByteChannel ch, long offset, int length) throws IOException {
+    /**
+     * Up to {@code length} bytes at {@code offset} (fewer where the file ends), big-endian: the one positioned read
+     * of the header parsers here.
+     */
+    static ByteBuffer read(SeekableByteChannel ch, long offset, int length) throws IOException {
         ByteBuffer buf = ByteBuffer.allocate(Math.max(0, length));
         ch.position(offset);
         while (buf.hasRemaining()) {

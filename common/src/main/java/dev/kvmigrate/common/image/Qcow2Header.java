@@ -2,7 +2,6 @@ package dev.kvmigrate.common.image;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
@@ -61,7 +60,7 @@ public record Qcow2Header(int version, int clusterBits, long virtualSize, int cr
      */
     public static Qcow2Header read(SeekableByteChannel ch) throws IOException {
         long fileSize = ch.size();
-        ByteBuffer h = readAt(ch, 0, (int) Math.min(fileSize, 4096));
+        ByteBuffer h = ImageProbe.read(ch, 0, (int) Math.min(fileSize, 4096));
         if (h.limit() < V2_HEADER) {
             throw malformed("qcow2 header truncated: " + h.limit() + " of " + V2_HEADER + " bytes");
         }
@@ -89,7 +88,7 @@ public record Qcow2Header(int version, int clusterBits, long virtualSize, int cr
         int clusterSize = 1 << clusterBits;
         if (h.limit() < Math.min(fileSize, clusterSize)) {
             // The header and its extensions may fill the whole first cluster.
-            h = readAt(ch, 0, (int) Math.min(fileSize, clusterSize));
+            h = ImageProbe.read(ch, 0, (int) Math.min(fileSize, clusterSize));
         }
 
         long incompatible = 0;
@@ -251,14 +250,4 @@ public record Qcow2Header(int version, int clusterBits, long virtualSize, int cr
         return new String(bytes, StandardCharsets.UTF_8);
     }
 
-    private static ByteBuffer readAt(SeekableByteChannel ch, long offset, int length) throws IOException {
-        ByteBuffer buf = ByteBuffer.allocate(Math.max(0, length));
-        ch.position(offset);
-        while (buf.hasRemaining()) {
-            if (ch.read(buf) < 0) {
-                break;
-            }
-        }
-        return buf.flip().order(ByteOrder.BIG_ENDIAN);
-    }
 }
