@@ -1,6 +1,7 @@
 package dev.kvmigrate.common.ova;
 
 import dev.kvmigrate.common.KvMigrateException;
+import dev.kvmigrate.common.io.BulkInputStream;
 import dev.kvmigrate.common.io.CountingInputStream;
 import java.io.Closeable;
 import java.io.EOFException;
@@ -255,18 +256,12 @@ public final class OvaTarReader implements Closeable {
     }
 
     /** One member's bytes, bounded to its size; a short archive is an error. */
-    private final class MemberStream extends InputStream {
+    private final class MemberStream extends BulkInputStream {
         private final OvaMember member;
         private long read;
 
         MemberStream(OvaMember member) {
             this.member = member;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
         }
 
         @Override
@@ -307,7 +302,7 @@ public final class OvaTarReader implements Closeable {
     }
 
     /** The OVA file as a stream with a position; while skipping, reads advance the position without reading. */
-    private static final class FileSource extends InputStream {
+    private static final class FileSource extends BulkInputStream {
         private final SeekableByteChannel ch;
         private boolean skipping;
 
@@ -321,12 +316,6 @@ public final class OvaTarReader implements Closeable {
 
         long position() throws IOException {
             return ch.position();
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
         }
 
         @Override

@@ -1,6 +1,7 @@
 package dev.kvmigrate.importer.source;
 
 import dev.kvmigrate.common.KvMigrateException;
+import dev.kvmigrate.common.io.BulkInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.OptionalLong;
@@ -77,14 +78,8 @@ public final class LibvirtVolumeSource implements FinishingSource {
                     + volume + ": " + e.getMessage() + "; the connection's driver must support volume download"
                     + " (qemu:///system does; copy the file and import it locally otherwise)", e);
         }
-        return new InputStream() {
-            private final byte[] one = new byte[1];
+        return new BulkInputStream() {
             private boolean done;
-
-            @Override
-            public int read() throws IOException {
-                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-            }
 
             @Override
             public int read(byte[] b, int off, int len) throws IOException {

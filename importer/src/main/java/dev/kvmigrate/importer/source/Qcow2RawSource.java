@@ -3,6 +3,7 @@ package dev.kvmigrate.importer.source;
 import dev.kvmigrate.common.KvMigrateException;
 import dev.kvmigrate.common.image.MalformedImageException;
 import dev.kvmigrate.common.image.Qcow2Header;
+import dev.kvmigrate.common.io.BulkInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -112,7 +113,7 @@ public final class Qcow2RawSource implements ImageSource {
     }
 
     /** The guest's bytes cluster by cluster; unallocated and zero clusters read as zeros. */
-    private final class GuestStream extends InputStream {
+    private final class GuestStream extends BulkInputStream {
         private final FileChannel ch;
         private final int cluster = 1 << clusterBits;
         private final int l2Entries = cluster / 8;
@@ -124,12 +125,6 @@ public final class Qcow2RawSource implements ImageSource {
         GuestStream(FileChannel ch) {
             this.ch = ch;
             buf.limit(0);
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
         }
 
         @Override
