@@ -3,6 +3,7 @@ package dev.kvmigrate.schemagen;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
@@ -14,6 +15,7 @@ import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.api.model.resource.v1.DeviceClass;
 import io.fabric8.kubernetes.api.model.resource.v1.ResourceClaim;
 import io.fabric8.kubernetes.api.model.resource.v1.ResourceClaimTemplate;
+import io.fabric8.kubernetes.api.model.resource.v1.ResourceSlice;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -23,14 +25,16 @@ import java.util.TreeSet;
 
 /**
  * The Kubernetes kinds kv-migrate's objects use that KubeVirt's OpenAPI document does not define (hook Jobs and
- * their RBAC, ConfigMaps, Secrets, PVCs, namespaces, DRA claims), and the fabric8 model their schemas come from.
+ * their RBAC, ConfigMaps, Secrets, PVCs, namespaces, DRA claims and device classes), the kinds it reads from a
+ * cluster and its tests' cluster stand-ins create (Nodes with their status, DRA ResourceSlices), and the fabric8
+ * model their schemas come from.
  */
 final class KubernetesKinds {
     /** The kinds, each a fabric8 model class of the API version it pins. */
     static final List<Class<? extends HasMetadata>> KINDS = List.of(Job.class, Role.class, RoleBinding.class,
             ClusterRole.class, ClusterRoleBinding.class, ConfigMap.class, Secret.class, ServiceAccount.class,
             PersistentVolumeClaim.class, Namespace.class, ResourceClaim.class, ResourceClaimTemplate.class,
-            DeviceClass.class);
+            DeviceClass.class, ResourceSlice.class, Node.class);
     /** The fabric8 artifacts {@link #KINDS} live in. */
     static final List<String> ARTIFACTS = List.of("kubernetes-model-core", "kubernetes-model-batch",
             "kubernetes-model-rbac", "kubernetes-model-resource");

@@ -3,29 +3,37 @@ package dev.kvmigrate.converter.validate;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kvmigrate.common.KvMigrateException;
 import dev.kvmigrate.common.json.Mappers;
+import dev.kvmigrate.converter.gpu.ClusterGpus;
+import dev.kvmigrate.converter.gpu.dra.DraDevices;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.resource.v1.DeviceClass;
+import io.fabric8.kubernetes.api.model.resource.v1.ResourceSlice;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import java.io.File;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Reads from a live cluster what validation needs: the API server's OpenAPI v2 document, storage classes,
  * NetworkAttachmentDefinitions, namespaces, existing DataVolumes/PVCs, the KubeVirt CR's permitted devices and
- * the nodes' allocatable device resources.
+ * the nodes' allocatable device resources; and for GPUs ({@link ClusterFacts#gpus()}) the first KubeVirt CR's
+ * version, gates and permitted entries, the {@code resource.k8s.io/v1} DeviceClasses and ResourceSlices (none when
+ * the cluster does not serve that API) and the nodes with their labels and allocatable extended resources.
  */
 public final class ClusterProbe {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterProbe.class);
@@ -94,24 +102,63 @@ public final class ClusterProbe {
             for (GenericKubernetesResource kv : listOrEmpty(client, KUBEVIRT)) {
                 permitted.addAll(KubevirtCr.permittedResources(Mappers.json().valueToTree(kv)));
             }
-            Map<String, Long> allocatable = new HashMap<>();
-            for (Node node : client.nodes().list().getItems()) {
-                Map<String, Quantity> alloc = node.getStatus() == null ? null : node.getStatus().getAllocatable();
-                if (alloc != null) {
-                    alloc.forEach((resource, q) -> {
-                        if (resource.contains("/")) {
-                            allocatable.merge(resource, Quantity.getAmountInBytes(q).longValue(), Long::sum);
-                        }
-                    });
-                }
-            }
+            ClusterGpus gpus = readGpus(client);
+            Map<String, Long> allocatable = gpus.allocatable();
             String ns = Optional.ofNullable(client.getNamespace()).orElse("default");
             return new Probe(schemas, new ClusterFacts(Optional.of(permitted), Optional.of(volumes),
-                    Optional.of(classes), Optional.of(nads), Optional.of(namespaces), Optional.of(allocatable), ns));
+                    Optional.of(classes), Optional.of(nads), Optional.of(namespaces), Optional.of(allocatable), ns,
+                    Optional.of(gpus)));
         } catch (KubernetesClientException e) {
             throw KvMigrateException.sourceUnreachable("cannot read the cluster at " + client.getMasterUrl() + ": "
                     + e.getMessage() + "; check --kubeconfig/--context and your access rights", e);
         }
+    }
+
+    /**
+     * What the cluster says about GPUs alone (no schemas, volumes or networks): what {@code gpuTarget: auto}, the
+     * cluster's device names and the capacity checks need.
+     *
+     * @throws KvMigrateException (source unreachable) when the cluster cannot be read
+     */
+    public static ClusterGpus gpus(KubernetesClient client) {
+        try {
+            return readGpus(client);
+        } catch (KubernetesClientException e) {
+            throw KvMigrateException.sourceUnreachable("cannot read the cluster at " + client.getMasterUrl() + ": "
+                    + e.getMessage() + "; check --kubeconfig/--context and your access rights", e);
+        }
+    }
+
+    /** The first KubeVirt CR's version, gates and permitted entries, DeviceClasses, published devices, nodes. */
+    private static ClusterGpus readGpus(KubernetesClient client) {
+        ClusterGpus cr = listOrEmpty(client, KUBEVIRT).stream().findFirst()
+                .map(kv -> ClusterGpus.fromKubevirtCr(Mappers.json().valueToTree(kv))).orElse(ClusterGpus.NONE);
+        List<ClusterGpus.GpuNode> nodes = new ArrayList<>();
+        for (Node node : client.nodes().list().getItems()) {
+            Map<String, Quantity> alloc = node.getStatus() == null ? null : node.getStatus().getAllocatable();
+            Map<String, Long> extended = new TreeMap<>();
+            if (alloc != null) {
+                alloc.forEach((resource, q) -> {
+                    if (resource.contains("/")) {
+                        extended.put(resource, Quantity.getAmountInBytes(q).longValue());
+                    }
+                });
+            }
+            nodes.add(new ClusterGpus.GpuNode(node.getMetadata().getName(), node.getMetadata().getLabels(),
+                    extended));
+        }
+        Map<String, List<String>> deviceClasses = new TreeMap<>();
+        for (DeviceClass c : listOrEmpty(client, DeviceClass.class)) {
+            deviceClasses.put(c.getMetadata().getName(), selectors(Mappers.json().valueToTree(c)));
+        }
+        List<JsonNode> slices = new ArrayList<>();
+        for (ResourceSlice slice : listOrEmpty(client, ResourceSlice.class)) {
+            slices.add(Mappers.json().valueToTree(slice));
+        }
+        DraDevices.Parsed dra = DraDevices.parse(slices);
+        dra.warnings().forEach(w -> LOG.warn("{}", w));
+        return new ClusterGpus(cr.kubevirtVersion(), cr.featureGates(), cr.disabledFeatureGates(), cr.permitted(),
+                deviceClasses, dra.devices(), nodes);
     }
 
     private static SchemaSet openApi(KubernetesClient client) {
@@ -139,6 +186,31 @@ public final class ClusterProbe {
             }
             throw e;
         }
+    }
+
+    /** Lists a built-in kind; a cluster that does not serve its API (404) has none. */
+    private static <T extends HasMetadata> List<T> listOrEmpty(KubernetesClient client, Class<T> type) {
+        try {
+            return client.resources(type).list().getItems();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == 404) {
+                LOG.debug("{} not served by the cluster", type.getSimpleName());
+                return List.of();
+            }
+            throw e;
+        }
+    }
+
+    /** A DeviceClass's CEL selector expressions ({@code spec.selectors[].cel.expression}), in order. */
+    private static List<String> selectors(JsonNode deviceClass) {
+        List<String> out = new ArrayList<>();
+        for (JsonNode selector : deviceClass.path("spec").path("selectors")) {
+            String expression = selector.path("cel").path("expression").asText("");
+            if (!expression.isEmpty()) {
+                out.add(expression);
+            }
+        }
+        return out;
     }
 
     private static String key(HasMetadata o) {

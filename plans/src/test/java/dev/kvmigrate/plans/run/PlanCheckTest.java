@@ -23,7 +23,7 @@ class PlanCheckTest {
         PlanConversion.Prepared p = ExampleHost.prepare(ExampleHost.copy(tmp));
         ClusterFacts cluster = new ClusterFacts(Optional.of(Set.of("nvidia.com/GRID_T4-2Q")), Optional.of(Set.of()),
                 Optional.empty(), Optional.empty(), Optional.empty(),
-                Optional.of(Map.of("nvidia.com/GRID_T4-2Q", 0L)), "default");
+                Optional.of(Map.of("nvidia.com/GRID_T4-2Q", 0L)), "default", Optional.empty());
         List<PlanCheck.Finding> f = PlanCheck.checkObjects(p, SchemaSet.of(List.of()), cluster);
         List<PlanCheck.Finding> blockers = f.stream().filter(x -> x.severity() == Severity.BLOCKER).toList();
         assertThat(blockers).anySatisfy(x -> assertThat(x.toString()).contains("GA107GL_A2___A16"));
@@ -32,7 +32,7 @@ class PlanCheckTest {
         ClusterFacts roomy = new ClusterFacts(Optional.of(Set.of("nvidia.com/GRID_T4-2Q",
                 "nvidia.com/GA107GL_A2___A16")), Optional.of(Set.of()), Optional.empty(), Optional.empty(),
                 Optional.empty(), Optional.of(Map.of("nvidia.com/GRID_T4-2Q", 4L, "nvidia.com/GA107GL_A2___A16", 1L)),
-                "default");
+                "default", Optional.empty());
         assertThat(PlanCheck.checkObjects(p, SchemaSet.of(List.of()), roomy))
                 .noneMatch(x -> x.severity() == Severity.BLOCKER);
     }
