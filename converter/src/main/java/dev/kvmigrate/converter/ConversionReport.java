@@ -28,6 +28,7 @@ public final class ConversionReport {
     /** One line per VM, then its concerns indented. */
     public static String text(ConversionResult result) {
         StringBuilder s = new StringBuilder();
+        result.gpuTarget().why().ifPresent(why -> s.append(why).append('\n'));
         for (MigrationUnit v : result.vms()) {
             s.append(v.blocked() ? "BLOCKED " : "written ").append(v.sourceName());
             if (!v.sourceName().equals(v.targetName())) {

@@ -1,5 +1,6 @@
 package dev.kvmigrate.converter;
 
+import dev.kvmigrate.converter.gpu.ClusterGpus;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -10,11 +11,24 @@ import java.util.Optional;
  * @param plan plan name recorded in an annotation, when converting for a plan
  * @param imageio pull oVirt disks with CDI's imageio source from this engine instead of uploading them
  * @param emitInstancetypes write one instancetype + preference per distinct shape instead of inline sizing
+ * @param cluster what the target cluster says about GPUs ({@code --from-cluster}): decides {@code gpuTarget: auto},
+ *     gives device names and capacity; empty: decided from the source and mappings alone
  */
 public record ConvertOptions(Optional<String> namespace, Optional<String> plan, Optional<Imageio> imageio,
-        boolean emitInstancetypes) {
+        boolean emitInstancetypes, Optional<ClusterGpus> cluster) {
     public static final ConvertOptions DEFAULTS = new ConvertOptions(Optional.empty(), Optional.empty(),
             Optional.empty(), false);
+
+    /** Options without a cluster to ask. */
+    public ConvertOptions(Optional<String> namespace, Optional<String> plan, Optional<Imageio> imageio,
+            boolean emitInstancetypes) {
+        this(namespace, plan, imageio, emitInstancetypes, Optional.empty());
+    }
+
+    /** These options with the cluster's GPU facts. */
+    public ConvertOptions withCluster(Optional<ClusterGpus> gpus) {
+        return new ConvertOptions(namespace, plan, imageio, emitInstancetypes, gpus);
+    }
 
     /**
      * CDI imageio source settings.
@@ -35,5 +49,6 @@ public record ConvertOptions(Optional<String> namespace, Optional<String> plan, 
         namespace = Objects.requireNonNullElse(namespace, Optional.empty());
         plan = Objects.requireNonNullElse(plan, Optional.empty());
         imageio = Objects.requireNonNullElse(imageio, Optional.empty());
+        cluster = Objects.requireNonNullElse(cluster, Optional.empty());
     }
 }

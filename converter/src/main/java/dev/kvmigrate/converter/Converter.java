@@ -2,6 +2,11 @@ package dev.kvmigrate.converter;
 
 import dev.kvmigrate.common.KvMigrateException;
 import dev.kvmigrate.converter.gpu.AdminPatch;
+import dev.kvmigrate.converter.gpu.ClusterGpus;
+import dev.kvmigrate.converter.gpu.GpuCapacity;
+import dev.kvmigrate.converter.gpu.GpuTargets;
+import dev.kvmigrate.inventory.concern.ConcernCode;
+import dev.kvmigrate.inventory.model.Concern;
 import dev.kvmigrate.converter.mapping.InstancetypeChoice;
 import dev.kvmigrate.converter.mapping.Mappings;
 import dev.kvmigrate.inventory.VmSelector;
@@ -34,7 +39,7 @@ public final class Converter {
      * Converts the selected VMs, each with its own overrides (a plan's per-VM choices). Target names given by
      * overrides are kept as they are and must be unique; derived names avoid them.
      */
-    public static ConversionResult convert(Inventory inventory, VmSelector selector, Mappings mappings,
+    public static ConversionResult convert(Inventory inventory, VmSelector selector, Mappings requested,
             ConvertOptions options, Function<String, VmOverrides> overrides) {
         List<String> names = inventory.vms().stream().map(Vm::name).toList();
         List<String> unmatched = selector.unmatched(names);
@@ -43,6 +48,8 @@ public final class Converter {
                     + "; the inventory has " + names.size() + " VMs (list them with `kv-migrate inventory show`)");
         }
         List<Vm> selected = inventory.vms().stream().filter(vm -> selector.matches(vm.name())).toList();
+        GpuTargets.Decision decision = GpuTargets.decide(requested.gpuTarget(), requested.dra(), options.cluster());
+        Mappings mappings = requested.withGpuTarget(decision.target());
         Map<String, String> givenBy = new HashMap<>();
         for (Vm vm : selected) {
             Optional<String> given = overrides.apply(vm.name()).targetName();
@@ -85,10 +92,41 @@ public final class Converter {
             }
             results.add(unit);
         }
+        if (options.cluster().isPresent()) {
+            results = capacity(results, options.cluster().get());
+        }
         AdminPatch patch = AdminPatch.of(results.stream().filter(v -> !v.blocked())
                 .map(v -> new AdminPatch.VmDevices(v.targetName(), v.devices(), v.persistentState())).toList(),
-                mappings);
-        return new ConversionResult(results, List.copyOf(shared.values()), patch);
+                mappings, decision.why(), options.cluster());
+        return new ConversionResult(results, List.copyOf(shared.values()), patch, decision);
+    }
+
+    /**
+     * The units with those the cluster has no devices for blocked (GPU_CAPACITY_EXCEEDED, naming the pool and the
+     * counts): the VMs are served in inventory order, the ones past the capacity go without.
+     */
+    static List<MigrationUnit> capacity(List<MigrationUnit> units, ClusterGpus cluster) {
+        List<GpuCapacity.Need> needs = units.stream().filter(u -> !u.blocked() && !u.devices().isEmpty())
+                .map(u -> GpuCapacity.of(u.targetName(), u.devices())).toList();
+        Map<String, List<String>> shortBy = new HashMap<>();
+        GpuCapacity.check(needs, cluster).forEach(s -> shortBy.computeIfAbsent(s.vm(), k -> new ArrayList<>())
+                .add(s.message()));
+        if (shortBy.isEmpty()) {
+            return units;
+        }
+        List<MigrationUnit> out = new ArrayList<>();
+        for (MigrationUnit u : units) {
+            List<String> why = u.blocked() ? null : shortBy.get(u.targetName());
+            if (why == null) {
+                out.add(u);
+                continue;
+            }
+            List<Concern> concerns = new ArrayList<>(u.concerns());
+            why.forEach(m -> concerns.add(ConcernCode.GPU_CAPACITY_EXCEEDED.of(m)));
+            out.add(new MigrationUnit(u.sourceName(), u.targetName(), u.namespace(), Optional.empty(),
+                    Optional.empty(), List.of(), List.of(), concerns, false));
+        }
+        return out;
     }
 
     /**

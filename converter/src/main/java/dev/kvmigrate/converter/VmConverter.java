@@ -8,6 +8,8 @@ import dev.kvmigrate.converter.gpu.DeviceRequest;
 import dev.kvmigrate.converter.gpu.DeviceResolver;
 import dev.kvmigrate.converter.gpu.DraClaims;
 import dev.kvmigrate.converter.gpu.Eviction;
+import dev.kvmigrate.converter.gpu.NodePinning;
+import dev.kvmigrate.converter.mapping.EvictionStrategy;
 import dev.kvmigrate.converter.mapping.InstancetypeChoice;
 import dev.kvmigrate.converter.mapping.Mappings;
 import dev.kvmigrate.inventory.concern.ConcernCode;
@@ -90,7 +92,7 @@ public final class VmConverter {
         annotations.put(ANNOTATION_PREFIX + "source-location", source.location());
         options.plan().ifPresent(p -> annotations.put(ANNOTATION_PREFIX + "plan", p));
 
-        DeviceResolver.Resolution devices = DeviceResolver.resolve(vm, mappings);
+        DeviceResolver.Resolution devices = DeviceResolver.resolve(vm, mappings, options.cluster());
         concerns.addAll(devices.concerns());
         DiskMapping.Disks disks = DiskMapping.map(vm, source, targetName, namespace, mappings, options,
                 overrides.storageClass(), uniqueDvName, labels, concerns::add);
@@ -146,6 +148,27 @@ public final class VmConverter {
             }
         });
 
+        NodePinning.Pin pin = NodePinning.of(requests);
+        pin.conflict().ifPresent(why -> concerns.add(ConcernCode.GPU_NODE_GROUP_CONFLICT.of("VM " + vm.name()
+                + ": its SR-IOV vGPUs are pinned to node groups that contradict each other (" + why + "); no node"
+                + " has both, fix the nodeGroups entries")));
+        Optional<EvictionStrategy> eviction = Eviction.strategy(requests, mappings.evictionStrategy());
+        if (Eviction.liveMigrateRefused(requests, mappings.evictionStrategy())) {
+            concerns.add(ConcernCode.EVICTION_NOT_MIGRATABLE.of("VM " + vm.name() + ": the mappings ask for"
+                    + " evictionStrategy LiveMigrate, but " + Eviction.reason(requests).orElseThrow() + "; it gets"
+                    + " None so node drains finish (a drain shuts it down)"));
+        }
+        if (Eviction.needsGate(requests, mappings.evictionStrategy())) {
+            List<String> notShared = disks.transfers().stream().filter(d -> !readWriteMany(d)).map(
+                    DiskTransfer::dataVolume).toList();
+            if (!notShared.isEmpty()) {
+                concerns.add(ConcernCode.EVICTION_NEEDS_RWX.of("VM " + vm.name() + ": set to live-migrate its vGPU,"
+                        + " but DataVolume(s) " + String.join(", ", notShared) + " are not ReadWriteMany; live"
+                        + " migration needs shared storage, so set accessModes [ReadWriteMany] for them in the"
+                        + " storage map (or rely on a StorageProfile that gives RWX)"));
+            }
+        }
+
         boolean blocked = concerns.stream().anyMatch(c -> c.severity() == Severity.BLOCKER);
         if (blocked) {
             return blocked(vm, targetName, namespace, concerns);
@@ -166,8 +189,11 @@ public final class VmConverter {
             tspec.set("networks", nets.networks());
         }
         tspec.set("volumes", disks.volumes());
-        Eviction.strategy(requests, mappings.evictionStrategy())
-                .ifPresent(e -> tspec.put("evictionStrategy", e.value()));
+        eviction.ifPresent(e -> tspec.put("evictionStrategy", e.value()));
+        if (!pin.labels().isEmpty()) {
+            ObjectNode selector = tspec.putObject("nodeSelector");
+            pin.labels().forEach(selector::put);
+        }
         List<DraClaims.Request> claims = draRequests(devices.gpus());
         Optional<Manifest> claimTemplate = Optional.empty();
         if (!claims.isEmpty()) {
@@ -187,6 +213,16 @@ public final class VmConverter {
             List<Concern> concerns) {
         return new MigrationUnit(vm.name(), targetName, namespace, Optional.empty(), Optional.empty(), List.of(),
                 List.of(), concerns, false);
+    }
+
+    /** Whether a DataVolume asks for ReadWriteMany access (live migration needs it). */
+    private static boolean readWriteMany(DiskTransfer d) {
+        for (com.fasterxml.jackson.databind.JsonNode mode : d.manifest().tree().at("/spec/storage/accessModes")) {
+            if (mode.asText().equals("ReadWriteMany")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** One claim request per DRA-claimed GPU, named after its place in {@code gpus[]}. */

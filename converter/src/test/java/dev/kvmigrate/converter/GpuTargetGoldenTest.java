@@ -98,7 +98,7 @@ class GpuTargetGoldenTest {
     }
 
     @ParameterizedTest
-    @EnumSource(GpuTarget.class)
+    @EnumSource(value = GpuTarget.class, names = {"DEVICE_PLUGIN", "DRA"})
     void exampleHostMatchesGoldenAndValidates(GpuTarget target, @TempDir Path tmp) throws IOException {
         ConversionResult result = examples(target);
         Golden.assertMatches("gpu-target/examples-gpu-host-" + target.value() + ".yaml",
@@ -112,6 +112,34 @@ class GpuTargetGoldenTest {
     void sharedGpuHostWithDraMatchesGoldenAndValidates(@TempDir Path tmp) throws IOException {
         ConversionResult result = sharedFixture(tmp);
         Golden.assertMatches("gpu-target/shared-gpu-host-dra.yaml", render(result, tmp.resolve("gpu-host")));
+        assertThat(validate(result, tmp).findings()).isEmpty();
+    }
+
+    /**
+     * The SR-IOV vGPU host (the real-inputs issue's VF shape: an L40S VF assigned as a PCI hostdev) with a gpus
+     * mapping and a node group: the VF's resource, a pciHostDevices entry served by KubeVirt's own plugin, the VM
+     * pinned to the group's nodes; the same in DRA mode (a vGPU stays on the device plugin).
+     */
+    @ParameterizedTest
+    @EnumSource(value = GpuTarget.class, names = {"DEVICE_PLUGIN", "DRA"})
+    void sriovVgpuHostMatchesGoldenAndValidates(GpuTarget target, @TempDir Path tmp) throws IOException {
+        Path dir = Files.createDirectory(tmp.resolve("sriov-vgpu-host"));
+        try (var files = Files.list(Golden.ROOT.resolve("gpu-target/sriov-vgpu-host"))) {
+            for (Path f : files.toList()) {
+                Files.copy(f, dir.resolve(f.getFileName()));
+            }
+        }
+        Inventory inventory = XmlDumpSource.open(dir).scan(VmSelector.ALL);
+        Mappings mappings = MappingsReader.parse(Files.readString(Golden.ROOT.resolve(
+                "gpu-target/sriov-mappings.yaml")), "sriov-mappings.yaml").withGpuTarget(target);
+        ConversionResult result = Converter.convert(inventory, VmSelector.ALL, mappings, OPTIONS);
+        Golden.assertMatches("gpu-target/sriov-vgpu-host-" + target.value() + ".yaml", render(result, dir));
+        MigrationUnit vm = result.vm("render-l40s").orElseThrow();
+        assertThat(vm.virtualMachine().orElseThrow().tree().at("/spec/template/spec/nodeSelector").toString())
+                .isEqualTo("{\"gpu-profile\":\"l40s-8q\"}");
+        assertThat(result.adminPatch().patch().at("/spec/configuration/permittedHostDevices/pciHostDevices/0")
+                .toString()).isEqualTo("{\"pciVendorSelector\":\"10DE:26B9\",\"resourceName\":"
+                        + "\"devices.kubevirt.io/l40s-8q\",\"externalResourceProvider\":false}");
         assertThat(validate(result, tmp).findings()).isEmpty();
     }
 

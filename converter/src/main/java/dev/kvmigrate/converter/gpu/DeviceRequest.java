@@ -1,7 +1,9 @@
 package dev.kvmigrate.converter.gpu;
 
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * One device a VM asks the cluster for, with what the KubeVirt CR needs to permit it.
@@ -18,10 +20,12 @@ import java.util.Optional;
  *     ({@code externalResourceProvider: false}): an NVIDIA SR-IOV vGPU's VF
  * @param draSelector present when the device is claimed through DRA instead of a device plugin: the CEL
  *     expression that selects it within the DeviceClass {@code resource}
+ * @param nodeSelector the node labels of the node group that serves the device (mappings' {@code nodeGroups}); an
+ *     SR-IOV vGPU's VM is pinned there, a vGPU type is created there
  */
 public record DeviceRequest(Kind kind, String resource, Optional<String> mdevTypeName, Optional<String> mdevTypeId,
         Optional<String> vendorDevice, boolean display, boolean ramfb, boolean kubevirtProvided,
-        Optional<String> draSelector) {
+        Optional<String> draSelector, Map<String, String> nodeSelector) {
     /** Kinds of requested device. */
     public enum Kind {
         VGPU,
@@ -33,7 +37,28 @@ public record DeviceRequest(Kind kind, String resource, Optional<String> mdevTyp
     /** A request for a resource whose provider follows from its name (no SR-IOV vGPU). */
     public DeviceRequest(Kind kind, String resource, Optional<String> mdevTypeName, Optional<String> mdevTypeId,
             Optional<String> vendorDevice, boolean display, boolean ramfb) {
-        this(kind, resource, mdevTypeName, mdevTypeId, vendorDevice, display, ramfb, false, Optional.empty());
+        this(kind, resource, mdevTypeName, mdevTypeId, vendorDevice, display, ramfb, false, Optional.empty(),
+                Map.of());
+    }
+
+    /** A request as the full constructor takes it, in no node group. */
+    public DeviceRequest(Kind kind, String resource, Optional<String> mdevTypeName, Optional<String> mdevTypeId,
+            Optional<String> vendorDevice, boolean display, boolean ramfb, boolean kubevirtProvided,
+            Optional<String> draSelector) {
+        this(kind, resource, mdevTypeName, mdevTypeId, vendorDevice, display, ramfb, kubevirtProvided, draSelector,
+                Map.of());
+    }
+
+    /** This request for another resource name (the cluster's name for it). */
+    public DeviceRequest withResource(String name) {
+        return new DeviceRequest(kind, name, mdevTypeName, mdevTypeId, vendorDevice, display, ramfb,
+                kubevirtProvided, draSelector, nodeSelector);
+    }
+
+    /** This request served by the node group with these labels. */
+    public DeviceRequest withNodeSelector(Map<String, String> labels) {
+        return new DeviceRequest(kind, resource, mdevTypeName, mdevTypeId, vendorDevice, display, ramfb,
+                kubevirtProvided, draSelector, labels);
     }
 
     public DeviceRequest {
@@ -43,6 +68,8 @@ public record DeviceRequest(Kind kind, String resource, Optional<String> mdevTyp
         mdevTypeId = Objects.requireNonNullElse(mdevTypeId, Optional.empty());
         vendorDevice = Objects.requireNonNullElse(vendorDevice, Optional.empty());
         draSelector = Objects.requireNonNullElse(draSelector, Optional.empty());
+        nodeSelector = java.util.Collections.unmodifiableMap(new TreeMap<>(Objects.requireNonNullElse(nodeSelector,
+                Map.of())));
     }
 
     /** Whether the device is claimed through DRA (a ResourceClaimTemplate request) rather than a device plugin. */

@@ -43,12 +43,22 @@ public final class DeviceResolver {
     }
 
     public static Resolution resolve(Vm vm, Mappings mappings) {
+        return resolve(vm, mappings, Optional.empty());
+    }
+
+    /**
+     * Resolves the VM's devices; with a cluster its names win over derived ones (INFO GPU_NAME_FROM_CLUSTER) and
+     * name devices nothing else can (a GPU of another vendor, an SR-IOV VF the CR permits), while a mapping that
+     * disagrees with it is kept with a warning.
+     */
+    public static Resolution resolve(Vm vm, Mappings mappings, Optional<ClusterGpus> cluster) {
         List<DeviceRequest> gpus = new ArrayList<>();
         List<Concern> concerns = new ArrayList<>();
         boolean ramfbTaken = false;
         for (int i = 0; i < vm.gpus().size(); i++) {
             Gpu gpu = vm.gpus().get(i);
             String field = "gpus[" + i + "]";
+            String who = "VM " + vm.name() + ": " + field;
             Optional<String> draSelector = mappings.gpuTarget() == GpuTarget.DRA
                     ? DraClaims.selector(gpu, mappings.dra()) : Optional.empty();
             if (draSelector.isPresent()) {
@@ -56,30 +66,108 @@ public final class DeviceResolver {
                         Optional.empty(), Optional.empty(), gpu.vendorDevice(), false, false, false, draSelector));
                 continue;
             }
-            Optional<String> resource = gpuResource(vm.name(), field, gpu, mappings, concerns);
+            Optional<String> resource = named(vm.name(), who, field, gpu, mappings, cluster, concerns);
             if (resource.isEmpty()) {
                 continue;
             }
+            if (mappings.gpuTarget() == GpuTarget.DRA) {
+                concerns.add(ConcernCode.GPU_DRA_NOT_CLAIMED.at(field, who + " stays on the device plugin as "
+                        + resource.get() + ": " + DraClaims.notClaimedBecause(gpu)));
+            }
             boolean ramfb = gpu.kind() == GpuKind.VGPU && gpu.ramfb() && !ramfbTaken;
             if (gpu.kind() == GpuKind.VGPU && gpu.ramfb() && ramfbTaken) {
-                concerns.add(ConcernCode.GPU_RAMFB_DROPPED.at(field, "VM " + vm.name() + ": " + field
-                        + " asks for ramfb, but an earlier GPU has it; ramfb is turned off on this one"));
+                concerns.add(ConcernCode.GPU_RAMFB_DROPPED.at(field, who + " asks for ramfb, but an earlier GPU has"
+                        + " it; ramfb is turned off on this one"));
             }
             ramfbTaken |= ramfb;
             // An SR-IOV vGPU is requested like a passthrough GPU (gpus[] + pciHostDevices by the VF's ids), but
             // KubeVirt's own PCI device plugin serves it.
             boolean vgpu = gpu.kind() == GpuKind.VGPU;
-            gpus.add(new DeviceRequest(vgpu ? DeviceRequest.Kind.VGPU : DeviceRequest.Kind.PASSTHROUGH_GPU,
-                    resource.get(), vgpu ? gpu.mdevTypeName() : Optional.empty(),
+            DeviceRequest request = new DeviceRequest(vgpu ? DeviceRequest.Kind.VGPU
+                    : DeviceRequest.Kind.PASSTHROUGH_GPU, resource.get(), vgpu ? gpu.mdevTypeName() : Optional.empty(),
                     vgpu ? gpu.mdevType() : Optional.empty(), vgpu ? Optional.empty() : gpu.vendorDevice(),
-                    vgpu && gpu.display(), ramfb, gpu.kind() == GpuKind.SRIOV_VGPU, Optional.empty()));
+                    vgpu && gpu.display(), ramfb, gpu.kind() == GpuKind.SRIOV_VGPU, Optional.empty());
+            Optional<java.util.Map<String, String>> group = mappings.nodeGroup(List.of(gpu.mdevTypeName(),
+                    gpu.mdevType(), gpu.vendorDevice()));
+            if (group.isPresent()) {
+                request = request.withNodeSelector(group.get());
+            }
+            if (gpu.kind() == GpuKind.SRIOV_VGPU) {
+                sriovConcerns(who, field, gpu, group.isPresent(), cluster, concerns);
+            }
+            gpus.add(request);
         }
         List<DeviceRequest> hostDevices = new ArrayList<>();
         for (int i = 0; i < vm.hostDevices().size(); i++) {
-            hostDevice(vm.name(), "hostDevices[" + i + "]", vm.hostDevices().get(i), mappings, concerns)
+            String field = "hostDevices[" + i + "]";
+            hostDevice(vm.name(), field, vm.hostDevices().get(i), mappings, concerns)
+                    .map(r -> checkedAgainstCluster("VM " + vm.name() + ": " + field, field, r, cluster, concerns))
                     .ifPresent(hostDevices::add);
         }
         return new Resolution(gpus, hostDevices, concerns);
+    }
+
+    /**
+     * The resource of one device-plugin GPU: the mapping's (checked against the cluster), else the cluster's name,
+     * else the derived one; empty with a blocker when none is known.
+     */
+    private static Optional<String> named(String vmName, String who, String field, Gpu gpu, Mappings mappings,
+            Optional<ClusterGpus> cluster, List<Concern> concerns) {
+        boolean mediated = gpu.kind() == GpuKind.VGPU;
+        Optional<String> mapped = mappedResource(gpu, mappings);
+        if (mapped.isPresent()) {
+            cluster.flatMap(c -> ClusterNames.lookup(mediated, gpu.mdevTypeName(), gpu.vendorDevice(), mapped, c))
+                    .filter(n -> !n.resource().equals(mapped.get()))
+                    .ifPresent(n -> concerns.add(ConcernCode.GPU_NAME_CLUSTER_DIFFERS.at(field, who + ": the gpus"
+                            + " mapping names " + mapped.get() + " but the cluster calls it " + n.resource() + " ("
+                            + n.source() + "); the mapping is kept, fix it if the cluster is right")));
+            return mapped;
+        }
+        List<Concern> pending = new ArrayList<>();
+        Optional<String> derived = gpuResource(vmName, field, gpu, mappings, pending);
+        Optional<ClusterNames.Named> named = cluster.flatMap(c -> ClusterNames.lookup(mediated, gpu.mdevTypeName(),
+                gpu.vendorDevice(), derived, c));
+        if (named.isEmpty() || derived.filter(named.get().resource()::equals).isPresent()) {
+            concerns.addAll(pending);
+            return derived;
+        }
+        concerns.add(ConcernCode.GPU_NAME_FROM_CLUSTER.at(field, who + ": " + derived.map(d -> "derived " + d)
+                .orElse("no name could be derived (" + pending.stream().map(Concern::code).findFirst().orElse("")
+                        + ")") + "; the cluster names it " + named.get().resource() + " (" + named.get().source()
+                + "), which is used"));
+        return Optional.of(named.get().resource());
+    }
+
+    /** A mapped host device whose resource the cluster calls something else: kept, with a warning. */
+    private static DeviceRequest checkedAgainstCluster(String who, String field, DeviceRequest r,
+            Optional<ClusterGpus> cluster, List<Concern> concerns) {
+        cluster.flatMap(c -> ClusterNames.lookup(r.isMediated(), r.mdevTypeName(), r.vendorDevice(),
+                Optional.of(r.resource()), c)).filter(n -> !n.resource().equals(r.resource()))
+                .ifPresent(n -> concerns.add(ConcernCode.GPU_NAME_CLUSTER_DIFFERS.at(field, who + ": the hostDevices"
+                        + " mapping names " + r.resource() + " but the cluster calls it " + n.resource() + " ("
+                        + n.source() + "); the mapping is kept, fix it if the cluster is right")));
+        return r;
+    }
+
+    /** An SR-IOV vGPU without a node group, or with a display: what the target cannot promise. */
+    private static void sriovConcerns(String who, String field, Gpu gpu, boolean grouped,
+            Optional<ClusterGpus> cluster, List<Concern> concerns) {
+        String key = gpu.mdevTypeName().or(gpu::vendorDevice).orElse("its profile");
+        if (!grouped) {
+            concerns.add(ConcernCode.GPU_SRIOV_NO_NODE_GROUP.at(field, who + " is an SR-IOV vGPU"
+                    + gpu.mdevTypeName().map(n -> " of profile " + n).orElse("") + "; its VFs share "
+                    + gpu.vendorDevice().orElse("the card's vendor:device") + " with VFs of every other profile, so"
+                    + " the VM may get a VF of another profile; add a nodeGroups entry '" + key
+                    + ": {<label>: <value>}' naming the nodes whose VFs carry it"));
+        }
+        if (gpu.display()) {
+            Optional<String> version = cluster.flatMap(ClusterGpus::kubevirtVersion);
+            boolean ok = GpuTargets.atLeast(version, 1, 9);
+            concerns.add(ConcernCode.GPU_SRIOV_DISPLAY.at(field, who + " had a display on the source; KubeVirt gives"
+                    + " an SR-IOV vGPU a display only from v1.9" + version.map(v -> ok ? " (the cluster runs " + v
+                            + ": supported)" : "; the cluster runs " + v + ", so the guest gets no vGPU display")
+                            .orElse("; check the target's KubeVirt version")));
+        }
     }
 
     /**

@@ -46,10 +46,19 @@ public final class DraClaims {
 
     /** Why a GPU that is not claimed through DRA stays on the device plugin, for the admin summary. */
     static String notClaimedBecause(DeviceRequest gpu) {
-        if (gpu.isMediated() || gpu.kubevirtProvided()) {
+        return notClaimedBecause(gpu.isMediated() || gpu.kubevirtProvided(), gpu.vendorDevice());
+    }
+
+    /** Why a source GPU is not claimed through DRA, for its concern. */
+    static String notClaimedBecause(Gpu gpu) {
+        return notClaimedBecause(gpu.kind() != GpuKind.PASSTHROUGH, gpu.vendorDevice());
+    }
+
+    private static String notClaimedBecause(boolean vgpu, Optional<String> vendorDevice) {
+        if (vgpu) {
             return "a vGPU, and NVIDIA's DRA driver has no vGPU flow";
         }
-        return gpu.vendorDevice().map(vd -> "not an NVIDIA GPU and no dra.selectors entry for " + vd)
+        return vendorDevice.map(vd -> "not an NVIDIA GPU and no dra.selectors entry for " + vd)
                 .orElse("its PCI vendor/device id is unknown, so no selector can pick it");
     }
 

@@ -6,9 +6,15 @@ import java.util.stream.Collectors;
 
 /**
  * How the target cluster serves GPUs to VMs: the mappings' {@code gpuTarget}, overridden by
- * {@code kv-migrate convert --gpu-target}.
+ * {@code kv-migrate convert --gpu-target}; {@link #AUTO} is resolved to one of the others before conversion.
  */
 public enum GpuTarget {
+    /**
+     * Decided from the cluster ({@code convert --from-cluster}, a plan's cluster target): DRA when KubeVirt has
+     * {@code GPUsWithDRA} on and the DRA DeviceClass exists, else the device plugin; the device plugin without a
+     * cluster to ask. The default.
+     */
+    AUTO("auto"),
     /** Device-plugin extended resources: {@code deviceName} + the KubeVirt CR's {@code permittedHostDevices}. */
     DEVICE_PLUGIN("device-plugin"),
     /**

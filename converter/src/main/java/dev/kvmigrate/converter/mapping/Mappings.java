@@ -1,6 +1,7 @@
 package dev.kvmigrate.converter.mapping;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -20,10 +21,14 @@ import java.util.TreeMap;
  * @param hostDevices host device key → resource name, or {@value #DROP} to leave the device out; a key is
  *     {@code vendor:device} (PCI and USB devices, a GPU's companion functions) or an mdev type id
  * @param instancetypes instancetype/preference references
- * @param gpuTarget how the cluster serves GPUs; absent: {@link GpuTarget#DEVICE_PLUGIN}
+ * @param gpuTarget how the cluster serves GPUs; absent: {@link GpuTarget#AUTO} (the device plugin unless a cluster
+ *     says otherwise)
  * @param dra DeviceClass and selectors for {@code gpuTarget: dra}
  * @param evictionStrategy the evictionStrategy of VMs that cannot live-migrate (GPUs, host devices); absent:
  *     {@link EvictionStrategy#NONE}
+ * @param nodeGroups GPU key (SR-IOV vGPU profile or mdev type name, mdev type id, {@code vendor:device}) → the node
+ *     labels of the nodes that serve it: an SR-IOV vGPU's VM is pinned there ({@code nodeSelector}), a vGPU type is
+ *     created there ({@code nodeMediatedDeviceTypes})
  */
 public record Mappings(
         Map<String, NetworkTarget> networks,
@@ -33,12 +38,13 @@ public record Mappings(
         InstancetypeMap instancetypes,
         @JsonProperty("gpuTarget") GpuTarget gpuTarget,
         DraMapping dra,
-        @JsonProperty("evictionStrategy") Optional<EvictionStrategy> evictionStrategy) {
+        @JsonProperty("evictionStrategy") Optional<EvictionStrategy> evictionStrategy,
+        @JsonProperty("nodeGroups") Map<String, Map<String, String>> nodeGroups) {
     /** The {@code hostDevices} value that leaves a device out (INFO HOSTDEV_DROPPED_BY_MAPPING) instead of mapping it. */
     public static final String DROP = "drop";
 
     public static final Mappings NONE = new Mappings(Map.of(), StorageMap.NONE, Map.of(), Map.of(),
-            InstancetypeMap.NONE, GpuTarget.DEVICE_PLUGIN, DraMapping.NONE, Optional.empty());
+            InstancetypeMap.NONE, GpuTarget.AUTO, DraMapping.NONE, Optional.empty(), Map.of());
 
     public Mappings {
         networks = Map.copyOf(new TreeMap<>(Objects.requireNonNullElse(networks, Map.of())));
@@ -46,14 +52,48 @@ public record Mappings(
         gpus = normaliseKeys(Objects.requireNonNullElse(gpus, Map.of()), "gpus");
         hostDevices = normaliseKeys(Objects.requireNonNullElse(hostDevices, Map.of()), "hostDevices");
         instancetypes = Objects.requireNonNullElse(instancetypes, InstancetypeMap.NONE);
-        gpuTarget = Objects.requireNonNullElse(gpuTarget, GpuTarget.DEVICE_PLUGIN);
+        gpuTarget = Objects.requireNonNullElse(gpuTarget, GpuTarget.AUTO);
         dra = Objects.requireNonNullElse(dra, DraMapping.NONE);
         evictionStrategy = Objects.requireNonNullElse(evictionStrategy, Optional.empty());
+        nodeGroups = nodeGroups(Objects.requireNonNullElse(nodeGroups, Map.of()));
     }
 
     /** These mappings with another GPU target ({@code convert --gpu-target} wins over the file). */
     public Mappings withGpuTarget(GpuTarget target) {
-        return new Mappings(networks, storage, gpus, hostDevices, instancetypes, target, dra, evictionStrategy);
+        return new Mappings(networks, storage, gpus, hostDevices, instancetypes, target, dra, evictionStrategy,
+                nodeGroups);
+    }
+
+    /** Each group needs at least one label, each label a key and a value; vendor:device keys lower-case. */
+    private static Map<String, Map<String, String>> nodeGroups(Map<String, Map<String, String>> in) {
+        Map<String, Map<String, String>> out = new TreeMap<>();
+        in.forEach((key, labels) -> {
+            if (labels == null || labels.isEmpty()) {
+                throw new IllegalArgumentException("nodeGroups entry '" + key + "' has no node labels; give the"
+                        + " labels of the nodes that serve it, e.g. '" + key + ": {nvidia.com/vgpu.profile: L40S-8Q}'");
+            }
+            labels.forEach((label, value) -> {
+                if (label == null || label.isBlank() || value == null) {
+                    throw new IllegalArgumentException("nodeGroups entry '" + key + "' has a label without a key or"
+                            + " value");
+                }
+            });
+            out.put(isVendorDevice(key) ? key.toLowerCase(Locale.ROOT) : key, Map.copyOf(new TreeMap<>(labels)));
+        });
+        return Map.copyOf(out);
+    }
+
+    /** The node labels of the first key present in {@code nodeGroups}, tried in the order given. */
+    public Optional<Map<String, String>> nodeGroup(List<Optional<String>> keys) {
+        for (Optional<String> key : keys) {
+            if (key.isPresent()) {
+                String k = isVendorDevice(key.get()) ? key.get().toLowerCase(Locale.ROOT) : key.get();
+                if (nodeGroups.containsKey(k)) {
+                    return Optional.of(nodeGroups.get(k));
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     /** vendor:device keys are compared lower-case ({@code 10DE:2330} = {@code 10de:2330}); resources must be set. */
@@ -80,7 +120,7 @@ public record Mappings(
     /** The GPU resource mapped for the first key present, tried in the order given. */
     public Optional<String> gpuResource(Optional<String> typeId, Optional<String> typeName,
             Optional<String> vendorDevice) {
-        for (Optional<String> key : java.util.List.of(typeId, typeName, vendorDevice)) {
+        for (Optional<String> key : List.of(typeId, typeName, vendorDevice)) {
             if (key.isPresent() && gpus.containsKey(key.get())) {
                 return Optional.of(gpus.get(key.get()));
             }

@@ -21,6 +21,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
@@ -70,7 +71,10 @@ public final class Rules {
                 dataVolume(o, facts, out);
             }
         }
-        facts.allocatable().ifPresent(alloc -> requested.forEach((resource, count) -> {
+        out.addAll(DraRules.check(objects, facts));
+        // without the cluster's GPU facts (a hand-made ClusterFacts): totals only
+        facts.allocatable().filter(a -> !DraRules.checksCapacity(facts)).ifPresent(alloc -> requested.forEach(
+                (resource, count) -> {
             long have = alloc.getOrDefault(resource, 0L);
             if (count > have) {
                 LocatedObject first = firstRequester.get(resource);
@@ -119,9 +123,13 @@ public final class Rules {
                 }
                 facts.permittedDevices().ifPresent(permitted -> {
                     if (!dn.isEmpty() && !permitted.contains(dn)) {
+                        Optional<String> twin = DraRules.caseTwin(dn, permitted);
                         out.add(Finding.at(o, pointer + "/deviceName", DEVICE_NOT_PERMITTED, "deviceName " + dn
-                                + " is not permitted by the KubeVirt CR (permittedHostDevices); apply the admin"
-                                + " patch or fix the name (case-sensitive)"));
+                                + " is not permitted by the KubeVirt CR (permittedHostDevices); " + twin.map(t ->
+                                        "the CR permits " + t + ", which differs only in case (NVIDIA's device"
+                                        + " plugin kept the pci.ids case before 2022): use " + t
+                                        + " (a gpus mapping, or convert --from-cluster)")
+                                        .orElse("apply the admin patch or fix the name (case-sensitive)")));
                     }
                 });
             }

@@ -148,7 +148,8 @@ class DeviceResolverTest {
         var vm = dev.kvmigrate.converter.VmFixtures.vm("l40s").withGpus(List.of(sriovVgpu(null)));
         DeviceResolver.Resolution r = DeviceResolver.resolve(vm,
                 MappingsReader.parse("gpus:\n  10de:26b9: nvidia.com/L40S_8Q\n", "test"));
-        assertThat(r.concerns()).isEmpty();
+        assertThat(r.concerns()).extracting(dev.kvmigrate.inventory.model.Concern::code)
+                .containsExactly("GPU_SRIOV_NO_NODE_GROUP");
         assertThat(r.gpus()).singleElement().satisfies(d -> {
             assertThat(d.kind()).isEqualTo(DeviceRequest.Kind.PASSTHROUGH_GPU);
             assertThat(d.kubevirtProvided()).isTrue();

@@ -82,11 +82,36 @@ class DraClaimsTest {
                 .contains("VGPULiveMigration"));
         assertThat(Eviction.reason(List.of(vgpu, hostDevice))).hasValueSatisfying(r -> assertThat(r)
                 .contains("never live-migrates"));
+        // LiveMigrate is refused where the VM can never migrate: a drain would hang
         assertThat(Eviction.strategy(List.of(hostDevice), Optional.of(EvictionStrategy.LIVE_MIGRATE)))
-                .contains(EvictionStrategy.LIVE_MIGRATE);
+                .contains(EvictionStrategy.NONE);
+        assertThat(Eviction.liveMigrateRefused(List.of(hostDevice), Optional.of(EvictionStrategy.LIVE_MIGRATE)))
+                .isTrue();
+        assertThat(Eviction.strategy(List.of(vgpu, vgpu), Optional.of(EvictionStrategy.LIVE_MIGRATE)))
+                .contains(EvictionStrategy.NONE);
+        assertThat(Eviction.strategy(List.of(hostDevice), Optional.of(EvictionStrategy.LIVE_MIGRATE_IF_POSSIBLE)))
+                .contains(EvictionStrategy.LIVE_MIGRATE_IF_POSSIBLE);
         AdminPatch patch = AdminPatch.of(List.of(new AdminPatch.VmDevices("a", List.of(hostDevice), false)),
                 MappingsReader.parse("evictionStrategy: LiveMigrate\n", "m.yaml"));
-        assertThat(patch.summary()).contains("The mappings set `LiveMigrate`, so draining their nodes will hang.",
-                "- a: `LiveMigrate`, a passthrough GPU or host device never live-migrates");
+        assertThat(patch.summary()).contains("The mappings set `LiveMigrate`: VMs with a single vGPU live-migrate,"
+                + " the others get `None` so drains finish.", "- a: `None`, a passthrough GPU or host device never"
+                + " live-migrates (the mappings' LiveMigrate would block drains)");
+        assertThat(patch.patch().toString()).doesNotContain(Eviction.GATE_VGPU_LIVE_MIGRATION);
+    }
+
+    @Test
+    void aSingleVgpuVmOptsIntoLiveMigrationWithTheGateAndRwxStorageNamed() {
+        DeviceRequest vgpu = new DeviceRequest(DeviceRequest.Kind.VGPU, "nvidia.com/A", Optional.of("A"),
+                Optional.of("nvidia-1"), Optional.empty(), true, true);
+        Optional<EvictionStrategy> live = Optional.of(EvictionStrategy.LIVE_MIGRATE);
+        assertThat(Eviction.strategy(List.of(vgpu), live)).contains(EvictionStrategy.LIVE_MIGRATE);
+        assertThat(Eviction.needsGate(List.of(vgpu), live)).isTrue();
+        assertThat(Eviction.needsGate(List.of(vgpu), Optional.empty())).isFalse();
+        AdminPatch patch = AdminPatch.of(List.of(new AdminPatch.VmDevices("cad", List.of(vgpu), false)),
+                MappingsReader.parse("evictionStrategy: LiveMigrate\n", "m.yaml"));
+        assertThat(patch.patch().at("/spec/configuration/developerConfiguration/featureGates").toString())
+                .isEqualTo("[\"VGPULiveMigration\"]");
+        assertThat(patch.summary()).contains("- cad: `LiveMigrate`, live-migrates its vGPU behind VGPULiveMigration",
+                "ReadWriteMany (RWX)");
     }
 }

@@ -52,7 +52,8 @@ class MappingsReaderTest {
 
     @Test
     void gpuTargetDraAndEvictionStrategyHaveDefaultsAndAreRead() {
-        assertThat(Mappings.NONE.gpuTarget()).isEqualTo(GpuTarget.DEVICE_PLUGIN);
+        assertThat(Mappings.NONE.gpuTarget()).isEqualTo(GpuTarget.AUTO);
+        assertThat(MappingsReader.parse("gpuTarget: auto\n", "m.yaml").gpuTarget()).isEqualTo(GpuTarget.AUTO);
         assertThat(Mappings.NONE.dra().deviceClassOrDefault()).isEqualTo("vfio.gpu.nvidia.com");
         assertThat(Mappings.NONE.evictionStrategy()).isEmpty();
         Mappings m = MappingsReader.parse("""
@@ -126,7 +127,8 @@ class MappingsReaderTest {
         "'gpus:\\n  nvidia-1: \"\"'|m.yaml:2:|no resource name",
         "'instancetypes:\\n  default: {instancetypeKind: Foo}'|m.yaml:2:|Foo",
         "'networks:\\n  a: \"x'|m.yaml:2:|quoted scalar",
-        "'gpuTarget: auto'|m.yaml:1:|auto",
+        "'gpuTarget: automatic'|m.yaml:1:|automatic",
+        "'nodeGroups:\n  10de:26b9: {}'|m.yaml:2:|has no node labels",
         "'evictionStrategy: Migrate'|m.yaml:1:|Migrate",
         "'dra:\\n  selectors:\\n    A2: x'|m.yaml:3:|not a vendor:device id",
         "'dra:\\n  selectors:\\n    10de:25b6: \"\"'|m.yaml:3:|no CEL expression",

@@ -89,10 +89,12 @@ class ClusterProbeIT {
                         + " the KubeVirt CR (permittedHostDevices)",
                 "VirtualMachine/render-02 DEVICE_NOT_PERMITTED deviceName nvidia.com/NVIDIA_A10-12Q is not permitted by"
                         + " the KubeVirt CR (permittedHostDevices)",
-                "VirtualMachine/render-02 GPU_CAPACITY_SHORT the set requests 2 × nvidia.com/NVIDIA_A10-12Q but the nodes'"
-                        + " allocatable total is 1",
-                "VirtualMachine/train-03 GPU_CAPACITY_SHORT the set requests 1 × nvidia.com/GH100_H100_SXM5_80GB but the"
-                        + " nodes' allocatable total is 0",
+                "VirtualMachine/render-02 GPU_CAPACITY_SHORT VM render-02 needs nvidia.com/NVIDIA_A10-12Q, but the"
+                        + " cluster's nodes (gpu-node-1) offer 1 allocatable for the 2 the set requests: shortfall 1"
+                        + " (this VM and the ones after it go without",
+                "VirtualMachine/train-03 GPU_CAPACITY_SHORT VM train-03 needs nvidia.com/GH100_H100_SXM5_80GB, but the"
+                        + " cluster's nodes (none advertises it) offer 0 allocatable for the 1 the set requests:"
+                        + " shortfall 1 (this VM and the ones after it go without",
                 "VirtualMachine/train-03 NAD_MISSING NetworkAttachmentDefinition gpu/sriov-ens1f0 does not exist in"
                         + " the cluster");
         assertThat(report.findings()).filteredOn(f -> f.rule().equals("GPU_CAPACITY_SHORT"))
