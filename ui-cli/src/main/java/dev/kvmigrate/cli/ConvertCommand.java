@@ -7,6 +7,9 @@ import dev.kvmigrate.converter.ConvertOptions;
 import dev.kvmigrate.converter.Converter;
 import dev.kvmigrate.converter.ManifestWriter;
 import dev.kvmigrate.converter.OutputFormat;
+import dev.kvmigrate.converter.gpu.ClusterGpus;
+import dev.kvmigrate.converter.validate.ClusterProbe;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import dev.kvmigrate.converter.mapping.GpuTarget;
 import dev.kvmigrate.converter.mapping.Mappings;
 import dev.kvmigrate.converter.mapping.MappingsReader;
@@ -31,7 +34,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "convert", mixinStandardHelpOptions = true,
         description = "Convert VMs of an inventory into KubeVirt VirtualMachines and CDI DataVolumes, with GPU"
                 + " requests, the KubeVirt CR patch that permits them, and a concerns report. VMs with a blocker are"
-                + " reported and not written; the others are.",
+                + " reported and not written; the others are. With --from-cluster the cluster's KubeVirt CR,"
+                + " DeviceClasses, ResourceSlices and nodes decide gpuTarget auto, give the GPUs their cluster names"
+                + " and block the VMs the cluster has no devices for.",
         footer = {"", "Output in DIR: one YAML per object (kubectl apply -f DIR), Kustomization (kubectl apply -k"
                 + " DIR), admin/kubevirt-cr-patch.yaml, admin/summary.md, admin/concerns.yaml.",
             "", "Exit codes: 0 every VM written, 1 some VM blocked (the others are written), 2 usage, 3 invalid"
@@ -58,11 +63,15 @@ final class ConvertCommand implements Callable<Integer> {
     @Option(names = "--map", paramLabel = "FILE", description = "Mappings file (docs/mappings.md).")
     Path map;
 
-    @Option(names = "--gpu-target", paramLabel = "device-plugin|dra", description = "How the cluster serves GPUs:"
-            + " device-plugin (deviceName + permittedHostDevices) or dra (passthrough GPUs claimed through a"
-            + " ResourceClaimTemplate, KubeVirt v1.9 GPUsWithDRA; vGPUs stay on the device plugin). Overrides the"
-            + " mappings' gpuTarget; default device-plugin.")
+    @Option(names = "--gpu-target", paramLabel = "auto|device-plugin|dra", description = "How the cluster serves"
+            + " GPUs: device-plugin (deviceName + permittedHostDevices), dra (passthrough GPUs claimed through a"
+            + " ResourceClaimTemplate, KubeVirt v1.9 GPUsWithDRA; vGPUs stay on the device plugin) or auto (decided"
+            + " from the cluster with --from-cluster, else device-plugin). Overrides the mappings' gpuTarget;"
+            + " default auto.")
     String gpuTarget;
+
+    @Mixin
+    ClusterOptions cluster;
 
     @Option(names = "--target-namespace", paramLabel = "NS", description = "Namespace written into every object.")
     String namespace;
@@ -99,6 +108,7 @@ final class ConvertCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "--imageio-url and --imageio-secret go together");
         }
+        cluster.checkUsage(spec);
         ConversionResult result = fromPlan != null ? planConversion() : conversion();
         ManifestWriter.write(result, out, format);
         var w = spec.commandLine().getOut();
@@ -122,8 +132,19 @@ final class ConvertCommand implements Callable<Integer> {
         }
         ConvertOptions options = new ConvertOptions(Optional.ofNullable(namespace), Optional.ofNullable(plan),
                 Optional.ofNullable(imageioUrl).map(u -> new ConvertOptions.Imageio(u, imageioSecret,
-                        Optional.ofNullable(imageioCa))), emitInstancetypes);
+                        Optional.ofNullable(imageioCa))), emitInstancetypes).withCluster(clusterGpus());
         return Converter.convert(inv, VmSelector.of(vms), mappings, options);
+    }
+
+    /** What the cluster says about GPUs, with {@code --from-cluster}. */
+    private Optional<ClusterGpus> clusterGpus() {
+        Optional<KubernetesClient> client = cluster.connect();
+        if (client.isEmpty()) {
+            return Optional.empty();
+        }
+        try (KubernetesClient c = client.get()) {
+            return ClusterProbe.probe(c).facts().gpus();
+        }
     }
 
     private GpuTarget gpuTarget() {
@@ -136,10 +157,11 @@ final class ConvertCommand implements Callable<Integer> {
 
     private ConversionResult planConversion() {
         if (map != null || namespace != null || plan != null || !vms.isEmpty() || imageioUrl != null
-                || emitInstancetypes || gpuTarget != null) {
+                || emitInstancetypes || gpuTarget != null || cluster.fromCluster) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--from-plan takes mappings,"
-                    + " namespace, VM selection and plan name from the plan; drop --map, --gpu-target,"
-                    + " --target-namespace, --vm, --plan, --imageio-* and --emit-instancetypes, or edit the plan");
+                    + " namespace, VM selection, plan name and cluster from the plan; drop --map, --gpu-target,"
+                    + " --target-namespace, --vm, --plan, --imageio-*, --emit-instancetypes and --from-cluster, or"
+                    + " edit the plan");
         }
         LoadedPlan lp = PlanReader.read(fromPlan);
         return (inventory == null ? PlanRun.prepare(lp, problem -> spec.commandLine().getErr()

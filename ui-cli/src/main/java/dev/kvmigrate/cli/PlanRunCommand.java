@@ -81,6 +81,7 @@ final class PlanRunCommand implements Callable<Integer> {
         PlanConversion.Prepared p = PlanRun.prepare(lp, problem -> err.println("kv-migrate: warning: " + problem));
         err.println("kv-migrate: plan " + lp.plan().name() + ": " + p.inventory().vms().size() + " VM(s) from "
                 + lp.plan().source().describe() + " → " + lp.plan().target().describe());
+        p.result().gpuTarget().why().ifPresent(why -> err.println("kv-migrate: " + why));
         PlanRun.Request request = new PlanRun.Request(dryRun, resume, new HashSet<>(only),
                 Optional.ofNullable(concurrency), executor == Executor.kubernetes ? PlanRun.Executor.KUBERNETES
                         : PlanRun.Executor.LOCAL, image, applyAdminPatch);

@@ -80,6 +80,7 @@ final class PlanValidateCommand implements Callable<Integer> {
             findings.addAll(PlanCheck.checkObjects(p, schemas, ClusterFacts.NONE));
         }
         var w = spec.commandLine().getOut();
+        p.result().gpuTarget().why().ifPresent(w::println);
         for (PlanCheck.Finding f : findings) {
             w.println(f);
         }

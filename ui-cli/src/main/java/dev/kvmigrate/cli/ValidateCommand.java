@@ -15,7 +15,6 @@ import dev.kvmigrate.converter.validate.SchemaSet;
 import dev.kvmigrate.converter.validate.ValidationReport;
 import dev.kvmigrate.converter.validate.Validator;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -34,7 +33,9 @@ import picocli.CommandLine.Spec;
                 + " Kubernetes kinds kv-migrate writes, or with --from-cluster the cluster's /openapi/v2; plus any"
                 + " --schema) and the rules beyond the schema: permitted GPU/host device names, one"
                 + " ramFB GPU per VM, referenced volumes exist, RFC 1123 names, unique MACs, volume sizes; with"
-                + " --from-cluster also storage classes, NetworkAttachmentDefinitions, namespaces and GPU capacity.",
+                + " --from-cluster also storage classes, NetworkAttachmentDefinitions, namespaces, the KubeVirt CR,"
+                + " DRA DeviceClasses and claims, and GPU capacity (device-plugin allocatable per node pool; DRA"
+                + " devices matching each claim's CEL selectors).",
         footer = {"", "Exit codes: 0 no findings, 1 findings, 2 usage, 3 invalid schema or CR file or a KubeVirt"
                 + " version not bundled, 4 cluster unreachable."})
 final class ValidateCommand implements Callable<Integer> {
@@ -56,15 +57,8 @@ final class ValidateCommand implements Callable<Integer> {
             description = "KubeVirt CR (or kv-migrate's admin patch) whose permittedHostDevices to check against.")
     Path kubevirtCr;
 
-    @Option(names = "--from-cluster", description = "Check against the cluster of the current kubeconfig: its own"
-            + " OpenAPI schemas instead of the bundled ones, and its storage classes, NADs, namespaces and GPUs.")
-    boolean fromCluster;
-
-    @Option(names = "--kubeconfig", paramLabel = "FILE", description = "Kubeconfig file (else KUBECONFIG).")
-    File kubeconfig;
-
-    @Option(names = "--context", paramLabel = "NAME", description = "Kubeconfig context.")
-    String context;
+    @Mixin
+    ClusterOptions cluster;
 
     @Option(names = {"-o", "--output"}, defaultValue = "text", paramLabel = "text|json",
             description = "Report format: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
@@ -76,16 +70,12 @@ final class ValidateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if ((kubeconfig != null || context != null) && !fromCluster) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                    "--kubeconfig and --context need --from-cluster");
-        }
-        schemaOptions.checkUsage(fromCluster);
+        cluster.checkUsage(spec);
+        schemaOptions.checkUsage(cluster.fromCluster);
         SchemaSet set;
         ClusterFacts facts = ClusterFacts.NONE;
-        if (fromCluster) {
-            try (KubernetesClient client = ClusterProbe.connect(Optional.ofNullable(kubeconfig),
-                    Optional.ofNullable(context))) {
+        if (cluster.fromCluster) {
+            try (KubernetesClient client = cluster.connect().orElseThrow()) {
                 ClusterProbe.Probe probe = ClusterProbe.probe(client);
                 set = schemaOptions.withCluster(probe.schemas());
                 facts = probe.facts();

@@ -115,9 +115,9 @@ class ConvertCommandTest {
     @Test
     void anUnknownGpuTargetIsAUsageError(@TempDir Path tmp) throws Exception {
         CliRun r = CliRun.run("convert", "--inventory", resource("gpu-host-inventory.yaml").toString(),
-                "--gpu-target", "auto", "--out", tmp.resolve("o").toString());
+                "--gpu-target", "automatic", "--out", tmp.resolve("o").toString());
         assertThat(r.code()).isEqualTo(2);
-        assertThat(r.err()).contains("--gpu-target", "device-plugin, dra");
+        assertThat(r.err()).contains("--gpu-target", "auto, device-plugin, dra");
         assertThat(tmp.resolve("o")).doesNotExist();
     }
 }

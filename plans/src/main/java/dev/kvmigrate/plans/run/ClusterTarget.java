@@ -188,7 +188,7 @@ public final class ClusterTarget implements Target, VmStarter, GpuCapacity, Hook
 
     @Override
     public Map<String, Long> allocatable() {
-        return ClusterProbe.probe(client).facts().allocatable().orElse(Map.of());
+        return ClusterProbe.gpus(client).allocatable();
     }
 
     @Override

@@ -67,7 +67,7 @@ public final class KubernetesExecutor {
         MigrationPlan plan = lp.plan();
         String base = KubernetesName.of("kvm-" + plan.name());
         List<HasMetadata> out = new ArrayList<>();
-        PlanConversion.Prepared inCluster = PlanConversion.prepareIn(lp, p.inventory(), namespace);
+        PlanConversion.Prepared inCluster = PlanConversion.prepareIn(p, namespace);
         StringBuilder docs = new StringBuilder();
         for (VmWork w : inCluster.vms()) {
             if (vms.contains(w.name())) {

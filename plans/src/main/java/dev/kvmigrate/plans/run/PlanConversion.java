@@ -6,6 +6,7 @@ import dev.kvmigrate.converter.Converter;
 import dev.kvmigrate.converter.Labels;
 import dev.kvmigrate.converter.MigrationUnit;
 import dev.kvmigrate.converter.VmOverrides;
+import dev.kvmigrate.converter.gpu.ClusterGpus;
 import dev.kvmigrate.converter.gpu.DeviceRequest;
 import dev.kvmigrate.inventory.model.Inventory;
 import dev.kvmigrate.plans.model.Hooks;
@@ -29,10 +30,16 @@ public final class PlanConversion {
     public static final String LABEL_PLAN = Labels.PLAN;
     public static final String LABEL_VM = Labels.VM;
 
-    /** A plan ready to run: the inventory it was made from, the conversion and the work per VM. */
-    public record Prepared(LoadedPlan plan, Inventory inventory, ConversionResult result, List<VmWork> vms) {
+    /**
+     * A plan ready to run: the inventory it was made from, the conversion and the work per VM, and the cluster's GPU
+     * facts the conversion used ({@code gpuTarget: auto} on a cluster target), so work converted again for the
+     * cluster's executor decides the same way.
+     */
+    public record Prepared(LoadedPlan plan, Inventory inventory, ConversionResult result, List<VmWork> vms,
+            Optional<ClusterGpus> cluster) {
         public Prepared {
             vms = List.copyOf(vms);
+            cluster = java.util.Objects.requireNonNullElse(cluster, Optional.empty());
         }
 
         public Optional<VmWork> vm(String name) {
@@ -46,14 +53,19 @@ public final class PlanConversion {
         return prepare(lp, inv, options(lp.plan()));
     }
 
+    /** As {@link #prepare(LoadedPlan, Inventory)}, with what the target cluster says about GPUs. */
+    public static Prepared prepare(LoadedPlan lp, Inventory inv, Optional<ClusterGpus> cluster) {
+        return prepare(lp, inv, options(lp.plan()).withCluster(cluster));
+    }
+
     /**
      * As {@link #prepare(LoadedPlan, Inventory)} for a run inside the cluster, in {@code namespace}: what the
      * scale-out Jobs create when the plan names no namespace.
      */
-    public static Prepared prepareIn(LoadedPlan lp, Inventory inv, String namespace) {
-        ConvertOptions o = options(lp.plan());
-        return prepare(lp, inv, new ConvertOptions(o.namespace().or(() -> Optional.of(namespace)), o.plan(),
-                o.imageio(), o.emitInstancetypes()));
+    public static Prepared prepareIn(Prepared p, String namespace) {
+        ConvertOptions o = options(p.plan().plan());
+        return prepare(p.plan(), p.inventory(), new ConvertOptions(o.namespace().or(() -> Optional.of(namespace)),
+                o.plan(), o.imageio(), o.emitInstancetypes(), p.cluster()));
     }
 
     private static Prepared prepare(LoadedPlan lp, Inventory inv, ConvertOptions options) {
@@ -67,7 +79,7 @@ public final class PlanConversion {
                     o.hooks().post().or(() -> plan.hooks().post()));
             work.add(new VmWork(u, gpus(u.devices()), hooks));
         }
-        return new Prepared(lp, inv, result, work);
+        return new Prepared(lp, inv, result, work, options.cluster());
     }
 
     /** The conversion options of a plan: its name (labels, annotation) and the cluster target's namespace. */

@@ -1,5 +1,11 @@
 package dev.kvmigrate.plans.run;
 
+import dev.kvmigrate.converter.gpu.ClusterGpus;
+import dev.kvmigrate.converter.mapping.GpuTarget;
+import dev.kvmigrate.converter.validate.ClusterProbe;
+import dev.kvmigrate.plans.model.MigrationPlan;
+import dev.kvmigrate.plans.model.PlanTarget;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import dev.kvmigrate.common.ExitCode;
 import dev.kvmigrate.common.KvMigrateException;
 import dev.kvmigrate.common.io.AtomicFile;
@@ -90,7 +96,30 @@ public final class PlanRun {
                 sp.problems().forEach(problems);
             }
         }
-        return PlanConversion.prepare(lp, inv);
+        return PlanConversion.prepare(lp, inv, askCluster(lp, inv, problems));
+    }
+
+    /**
+     * The target cluster's GPU facts when the plan leaves the GPU target to it ({@code gpuTarget: auto}, a cluster
+     * target, a selected VM with a GPU or host device); an unreadable cluster is a problem reported, and the plan
+     * is converted for the device plugin.
+     */
+    static Optional<ClusterGpus> askCluster(LoadedPlan lp, Inventory inv, Consumer<String> problems) {
+        MigrationPlan plan = lp.plan();
+        Optional<PlanTarget.Cluster> c = plan.target().cluster();
+        boolean devices = inv.vms().stream().filter(vm -> plan.vms().selector().matches(vm.name()))
+                .anyMatch(vm -> !vm.gpus().isEmpty() || !vm.hostDevices().isEmpty());
+        if (c.isEmpty() || plan.mappings().gpuTarget() != GpuTarget.AUTO || !devices) {
+            return Optional.empty();
+        }
+        try (KubernetesClient client = ClusterProbe.connect(c.get().kubeconfig().map(k -> lp.resolve(k).toFile()),
+                c.get().context())) {
+            return Optional.of(ClusterProbe.gpus(client));
+        } catch (KvMigrateException e) {
+            problems.accept("gpuTarget auto: " + e.getMessage() + "; converting for the device plugin (set"
+                    + " mappings.gpuTarget to decide without the cluster)");
+            return Optional.empty();
+        }
     }
 
     /**
