@@ -32,7 +32,8 @@ public final class SharedDir {
         return p;
     }
 
-    private static void present(boolean there, String what) {
+    /** Skips the calling test (JUnit assumption) unless {@code there}; under {@code CI=true} fails it instead. */
+    static void present(boolean there, String what) {
         if (!there && "true".equalsIgnoreCase(System.getenv("CI"))) {
             throw new AssertionError("CI=true but " + what);
         }
