@@ -22,6 +22,7 @@ import java.util.Optional;
 import org.libvirt.Connect;
 import org.libvirt.Device;
 import org.libvirt.Domain;
+import org.libvirt.DomainBlockInfo;
 import org.libvirt.DomainInfo;
 import org.libvirt.LibvirtException;
 import org.libvirt.StorageVolInfo;
@@ -31,8 +32,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A libvirt connection read through libvirt-java (no virsh): every domain, running or shut off, with its
- * XML, state and snapshot count; the host's node devices once per scan for GPU resolution; disk sizes from
- * storage volumes, else (local URIs only) from the image header, else unknown.
+ * XML, state and snapshot count; the host's node devices once per scan for GPU resolution; disk sizes of file and
+ * block disks from the daemon's block info ({@code virDomainGetBlockInfo}, which the QEMU driver answers for
+ * shut-off domains too, also over a remote URI), else from storage volumes, else (local URIs only) from the image
+ * header, else unknown.
  */
 public final class LibvirtSource implements VmSource, SourceProblems {
     private static final Logger LOG = LoggerFactory.getLogger(LibvirtSource.class);
@@ -47,12 +50,15 @@ public final class LibvirtSource implements VmSource, SourceProblems {
     private final String uri;
     private final Connect conn;
     private final boolean local;
+    /** libvirt's test driver ({@code test:///…}): it invents block info, so sizes come from its pools only. */
+    private final boolean testDriver;
     private final List<String> problems = new ArrayList<>();
 
     private LibvirtSource(String uri, Connect conn, boolean local) {
         this.uri = uri;
         this.conn = conn;
         this.local = local;
+        this.testDriver = uri.startsWith("test:");
     }
 
     /**
@@ -184,7 +190,7 @@ public final class LibvirtSource implements VmSource, SourceProblems {
             PowerState state = e.active ? state(e.domain.getInfo().state) : PowerState.SHUTOFF;
             Vm vm = DomainParser.parse(e.xml, devices, "libvirt domain " + e.name + " at " + uri, state,
                     snapshots(e.domain, e.name));
-            e.vm = Scans.finish(vm, this::size);
+            e.vm = Scans.finish(vm, d -> size(e.domain, e.name, d));
         } catch (LibvirtException ex) {
             e.problem = "libvirt domain " + e.name + " at " + uri + " could not be read: " + oneLine(ex.getMessage())
                     + " (undefined while scanning?); scan again";
@@ -231,7 +237,16 @@ public final class LibvirtSource implements VmSource, SourceProblems {
         }
     }
 
-    private Disk size(Disk d) {
+    /**
+     * Sizes one disk: for a file or block disk first the daemon's block info (capacity = the guest-visible virtual
+     * size, allocation = the bytes the image occupies on the host), then the storage volume of its path or
+     * pool/volume, then (local URIs only) the image header of the file.
+     */
+    private Disk size(Domain domain, String name, Disk d) {
+        Optional<DomainBlockInfo> block = blockInfo(domain, name, d);
+        if (block.isPresent()) {
+            return d.withSizes(Optional.of(block.get().getCapacity()), Optional.of(block.get().getAllocation()));
+        }
         Optional<StorageVolInfo> info = volumeInfo(d);
         if (info.isPresent()) {
             return d.withSizes(Optional.of(info.get().capacity), Optional.of(info.get().allocation));
@@ -240,6 +255,37 @@ public final class LibvirtSource implements VmSource, SourceProblems {
             return Scans.probeLocal(d, Path.of(d.source().location()));
         }
         return d;
+    }
+
+    /**
+     * {@code virDomainGetBlockInfo} of a file or block disk, asked by its target dev ({@code vda}) and then by its
+     * source path. The QEMU driver answers for shut-off domains by opening the image itself; a missing or
+     * unreadable image is an error that falls through. Not asked on the test driver, whose block info is a fixed
+     * 1 TiB for every disk ({@code virsh -c test:///default domblkinfo test vda}).
+     */
+    private Optional<DomainBlockInfo> blockInfo(Domain domain, String name, Disk d) {
+        DiskSourceType type = d.source().type();
+        if (domain == null || testDriver || (type != DiskSourceType.FILE && type != DiskSourceType.BLOCK)
+                || d.source().location().isEmpty()) {
+            return Optional.empty();
+        }
+        List<String> keys = new ArrayList<>();
+        if (!d.target().isEmpty()) {
+            keys.add(d.target());
+        }
+        keys.add(d.source().location());
+        for (String key : keys) {
+            try {
+                DomainBlockInfo info = domain.blockInfo(key);
+                if (info != null && info.getCapacity() > 0) {
+                    return Optional.of(info);
+                }
+            } catch (LibvirtException e) {
+                LOG.debug("{}: no block info for disk {} of {} ({}): {}", uri, key, name, d.source().location(),
+                        oneLine(e.getMessage()));
+            }
+        }
+        return Optional.empty();
     }
 
     private Optional<StorageVolInfo> volumeInfo(Disk d) {
