@@ -172,8 +172,10 @@ final class DiskMapping {
 
     private static String unreadableFix(Disk d, SourceRef source) {
         return switch (d.source().type()) {
-            case FILE, VOLUME -> "the file is on the remote libvirt host " + source.location() + " outside any"
-                    + " storage pool; define a storage pool that holds it (virsh pool-define-as) and scan again, or"
+            // A remote file outside any pool is read through a transient pool (DiskLocation.LibvirtFile): what is
+            // left unreadable is a file with no absolute path, or a volume whose pool is not known.
+            case FILE, VOLUME -> "the libvirt host " + source.location() + " names no absolute file path or storage"
+                    + " pool for it; check the disk's source in the domain XML (virsh dumpxml) and scan again, or"
                     + " mark the disk blank in a storage.disks entry";
             case BLOCK -> "it is a block device, which kv-migrate reads only as a storage-pool volume; define a"
                     + " logical or disk pool that holds it (virsh pool-define-as) and scan again, or mark the disk"

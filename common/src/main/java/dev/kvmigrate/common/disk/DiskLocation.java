@@ -67,6 +67,26 @@ public sealed interface DiskLocation {
         }
     }
 
+    /**
+     * A file on a (usually remote) libvirt host that is no storage-pool volume: read through the daemon, by the
+     * pool that covers it or a transient directory pool made for the import (see the importer's
+     * {@code LibvirtFileSource}).
+     */
+    record LibvirtFile(String uri, String path) implements DiskLocation {
+        public LibvirtFile {
+            Objects.requireNonNull(uri, "uri");
+            Objects.requireNonNull(path, "path");
+            if (!path.startsWith("/")) {
+                throw new IllegalArgumentException("not an absolute path: " + path);
+            }
+        }
+
+        @Override
+        public String describe() {
+            return uri + "#" + path;
+        }
+    }
+
     /** An image served over HTTP(S). */
     record Url(URI url) implements DiskLocation {
         public Url {

@@ -67,7 +67,12 @@ public final class ImageSources {
             return ImageioSource.start(context.ovirt().apply(d.engine()), d.diskId());
         }
         if (location instanceof DiskLocation.LibvirtVolume v) {
-            return new LibvirtVolumeSource(v.uri(), v.pool(), v.volume());
+            return LibvirtVolumeSource.open(LibvirtVolumeHandle.byName(v.uri(), v.pool(), v.volume()),
+                    guestRaw(context));
+        }
+        if (location instanceof DiskLocation.LibvirtFile f) {
+            // no pool volume: the covering pool's, else one of a transient pool (see LibvirtVolumeHandle)
+            return LibvirtVolumeSource.open(LibvirtVolumeHandle.byPath(f.uri(), f.path()), guestRaw(context));
         }
         if (location instanceof DiskLocation.Url u) {
             HttpUrl url = HttpUrl.get(u.url().toString());
@@ -78,6 +83,14 @@ public final class ImageSources {
             return new HttpSource(url, client);
         }
         throw new IllegalStateException("unknown disk location " + location);
+    }
+
+    /**
+     * Whether a libvirt qcow2 volume is read as raw in Java: for a directory target (the one that gets a scratch
+     * directory) or when asked; a cluster target gets the stored qcow2 bytes, which CDI converts.
+     */
+    private static boolean guestRaw(Context context) {
+        return context.rawQcow2() || context.scratch().isPresent();
     }
 
     private static boolean isQcow2(Path f) {

@@ -5,78 +5,85 @@ import dev.kvmigrate.common.io.BulkInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.OptionalLong;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import org.libvirt.Connect;
 import org.libvirt.LibvirtException;
-import org.libvirt.StorageVol;
 import org.libvirt.Stream;
 
 /**
- * A libvirt storage volume, streamed with libvirt's own volume download ({@code virStorageVolDownload} through
- * libvirt-java): works over any URI libvirt reaches (qemu+ssh://…) without copying files around first.
- * The stored bytes come as they are (a qcow2 volume streams as qcow2).
+ * A libvirt storage volume's stored bytes, streamed with libvirt's own volume download ({@code virStorageVolDownload}
+ * through libvirt-java): works over any URI libvirt reaches (qemu+ssh://…) without copying files around first. The
+ * stored bytes come as they are (a qcow2 volume streams as qcow2, for a target that converts, as CDI does).
+ *
+ * <p>{@link #open(LibvirtVolumeHandle, boolean)} picks how a volume is read: a raw volume by a sparse download
+ * ({@link LibvirtRawVolumeSource}, holes never cross the wire), a qcow2 volume for a directory target as raw by
+ * ranged downloads ({@link LibvirtQcow2VolumeSource}), anything else as stored bytes (this class).
  */
-public final class LibvirtVolumeSource implements FinishingSource {
-    private static final Pattern FORMAT = Pattern.compile("<format\\s+type=['\"](\\w+)['\"]");
+public final class LibvirtVolumeSource implements LibvirtSource {
+    private final LibvirtVolumeHandle h;
 
-    private final String uri;
-    private final String pool;
-    private final String volume;
-    private final Connect conn;
-    private final StorageVol vol;
-    private final OptionalLong length;
-
-    /** Opens {@code uri} and finds volume {@code volume} in pool {@code pool}. */
+    /** Opens {@code uri} and finds volume {@code volume} in pool {@code pool}; its stored bytes. */
     public LibvirtVolumeSource(String uri, String pool, String volume) {
-        this.uri = uri;
-        this.pool = pool;
-        this.volume = volume;
+        this(LibvirtVolumeHandle.byName(uri, pool, volume));
+    }
+
+    LibvirtVolumeSource(LibvirtVolumeHandle h) {
+        this.h = h;
+    }
+
+    /**
+     * The source for {@code h}'s volume: raw → sparse guest bytes; qcow2 with {@code guestRaw} (a directory target)
+     * → its guest's raw bytes read by ranges; else its stored bytes. Closes {@code h} when that fails.
+     */
+    static LibvirtSource open(LibvirtVolumeHandle h, boolean guestRaw) {
         try {
-            // read-write: libvirt refuses virStorageVolDownload on a read-only connection
-            this.conn = new Connect(uri, false);
-        } catch (LibvirtException e) {
-            throw KvMigrateException.sourceUnreachable("libvirt " + uri + " is not reachable: " + e.getMessage()
-                    + "; check the URI and libvirt's authentication", e);
-        }
-        try {
-            this.vol = conn.storagePoolLookupByName(pool).storageVolLookupByName(volume);
-            Matcher m = FORMAT.matcher(vol.getXMLDesc(0));
-            boolean raw = !m.find() || m.group(1).equals("raw");
-            // A raw volume's stored bytes are its capacity; other formats store fewer or more.
-            this.length = raw ? OptionalLong.of(vol.getInfo().capacity) : OptionalLong.empty();
-        } catch (LibvirtException e) {
-            closeQuietly();
-            throw KvMigrateException.invalidInput("libvirt " + uri + ": no volume " + volume + " in pool " + pool
-                    + " (" + e.getMessage() + "); list them with 'virsh vol-list " + pool + "'", e);
+            if (h.raw()) {
+                return new LibvirtRawVolumeSource(h);
+            }
+            if (h.qcow2() && guestRaw && h.physical.isPresent()) {
+                return LibvirtQcow2VolumeSource.open(h, h.physical.get());
+            }
+            return new LibvirtVolumeSource(h);
+        } catch (RuntimeException e) {
+            h.close();
+            throw e;
         }
     }
 
     @Override
     public String name() {
-        return "libvirt:" + uri + "#" + pool + "/" + volume;
+        return "libvirt:" + h.describe;
     }
 
     @Override
     public String diskName() {
-        return DiskNames.fromFileName(volume);
+        return DiskNames.fromFileName(h.volumeName);
     }
 
     @Override
     public OptionalLong length() {
-        return length;
+        // A raw volume's stored bytes are its capacity; other formats store fewer or more.
+        return h.raw() ? OptionalLong.of(h.capacity) : OptionalLong.empty();
     }
 
     @Override
     public InputStream open() throws IOException {
+        return plainStream(h);
+    }
+
+    static KvMigrateException refused(LibvirtVolumeHandle h, Exception e) {
+        return KvMigrateException.sourceUnreachable("libvirt " + h.uri + ": cannot download volume " + h.describe
+                + ": " + e.getMessage() + "; the connection's driver must support volume download"
+                + " (qemu:///system does; copy the file and import it locally otherwise)", e);
+    }
+
+    /** Every stored byte, holes included, through libvirt-java's stream. */
+    static InputStream plainStream(LibvirtVolumeHandle h) throws IOException {
         Stream stream;
         try {
-            stream = conn.streamNew(0);
-            vol.download(stream, 0, 0, 0);
+            stream = h.conn.streamNew(0);
+            h.vol.download(stream, 0, 0, 0);
+            h.counters.requests.incrementAndGet();
         } catch (LibvirtException e) {
-            throw KvMigrateException.sourceUnreachable("libvirt " + uri + ": cannot download volume " + pool + "/"
-                    + volume + ": " + e.getMessage() + "; the connection's driver must support volume download"
-                    + " (qemu:///system does; copy the file and import it locally otherwise)", e);
+            throw refused(h, e);
         }
         return new BulkInputStream() {
             private boolean done;
@@ -97,6 +104,7 @@ public final class LibvirtVolumeSource implements FinishingSource {
                     if (chunk != b) {
                         System.arraycopy(chunk, 0, b, off, n);
                     }
+                    h.counters.received.addAndGet(n);
                     return n;
                 } catch (LibvirtException e) {
                     throw new IOException("libvirt volume stream broke: " + e.getMessage(), e);
@@ -118,15 +126,12 @@ public final class LibvirtVolumeSource implements FinishingSource {
     }
 
     @Override
-    public void finish(boolean succeeded) {
-        closeQuietly();
+    public LibvirtStreams.Counters counters() {
+        return h.counters;
     }
 
-    private void closeQuietly() {
-        try {
-            conn.close();
-        } catch (LibvirtException e) {
-            // closing a connection that failed: nothing left to release
-        }
+    @Override
+    public void finish(boolean succeeded) {
+        h.close();
     }
 }

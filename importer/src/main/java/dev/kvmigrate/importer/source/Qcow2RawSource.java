@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
@@ -23,17 +24,28 @@ import java.util.OptionalLong;
  * a table or cluster outside the file is a refusal, not a crash.
  */
 public final class Qcow2RawSource implements ImageSource {
+    /** Opens the stored qcow2 bytes for random reads: a local file, or a remote volume read by ranges. */
+    @FunctionalInterface
+    public interface ChannelOpener {
+        SeekableByteChannel open() throws IOException;
+    }
+
+
     private static final long OFFSET_MASK = 0x00fffffffffffe00L;
     private static final long COMPRESSED = 1L << 62;
     private static final long ZERO_FLAG = 1L;
 
-    private final Path file;
+    private final String file;
+    private final String disk;
+    private final ChannelOpener opener;
     private final long size;
     private final int clusterBits;
     private final long[] l1;
 
-    private Qcow2RawSource(Path file, long size, int clusterBits, long[] l1) {
+    private Qcow2RawSource(String file, String disk, ChannelOpener opener, long size, int clusterBits, long[] l1) {
         this.file = file;
+        this.disk = disk;
+        this.opener = opener;
         this.size = size;
         this.clusterBits = clusterBits;
         this.l1 = l1;
@@ -45,18 +57,27 @@ public final class Qcow2RawSource implements ImageSource {
      * the entries it reaches) and by the file (the table must lie inside it).
      */
     public static Qcow2RawSource open(Path file) {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+        return open(file.toString(), DiskNames.fromFileName(file.getFileName().toString()),
+                () -> FileChannel.open(file, StandardOpenOption.READ));
+    }
+
+    /**
+     * The same for qcow2 bytes that are not a local file ({@code file} names them in messages): every read is a
+     * positioned read of {@code opener}'s channel, whose {@code size()} is the stored length.
+     */
+    public static Qcow2RawSource open(String file, String disk, ChannelOpener opener) {
+        try (SeekableByteChannel ch = opener.open()) {
             ByteBuffer magic = readAt(ch, 0, (int) Math.min(4, ch.size()));
             if (magic.limit() < 4 || magic.getInt(0) != Qcow2Header.MAGIC) {
                 throw KvMigrateException.invalidInput("image " + file + " is not qcow2", null);
             }
             Qcow2Header h = Qcow2Header.read(ch);
             if (h.backingFile().isPresent()) {
-                throw ImageRefusal.notSelfContained(file.toString(), "its qcow2 header names a backing file",
+                throw ImageRefusal.notSelfContained(file, "its qcow2 header names a backing file",
                         List.of(h.backingFile().get()));
             }
             if (h.dataFile().isPresent()) {
-                throw ImageRefusal.notSelfContained(file.toString(), "its qcow2 header names an external data file",
+                throw ImageRefusal.notSelfContained(file, "its qcow2 header names an external data file",
                         List.of(h.dataFile().get()));
             }
             String unsupported = h.cryptMethod() != 0 ? "encryption"
@@ -74,7 +95,7 @@ public final class Qcow2RawSource implements ImageSource {
             for (int i = 0; i < l1.length; i++) {
                 l1[i] = t.getLong(i * 8);
             }
-            return new Qcow2RawSource(file, h.virtualSize(), h.clusterBits(), l1);
+            return new Qcow2RawSource(file, disk, opener, h.virtualSize(), h.clusterBits(), l1);
         } catch (MalformedImageException e) {
             throw malformed(file, e.getMessage());
         } catch (IOException e) {
@@ -83,13 +104,13 @@ public final class Qcow2RawSource implements ImageSource {
         }
     }
 
-    private static KvMigrateException needsQemuImg(Path file, String what) {
+    private static KvMigrateException needsQemuImg(String file, String what) {
         return KvMigrateException.invalidInput("image " + file + " has " + what + "; converting it needs qemu-img:"
                 + " install qemu-utils", null);
     }
 
-    private static KvMigrateException malformed(Path file, String why) {
-        return ImageRefusal.malformed(file.toString(), why, null);
+    private static KvMigrateException malformed(String file, String why) {
+        return ImageRefusal.malformed(file, why, null);
     }
 
     @Override
@@ -99,7 +120,7 @@ public final class Qcow2RawSource implements ImageSource {
 
     @Override
     public String diskName() {
-        return DiskNames.fromFileName(file.getFileName().toString());
+        return disk;
     }
 
     @Override
@@ -109,12 +130,12 @@ public final class Qcow2RawSource implements ImageSource {
 
     @Override
     public InputStream open() throws IOException {
-        return new GuestStream(FileChannel.open(file, StandardOpenOption.READ));
+        return new GuestStream(opener.open());
     }
 
     /** The guest's bytes cluster by cluster; unallocated and zero clusters read as zeros. */
     private final class GuestStream extends BulkInputStream {
-        private final FileChannel ch;
+        private final SeekableByteChannel ch;
         private final int cluster = 1 << clusterBits;
         private final int l2Entries = cluster / 8;
         private final ByteBuffer buf = ByteBuffer.allocate(cluster);
@@ -122,7 +143,7 @@ public final class Qcow2RawSource implements ImageSource {
         private int l2Index = -1;
         private long pos;
 
-        GuestStream(FileChannel ch) {
+        GuestStream(SeekableByteChannel ch) {
             this.ch = ch;
             buf.limit(0);
         }
@@ -158,7 +179,7 @@ public final class Qcow2RawSource implements ImageSource {
                 buf.limit(want);
                 long at = host;
                 while (buf.hasRemaining()) {
-                    int r = ch.read(buf, at);
+                    int r = ch.position(at).read(buf);
                     if (r < 0) {
                         throw malformed(file, "guest cluster " + g + " maps to offset " + host
                                 + ", beyond the end of the file");
@@ -198,11 +219,11 @@ public final class Qcow2RawSource implements ImageSource {
         }
     }
 
-    private static ByteBuffer readAt(FileChannel ch, long at, int len) throws IOException {
+    private static ByteBuffer readAt(SeekableByteChannel ch, long at, int len) throws IOException {
         ByteBuffer b = ByteBuffer.allocate(len);
         long p = at;
         while (b.hasRemaining()) {
-            int r = ch.read(b, p);
+            int r = ch.position(p).read(b);
             if (r < 0) {
                 throw new IOException("file ends at " + p + ", inside a qcow2 table");
             }

@@ -9,7 +9,8 @@ import java.util.Locale;
 /**
  * The {@code kv-migrate import SOURCE} argument as a {@link DiskLocation}: {@code http(s)://…} is a URL,
  * {@code FILE.ova#MEMBER} (or {@code ova:FILE#MEMBER}) a disk inside an OVA, {@code libvirt:URI#POOL/VOLUME} a
- * libvirt storage volume, {@code ovirt:DISK_ID} an oVirt disk of the engine given apart, anything else a local image
+ * libvirt storage volume, {@code libvirt:URI#/PATH} a file on the libvirt host (in a pool or not),
+ * {@code ovirt:DISK_ID} an oVirt disk of the engine given apart, anything else a local image
  * file. Only for what a person types: stages hand each other locations, never these strings.
  */
 public final class SourceSpec {
@@ -29,9 +30,12 @@ public final class SourceSpec {
             String rest = spec.substring("libvirt:".length());
             int hash = rest.lastIndexOf('#');
             int slash = hash < 0 ? -1 : rest.indexOf('/', hash);
-            if (hash <= 0 || slash < 0) {
-                throw KvMigrateException.invalidInput("source " + spec + " is not libvirt:URI#POOL/VOLUME (e.g."
-                        + " libvirt:qemu:///system#default/vm1.qcow2)", null);
+            if (hash <= 0 || slash < 0 || slash == rest.length() - 1) {
+                throw KvMigrateException.invalidInput("source " + spec + " is not libvirt:URI#POOL/VOLUME or"
+                        + " libvirt:URI#/PATH (e.g. libvirt:qemu:///system#default/vm1.qcow2)", null);
+            }
+            if (slash == hash + 1) {
+                return new DiskLocation.LibvirtFile(rest.substring(0, hash), rest.substring(hash + 1));
             }
             return new DiskLocation.LibvirtVolume(rest.substring(0, hash), rest.substring(hash + 1, slash),
                     rest.substring(slash + 1));

@@ -42,8 +42,9 @@ public record DiskSource(DiskSourceType type, String location, Optional<String> 
 
     /**
      * Where the importer reads this disk's bytes, for an inventory from {@code source}; empty when kv-migrate cannot
-     * read them (no image, a block device, a direct LUN, network storage other than HTTP(S), or a file on a remote
-     * libvirt host that is not a storage-pool volume).
+     * read them (no image, a block device, a direct LUN, network storage other than HTTP(S)). A file on a remote
+     * libvirt host is its storage-pool volume when one is recorded, else a {@link DiskLocation.LibvirtFile} (read
+     * through a transient pool on its directory).
      */
     public Optional<DiskLocation> location(SourceRef source) {
         return switch (type) {
@@ -62,9 +63,12 @@ public record DiskSource(DiskSourceType type, String location, Optional<String> 
 
     private Optional<DiskLocation> file(SourceRef source) {
         if (source.kind() == SourceKind.LIBVIRT && !isLocalUri(source.location())) {
-            // A path on another host: only its storage-pool volume can be read through the daemon.
-            return pool.isPresent() && volume.isPresent()
-                    ? Optional.of(new DiskLocation.LibvirtVolume(source.location(), pool.get(), volume.get()))
+            // A path on another host is read through the daemon: as its pool's volume, else by its path.
+            if (pool.isPresent() && volume.isPresent()) {
+                return Optional.of(new DiskLocation.LibvirtVolume(source.location(), pool.get(), volume.get()));
+            }
+            return location.startsWith("/")
+                    ? Optional.of(new DiskLocation.LibvirtFile(source.location(), location))
                     : Optional.empty();
         }
         return Optional.of(new DiskLocation.LocalFile(Path.of(location)));

@@ -1,0 +1,84 @@
+package dev.kvmigrate.importer.source;
+
+import dev.kvmigrate.common.KvMigrateException;
+import dev.kvmigrate.importer.transfer.BlockVisitor;
+import dev.kvmigrate.importer.transfer.LogicalContent;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.OptionalLong;
+
+/**
+ * A raw libvirt volume read with a sparse volume download ({@link LibvirtStreams}): the daemon sends the data and
+ * announces the holes by length, so holes never cross the wire. As an {@link ExtentSource} its content reaches the
+ * sinks as data and zero runs ({@link LibvirtStreamRuns}): the directory sink leaves holes unwritten (a sparse
+ * file), the upload sink's encoder sends them as zero runs, not as bytes. A daemon that refuses the sparse flag
+ * gets a plain download, zero-checked per block like any stream.
+ */
+final class LibvirtRawVolumeSource implements ExtentSource, LibvirtSource {
+    private final LibvirtVolumeHandle h;
+
+    LibvirtRawVolumeSource(LibvirtVolumeHandle h) {
+        this.h = h;
+    }
+
+    @Override
+    public String name() {
+        return "libvirt:" + h.describe;
+    }
+
+    @Override
+    public String diskName() {
+        return DiskNames.fromFileName(h.volumeName);
+    }
+
+    @Override
+    public OptionalLong length() {
+        return OptionalLong.of(h.capacity);
+    }
+
+    @Override
+    public InputStream open() throws IOException {
+        return LibvirtVolumeSource.plainStream(h);
+    }
+
+    @Override
+    public LogicalContent content() {
+        return new LogicalContent() {
+            @Override
+            public OptionalLong size() {
+                return OptionalLong.of(h.capacity);
+            }
+
+            @Override
+            public long accept(BlockVisitor visitor) throws IOException {
+                LibvirtStreamRuns runs = new LibvirtStreamRuns(visitor);
+                boolean sparse;
+                try {
+                    sparse = LibvirtStreams.download(h.conn, h.vol, 0, 0, true, h.counters, runs);
+                } catch (LibvirtStreams.DownloadRefused e) {
+                    throw LibvirtVolumeSource.refused(h, e);
+                }
+                h.counters.sparseUsed = sparse;
+                if (sparse && runs.position() < h.capacity) {
+                    // a trailing hole the stream did not announce
+                    runs.hole(h.capacity - runs.position());
+                }
+                long n = runs.finish();
+                if (n != h.capacity) {
+                    throw new IOException(name() + ": the stream gave " + n + " bytes, the volume has " + h.capacity);
+                }
+                return n;
+            }
+        };
+    }
+
+    @Override
+    public LibvirtStreams.Counters counters() {
+        return h.counters;
+    }
+
+    @Override
+    public void finish(boolean succeeded) {
+        h.close();
+    }
+}

@@ -1,0 +1,140 @@
+package dev.kvmigrate.importer.source;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.NonWritableChannelException;
+import java.nio.channels.SeekableByteChannel;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Random access to a libvirt volume's stored bytes over any URI: every miss is a ranged
+ * {@code virStorageVolDownload(offset, length)} of a whole read-ahead window ({@link #WINDOW}, aligned), the last
+ * few windows kept (LRU). A qcow2 reader walks its tables and data clusters mostly forward, so one request serves
+ * many clusters; each request is counted in the handle's counters.
+ */
+final class LibvirtVolumeChannel implements SeekableByteChannel {
+    static final int WINDOW = 4 * 1024 * 1024;
+    private static final int KEEP = 6;
+
+    private final LibvirtVolumeHandle handle;
+    private final long size;
+    private final Map<Long, byte[]> cache = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, byte[]> e) {
+            return size() > KEEP;
+        }
+    };
+    private long position;
+    private boolean open = true;
+
+    LibvirtVolumeChannel(LibvirtVolumeHandle handle, long size) {
+        this.handle = handle;
+        this.size = size;
+    }
+
+    @Override
+    public int read(ByteBuffer dst) throws IOException {
+        if (!open) {
+            throw new ClosedChannelException();
+        }
+        if (position >= size) {
+            return -1;
+        }
+        int total = 0;
+        while (dst.hasRemaining() && position < size) {
+            long w = position / WINDOW;
+            byte[] window = window(w);
+            int in = (int) (position - w * WINDOW);
+            int n = Math.min(dst.remaining(), window.length - in);
+            if (n <= 0) {
+                break;
+            }
+            dst.put(window, in, n);
+            position += n;
+            total += n;
+        }
+        return total == 0 ? -1 : total;
+    }
+
+    private byte[] window(long w) throws IOException {
+        byte[] cached = cache.get(w);
+        if (cached != null) {
+            return cached;
+        }
+        long start = w * WINDOW;
+        int len = (int) Math.min(WINDOW, size - start);
+        byte[] out = new byte[len];
+        int[] at = {0};
+        LibvirtStreams.download(handle.conn, handle.vol, start, len, true, handle.counters,
+                new LibvirtStreams.Receiver() {
+                    @Override
+                    public void data(byte[] buf, int n) throws IOException {
+                        put(buf, n);
+                    }
+
+                    @Override
+                    public void hole(long length) throws IOException {
+                        // the array is zeros already
+                        skip(length);
+                    }
+
+                    private void put(byte[] buf, int n) throws IOException {
+                        int m = Math.min(n, len - at[0]);
+                        System.arraycopy(buf, 0, out, at[0], m);
+                        at[0] += m;
+                    }
+
+                    private void skip(long n) {
+                        at[0] = (int) Math.min(len, at[0] + n);
+                    }
+                });
+        if (at[0] < len) {
+            throw new IOException(handle.describe + ": range " + start + "+" + len + " ended after " + at[0]
+                    + " bytes");
+        }
+        cache.put(w, out);
+        return out;
+    }
+
+    @Override
+    public long position() {
+        return position;
+    }
+
+    @Override
+    public SeekableByteChannel position(long newPosition) {
+        if (newPosition < 0) {
+            throw new IllegalArgumentException("negative position " + newPosition);
+        }
+        position = newPosition;
+        return this;
+    }
+
+    @Override
+    public long size() {
+        return size;
+    }
+
+    @Override
+    public int write(ByteBuffer src) {
+        throw new NonWritableChannelException();
+    }
+
+    @Override
+    public SeekableByteChannel truncate(long size) {
+        throw new NonWritableChannelException();
+    }
+
+    @Override
+    public boolean isOpen() {
+        return open;
+    }
+
+    @Override
+    public void close() {
+        open = false;
+        cache.clear();
+    }
+}
