@@ -17,6 +17,14 @@ public interface PowerControl extends AutoCloseable {
      */
     void shutdown(String vmName, Duration timeout);
 
+    /**
+     * Powers the VM off without asking the guest (libvirt {@code virDomainDestroy}, oVirt {@code stop}): for VMs
+     * whose owners agreed to lose what the guest has not written; waits until it is off.
+     *
+     * @throws dev.kvmigrate.common.KvMigrateException naming the VM when it is not off after {@code timeout}
+     */
+    void powerOff(String vmName, Duration timeout);
+
     @Override
     void close();
 }

@@ -46,24 +46,44 @@ public final class LibvirtPower implements PowerControl {
 
     @Override
     public void shutdown(String vmName, Duration timeout) {
+        stop(vmName, timeout, false);
+    }
+
+    @Override
+    public void powerOff(String vmName, Duration timeout) {
+        stop(vmName, timeout, true);
+    }
+
+    /**
+     * An ACPI shutdown request ({@code virDomainShutdown}, which a guest without an OS — QEMU sitting in its
+     * firmware — never honours) or an immediate power-off ({@code virDomainDestroy}), then polling until it is off.
+     */
+    private void stop(String vmName, Duration timeout, boolean destroy) {
         try {
             Domain d = domain(vmName);
             if (map(d.getInfo().state) == PowerState.SHUTOFF) {
                 return;
             }
-            d.shutdown();
+            if (destroy) {
+                d.destroy();
+            } else {
+                d.shutdown();
+            }
             long deadline = System.nanoTime() + timeout.toNanos();
             while (map(d.getInfo().state) != PowerState.SHUTOFF) {
                 if (System.nanoTime() > deadline) {
-                    throw KvMigrateException.sourceUnreachable("VM " + vmName + " is still running " + timeout
-                            .toSeconds() + " s after a graceful shutdown request; shut it down in the guest (or"
-                            + " raise options.runningVm.timeout), then `kv-migrate plan run --resume`", null);
+                    throw KvMigrateException.sourceUnreachable("VM " + vmName + " is still running on " + uri + " "
+                            + timeout.toSeconds() + " s after " + (destroy ? "a power-off" : "a graceful shutdown"
+                                    + " request (a guest without ACPI support, or one sitting in its firmware, never"
+                                    + " honours it)") + "; nothing of it was copied. Shut it down in the guest, raise"
+                            + " options.runningVm.timeout, or set options.runningVm.policy: destroy to power it off"
+                            + " without asking (its owner must agree), then `kv-migrate plan run --resume`", null);
                 }
                 Thread.sleep(POLL_MS);
             }
         } catch (LibvirtException e) {
-            throw KvMigrateException.sourceUnreachable("VM " + vmName + ": shutdown through " + uri + " failed: "
-                    + e.getMessage(), e);
+            throw KvMigrateException.sourceUnreachable("VM " + vmName + ": " + (destroy ? "power-off" : "shutdown")
+                    + " through " + uri + " failed: " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new KvMigrateException(ExitCode.INTERRUPTED, "interrupted while VM " + vmName + " shuts down", e);

@@ -14,7 +14,7 @@ import java.util.stream.Collectors;
 /**
  * Power state and graceful shutdown of oVirt VMs through the engine's REST API: a VM is found by name
  * ({@code GET vms?search=name="…"}), shut down with {@code POST vms/ID/shutdown} (the guest agent or ACPI, as the
- * engine does it) and polled by id until it is down. The engine user needs the permission to shut the VM down.
+ * engine does it) or powered off with {@code POST vms/ID/stop}, and polled by id until it is down. The engine user needs the permission to shut the VM down.
  */
 public final class OvirtPower implements PowerControl {
     /** How often the VM's status is read while it shuts down. */
@@ -51,16 +51,27 @@ public final class OvirtPower implements PowerControl {
 
     @Override
     public void shutdown(String vmName, Duration timeout) {
+        stop(vmName, timeout, "shutdown");
+    }
+
+    @Override
+    public void powerOff(String vmName, Duration timeout) {
+        stop(vmName, timeout, "stop");
+    }
+
+    /** {@code POST vms/ID/shutdown} (graceful) or {@code POST vms/ID/stop} (power off), then polls until down. */
+    private void stop(String vmName, Duration timeout, String action) {
         XmlNode vm = vm(vmName);
         String id = vm.attr("id").orElseThrow();
         if (OvirtVmMapper.powerState(status(vm)) == PowerState.SHUTOFF) {
             return;
         }
+        boolean graceful = action.equals("shutdown");
         try {
-            client.post("vms/" + id + "/shutdown", "<action/>");
+            client.post("vms/" + id + "/" + action, "<action/>");
         } catch (EngineStatusException e) {
-            throw KvMigrateException.sourceUnreachable("VM " + vmName + ": shutdown through " + settings.apiUrl()
-                    + " failed: " + e.getMessage(), e);
+            throw KvMigrateException.sourceUnreachable("VM " + vmName + ": " + (graceful ? "shutdown" : "power-off")
+                    + " through " + settings.apiUrl() + " failed: " + e.getMessage(), e);
         }
         long deadline = System.nanoTime() + timeout.toNanos();
         try {
@@ -72,9 +83,11 @@ public final class OvirtPower implements PowerControl {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     throw KvMigrateException.sourceUnreachable("VM " + vmName + " is still " + status + " on "
-                            + settings.apiUrl() + " " + timeout.toSeconds() + " s after a graceful shutdown request;"
-                            + " shut it down by hand (administration portal or in the guest), or raise"
-                            + " options.runningVm.timeout, then `kv-migrate plan run --resume`", null);
+                            + settings.apiUrl() + " " + timeout.toSeconds() + " s after "
+                            + (graceful ? "a graceful shutdown request" : "a power-off") + "; nothing of it was"
+                            + " copied. Shut it down by hand (administration portal or in the guest), raise"
+                            + " options.runningVm.timeout, or set options.runningVm.policy: destroy to power it off"
+                            + " without asking (its owner must agree), then `kv-migrate plan run --resume`", null);
                 }
                 Thread.sleep(Math.max(1, Math.min(poll.toMillis(), left / 1_000_000)));
             }

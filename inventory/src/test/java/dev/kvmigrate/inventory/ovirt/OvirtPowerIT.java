@@ -92,6 +92,13 @@ class OvirtPowerIT {
             }
             return shutdownAnswer;
         }
+        if (r.getMethod().equals("POST") && rel.endsWith("/stop")) {
+            // the engine's forced power-off: down at once
+            String id = rel.substring(4, rel.length() - "/stop".length());
+            shutdowns.add(id + " stop " + r.getBody().utf8());
+            vms.get(id)[1] = "down";
+            return FakeEngine.xml(200, "<action><status>complete</status></action>");
+        }
         return null;
     }
 
@@ -123,6 +130,17 @@ class OvirtPowerIT {
         assertThat(engine.log().stream().filter(l -> l.equals("GET /ovirt-engine/api/vms/id-web")).count())
                 .isEqualTo(4);
         assertThat(vms.get("id-web-clone")[1]).as("the VM whose name only starts alike is left alone").isEqualTo("up");
+    }
+
+    @Test
+    void powerOffPostsStopWithoutAskingTheGuest() {
+        try (OvirtPower power = OvirtPower.open(settings, POLL)) {
+            power.powerOff("web-03", Duration.ofSeconds(10));
+            assertThat(power.state("web-03")).isEqualTo(PowerState.SHUTOFF);
+        }
+        assertThat(shutdowns).containsExactly("id-web stop <action/>");
+        assertThat(engine.log()).contains("POST /ovirt-engine/api/vms/id-web/stop")
+                .doesNotContain("POST /ovirt-engine/api/vms/id-web/shutdown");
     }
 
     @Test

@@ -9,7 +9,12 @@ public enum RunningVmPolicy {
     /** Stop with an error naming the VM: shut it down yourself, then resume. */
     REFUSE,
     /** Ask the guest to shut down (ACPI) and wait up to the timeout; fail the VM if it is still running. */
-    SHUTDOWN;
+    SHUTDOWN,
+    /**
+     * Power the VM off without asking the guest (libvirt destroy, oVirt stop): for VMs whose owners agreed to lose
+     * what the guest has not written to disk, and guests that ignore ACPI.
+     */
+    DESTROY;
 
     @JsonValue
     public String yaml() {
@@ -23,6 +28,6 @@ public enum RunningVmPolicy {
                 return p;
             }
         }
-        throw new IllegalArgumentException("runningVm.policy '" + s + "' is not refuse or shutdown");
+        throw new IllegalArgumentException("runningVm.policy '" + s + "' is not refuse, shutdown or destroy");
     }
 }

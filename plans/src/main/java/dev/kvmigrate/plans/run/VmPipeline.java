@@ -141,9 +141,14 @@ final class VmPipeline {
         PlanOptions.RunningVm policy = plan.options().runningVmOrDefault();
         if (policy.policy() == RunningVmPolicy.REFUSE) {
             throw KvMigrateException.invalidInput("VM " + w.name() + " is " + state + " on the source; shut it down"
-                    + " (or set options.runningVm.policy: shutdown), then `kv-migrate plan run --resume`");
+                    + " (or set options.runningVm.policy: shutdown, or destroy to power it off without asking), then"
+                    + " `kv-migrate plan run --resume`");
         }
         Duration timeout = policy.timeoutOrDefault();
+        if (policy.policy() == RunningVmPolicy.DESTROY) {
+            power.get().powerOff(w.name(), timeout);
+            return Result.done("was " + state + ", powered off without asking the guest (policy: destroy)");
+        }
         power.get().shutdown(w.name(), timeout);
         return Result.done("was " + state + ", shut down gracefully");
     }

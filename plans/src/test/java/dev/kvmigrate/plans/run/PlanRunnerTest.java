@@ -206,6 +206,12 @@ class PlanRunnerTest {
         }
 
         @Override
+        public void powerOff(String vmName, Duration timeout) {
+            shutdowns.add(vmName + " powered off");
+            states.put(vmName, PowerState.SHUTOFF);
+        }
+
+        @Override
         public void close() {}
     }
 
@@ -243,6 +249,18 @@ class PlanRunnerTest {
         RunState s = RunState.of(Journal.read(lp.journal()));
         assertThat(s.vm("web-03").get().steps().get("source-power").message()).contains("was RUNNING, shut down"
                 + " gracefully");
+    }
+
+    @Test
+    void aRunningOvirtVmIsPoweredOffUnderPolicyDestroy() throws Exception {
+        var lp = ovirtPlan("runningVm: {policy: destroy}");
+        FakeEnginePower power = new FakeEnginePower();
+        PlanRunner.Outcome o = run(false, Set.of(), Optional.of(power));
+        assertThat(o.allSucceeded()).isTrue();
+        assertThat(power.shutdowns).containsExactly("web-03 powered off");
+        RunState s = RunState.of(Journal.read(lp.journal()));
+        assertThat(s.vm("web-03").get().steps().get("source-power").message()).contains("was RUNNING, powered off"
+                + " without asking the guest (policy: destroy)");
     }
 
     @Test
