@@ -1,0 +1,268 @@
+package dev.kvmigrate.bench;
+
+import dev.kvmigrate.common.disk.DiskLocation;
+import dev.kvmigrate.importer.ImportResult;
+import dev.kvmigrate.importer.Importer;
+import dev.kvmigrate.importer.ProgressListener;
+import dev.kvmigrate.importer.TransferSettings;
+import dev.kvmigrate.importer.sink.DirectorySink;
+import dev.kvmigrate.importer.source.ImageSource;
+import dev.kvmigrate.importer.source.ImageSources;
+import dev.kvmigrate.importer.source.LibvirtSource;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * bench/libvirt: a libvirt storage volume downloaded into a directory, kv-migrate against {@code virsh vol-download}
+ * (the libvirt baseline), on a real daemon, in one run: (a) a 4 GiB raw volume holding 10 % data, kv-migrate against
+ * {@code virsh vol-download --sparse} and against kv-migrate's own dense (non-sparse) download of the same volume;
+ * (b) a dense 1 GiB raw volume against {@code virsh vol-download}. Each timing is the median of {@code --runs} runs
+ * of a fresh process (kv-migrate's JVM start-up included; the start-up alone, {@code kv-migrate --version}, is
+ * printed apart), into the same directory; the outputs are compared by SHA-256; bytes that crossed the libvirt stream
+ * come from an in-process import with the same code (its time printed on an INFO line).
+ *
+ * <p>Usage: {@code LibvirtBench --kv-cp CLASSPATH [--uri qemu:///system] [--runs 3] [--work /var/lib/libvirt/images]}
+ */
+public final class LibvirtBench {
+    private static final long MIB = 1L << 20;
+    private static final String POOL = "kvmit-bench-pool";
+
+    private LibvirtBench() {}
+
+    public static void main(String[] args) throws Exception {
+        String kvCp = null;
+        String uri = "qemu:///system";
+        int runs = 3;
+        Path work = Path.of("/var/lib/libvirt/images");
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--kv-cp" -> kvCp = args[++i];
+                case "--uri" -> uri = args[++i];
+                case "--runs" -> runs = Integer.parseInt(args[++i]);
+                case "--work" -> work = Path.of(args[++i]);
+                default -> throw new IllegalArgumentException("unknown argument " + args[i]);
+            }
+        }
+        if (kvCp == null) {
+            throw new IllegalArgumentException("--kv-cp CLASSPATH of kv-migrate is required");
+        }
+        Path home = Files.createDirectories(work.resolve("kvmit-bench-" + UUID.randomUUID().toString()
+                .substring(0, 8)));
+        Path pool = Files.createDirectories(home.resolve("pool"));
+        Path out = Files.createDirectories(home.resolve("out"));
+        List<String> results = new ArrayList<>();
+        try {
+            write(pool.resolve("sparse.raw"), 4096 * MIB, 0.10, 1);
+            write(pool.resolve("dense.raw"), 1024 * MIB, 1.0, 2);
+            run(List.of("virsh", "-c", uri, "pool-destroy", POOL), true);
+            run(List.of("virsh", "-c", uri, "pool-create-as", POOL, "dir", "--target", pool.toString()), false);
+            Kv kv = new Kv(kvCp, uri, out);
+            double startUp = median(runs, () -> time(kv.command("--version", List.of())));
+            System.out.printf(Locale.ROOT, "INFO JVM start-up (kv-migrate --version): %.2f s%n", startUp);
+
+            Case sparse = measure("sparse 4 GiB, 10 % data", "sparse.raw", true, uri, out, kv, runs);
+            Case denseOfSparse = measureKvDense("sparse.raw", out, kv, runs);
+            Case dense = measure("dense 1 GiB", "dense.raw", false, uri, out, kv, runs);
+            long denseBytes = inProcess(uri, "sparse.raw", out, false).received();
+
+            results.add(String.format(Locale.ROOT, "RESULT libvirt %s: kv-migrate %.2f s (JVM start-up %.2f s"
+                    + " included), virsh vol-download --sparse %.2f s, ratio %.2f (target <= 1.20); kv-migrate dense"
+                    + " download of the same volume %.2f s, sparse/dense %.2f (target <= 0.30); bytes read over the"
+                    + " stream %d sparse vs %d dense; outputs identical: %s", sparse.name(), sparse.kv(), startUp,
+                    sparse.baseline(), sparse.kv() / sparse.baseline(), denseOfSparse.kv(),
+                    sparse.kv() / denseOfSparse.kv(), sparse.bytes(), denseBytes,
+                    sparse.identical() && denseOfSparse.identical() ? "yes" : "NO"));
+            results.add(String.format(Locale.ROOT, "RESULT libvirt %s: kv-migrate %.2f s (JVM start-up %.2f s"
+                    + " included), virsh vol-download %.2f s, ratio %.2f (target <= 1.20); bytes read over the"
+                    + " stream %d; outputs identical: %s", dense.name(), dense.kv(), startUp, dense.baseline(),
+                    dense.kv() / dense.baseline(), dense.bytes(), dense.identical() ? "yes" : "NO"));
+        } finally {
+            run(List.of("virsh", "-c", uri, "pool-destroy", POOL), true);
+            delete(home);
+        }
+        results.forEach(System.out::println);
+    }
+
+    private record Case(String name, double kv, double baseline, long bytes, boolean identical) {}
+
+    /** kv-migrate's {@code import} as users run it: a fresh JVM. */
+    private record Kv(String classpath, String uri, Path out) {
+        List<String> command(String first, List<String> more) {
+            List<String> cmd = new ArrayList<>(List.of("java", "-cp", classpath));
+            cmd.addAll(more.stream().filter(a -> a.startsWith("-D")).toList());
+            cmd.add("dev.kvmigrate.cli.KvMigrate");
+            cmd.add(first);
+            cmd.addAll(more.stream().filter(a -> !a.startsWith("-D")).toList());
+            return cmd;
+        }
+
+        List<String> importCommand(String volume, boolean sparse) {
+            List<String> more = new ArrayList<>();
+            if (!sparse) {
+                more.add("-Dkvmigrate.libvirt.sparse=false");
+            }
+            more.addAll(List.of("libvirt:" + uri + "#" + POOL + "/" + volume, "--to", "dir:" + out, "--overwrite"));
+            return command("import", more);
+        }
+    }
+
+    private static Case measure(String name, String volume, boolean sparse, String uri, Path out, Kv kv, int runs)
+            throws Exception {
+        Path baselineFile = out.resolve("virsh-" + volume);
+        List<String> virsh = new ArrayList<>(List.of("virsh", "-c", uri, "vol-download", "--pool", POOL));
+        if (sparse) {
+            virsh.add("--sparse");
+        }
+        virsh.addAll(List.of(volume, baselineFile.toString()));
+        double baseline = median(runs, () -> {
+            Files.deleteIfExists(baselineFile);
+            return time(virsh);
+        });
+        double kvTime = median(runs, () -> time(kv.importCommand(volume, true)));
+        Path kvFile = kvOutput(out, volume);
+        boolean identical = sha256(kvFile).equals(sha256(baselineFile));
+        Files.delete(kvFile);
+        Files.delete(baselineFile);
+        InProcess in = inProcess(uri, volume, out, true);
+        System.out.printf(Locale.ROOT, "INFO %s: in-process import %.2f s, %d bytes over the stream, %d in holes%n",
+                name, in.seconds(), in.received(), in.holes());
+        return new Case(name, kvTime, baseline, in.received(), identical);
+    }
+
+    private static Case measureKvDense(String volume, Path out, Kv kv, int runs) throws Exception {
+        Path reference = out.resolve("reference-" + volume);
+        double kvTime = median(runs, () -> time(kv.importCommand(volume, false)));
+        Path kvFile = kvOutput(out, volume);
+        Files.move(kvFile, reference);
+        time(kv.importCommand(volume, true));
+        boolean identical = sha256(kvOutput(out, volume)).equals(sha256(reference));
+        Files.delete(kvOutput(out, volume));
+        Files.delete(reference);
+        return new Case("dense download of " + volume, kvTime, Double.NaN, -1, identical);
+    }
+
+    /** The file {@code import --to dir:OUT} wrote for {@code volume} (named after the volume's disk name). */
+    private static Path kvOutput(Path out, String volume) throws IOException {
+        try (Stream<Path> files = Files.list(out)) {
+            return files.filter(p -> p.getFileName().toString().endsWith(".img")).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("kv-migrate wrote no image for " + volume + " in "
+                            + out));
+        }
+    }
+
+    private record InProcess(double seconds, long received, long holes) {}
+
+    /** The same import in this JVM, to read the libvirt stream counters. */
+    private static InProcess inProcess(String uri, String volume, Path out, boolean sparse) throws IOException {
+        System.setProperty("kvmigrate.libvirt.sparse", Boolean.toString(sparse));
+        try {
+            ImageSource source = ImageSources.open(new DiskLocation.LibvirtVolume(uri, POOL, volume),
+                    ImageSources.Context.DEFAULT.withScratch(out));
+            Path dir = Files.createDirectories(out.resolve("in-process"));
+            long t0 = System.nanoTime();
+            ImportResult r = Importer.run(new Importer.Job(volume, source, new DirectorySink(dir, "disk")
+                    .replacingExisting()), TransferSettings.defaults(), ProgressListener.NONE);
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            if (r == null) {
+                throw new IllegalStateException("no result for " + volume);
+            }
+            delete(dir);
+            LibvirtSource counted = (LibvirtSource) source;
+            return new InProcess(seconds, counted.counters().bytesReceived(), counted.counters().holeBytes());
+        } finally {
+            System.clearProperty("kvmigrate.libvirt.sparse");
+        }
+    }
+
+    /** A raw image: {@code fraction} of it random data in 4 MiB runs spread evenly, the rest holes. */
+    private static void write(Path file, long size, double fraction, long seed) throws IOException {
+        Random random = new Random(seed);
+        byte[] chunk = new byte[(int) (4 * MIB)];
+        long chunks = size / chunk.length;
+        long data = Math.round(chunks * fraction);
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            for (long i = 0; i < data; i++) {
+                random.nextBytes(chunk);
+                long at = (long) Math.floor(i * (double) chunks / data) * chunk.length;
+                ByteBuffer b = ByteBuffer.wrap(chunk);
+                while (b.hasRemaining()) {
+                    ch.write(b, at + b.position());
+                }
+            }
+            ch.truncate(size);
+            if (ch.size() < size) {
+                ch.write(ByteBuffer.wrap(new byte[1]), size - 1);
+            }
+        }
+    }
+
+    private interface Timed {
+        double seconds() throws Exception;
+    }
+
+    private static double median(int runs, Timed t) throws Exception {
+        double[] s = new double[runs];
+        for (int i = 0; i < runs; i++) {
+            s[i] = t.seconds();
+        }
+        Arrays.sort(s);
+        return s[runs / 2];
+    }
+
+    private static double time(List<String> cmd) throws Exception {
+        long t0 = System.nanoTime();
+        run(cmd, false);
+        return (System.nanoTime() - t0) / 1e9;
+    }
+
+    private static void run(List<String> cmd, boolean mayFail) throws Exception {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String text = new String(p.getInputStream().readAllBytes());
+        if (!p.waitFor(30, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+            throw new IllegalStateException("timed out: " + String.join(" ", cmd));
+        }
+        if (p.exitValue() != 0 && !mayFail) {
+            throw new IllegalStateException(String.join(" ", cmd) + " failed (" + p.exitValue() + "): " + text);
+        }
+    }
+
+    private static String sha256(Path file) throws Exception {
+        MessageDigest md = MessageDigest.getInstance("SHA-256");
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] buf = new byte[1 << 20];
+            for (int n; (n = in.read(buf)) > 0;) {
+                md.update(buf, 0, n);
+            }
+        }
+        return HexFormat.of().formatHex(md.digest());
+    }
+
+    private static void delete(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> all = Files.walk(dir)) {
+            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}
