@@ -3,23 +3,19 @@ package dev.kvmigrate.common.io;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.NonWritableChannelException;
-import java.nio.channels.SeekableByteChannel;
 
 /**
  * A read-only window {@code [offset, offset+size)} of a file channel, e.g. one OVA member read in place; closing it
  * leaves the file open.
  */
-public final class SliceChannel implements SeekableByteChannel {
+public final class SliceChannel extends ReadOnlyChannel {
     private final FileChannel file;
     private final long offset;
-    private final long size;
-    private long position;
 
     public SliceChannel(FileChannel file, long offset, long size) {
+        super(size);
         this.file = file;
         this.offset = offset;
-        this.size = size;
     }
 
     @Override
@@ -36,35 +32,6 @@ public final class SliceChannel implements SeekableByteChannel {
             position += n;
         }
         return n;
-    }
-
-    @Override
-    public int write(ByteBuffer src) {
-        throw new NonWritableChannelException();
-    }
-
-    @Override
-    public long position() {
-        return position;
-    }
-
-    @Override
-    public SeekableByteChannel position(long newPosition) {
-        if (newPosition < 0) {
-            throw new IllegalArgumentException("negative position " + newPosition);
-        }
-        position = newPosition;
-        return this;
-    }
-
-    @Override
-    public long size() {
-        return size;
-    }
-
-    @Override
-    public SeekableByteChannel truncate(long s) {
-        throw new NonWritableChannelException();
     }
 
     @Override

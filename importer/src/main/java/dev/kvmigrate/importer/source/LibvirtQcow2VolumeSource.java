@@ -15,12 +15,11 @@ import java.util.OptionalLong;
  * {@code qemu-img convert -O raw} of the volume for what the reader accepts; compressed clusters, encryption,
  * backing or data files are refused as for local files.
  */
-final class LibvirtQcow2VolumeSource implements LibvirtSource {
-    private final LibvirtVolumeHandle h;
+final class LibvirtQcow2VolumeSource extends LibvirtHandleSource {
     private final Qcow2RawSource qcow2;
 
     private LibvirtQcow2VolumeSource(LibvirtVolumeHandle h, Qcow2RawSource qcow2) {
-        this.h = h;
+        super(h);
         this.qcow2 = qcow2;
     }
 
@@ -49,15 +48,5 @@ final class LibvirtQcow2VolumeSource implements LibvirtSource {
     @Override
     public InputStream open() throws IOException {
         return qcow2.open();
-    }
-
-    @Override
-    public LibvirtStreams.Counters counters() {
-        return h.counters;
-    }
-
-    @Override
-    public void finish(boolean succeeded) {
-        h.close();
     }
 }

@@ -14,21 +14,10 @@ import java.util.OptionalLong;
  * file), the upload sink's encoder sends them as zero runs, not as bytes. A daemon that refuses the sparse flag
  * gets a plain download, zero-checked per block like any stream.
  */
-final class LibvirtRawVolumeSource implements ExtentSource, LibvirtSource {
-    private final LibvirtVolumeHandle h;
+final class LibvirtRawVolumeSource extends LibvirtHandleSource implements ExtentSource {
 
     LibvirtRawVolumeSource(LibvirtVolumeHandle h) {
-        this.h = h;
-    }
-
-    @Override
-    public String name() {
-        return "libvirt:" + h.describe;
-    }
-
-    @Override
-    public String diskName() {
-        return DiskNames.fromFileName(h.volumeName);
+        super(h);
     }
 
     @Override
@@ -70,15 +59,5 @@ final class LibvirtRawVolumeSource implements ExtentSource, LibvirtSource {
                 return n;
             }
         };
-    }
-
-    @Override
-    public LibvirtStreams.Counters counters() {
-        return h.counters;
-    }
-
-    @Override
-    public void finish(boolean succeeded) {
-        h.close();
     }
 }

@@ -1,10 +1,9 @@
 package dev.kvmigrate.importer.source;
 
+import dev.kvmigrate.common.io.ReadOnlyChannel;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
-import java.nio.channels.NonWritableChannelException;
-import java.nio.channels.SeekableByteChannel;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -14,24 +13,22 @@ import java.util.Map;
  * few windows kept (LRU). A qcow2 reader walks its tables and data clusters mostly forward, so one request serves
  * many clusters; each request is counted in the handle's counters.
  */
-final class LibvirtVolumeChannel implements SeekableByteChannel {
+final class LibvirtVolumeChannel extends ReadOnlyChannel {
     static final int WINDOW = 4 * 1024 * 1024;
     private static final int KEEP = 6;
 
     private final LibvirtVolumeHandle handle;
-    private final long size;
     private final Map<Long, byte[]> cache = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<Long, byte[]> e) {
             return size() > KEEP;
         }
     };
-    private long position;
     private boolean open = true;
 
     LibvirtVolumeChannel(LibvirtVolumeHandle handle, long size) {
+        super(size);
         this.handle = handle;
-        this.size = size;
     }
 
     @Override
@@ -96,35 +93,6 @@ final class LibvirtVolumeChannel implements SeekableByteChannel {
         }
         cache.put(w, out);
         return out;
-    }
-
-    @Override
-    public long position() {
-        return position;
-    }
-
-    @Override
-    public SeekableByteChannel position(long newPosition) {
-        if (newPosition < 0) {
-            throw new IllegalArgumentException("negative position " + newPosition);
-        }
-        position = newPosition;
-        return this;
-    }
-
-    @Override
-    public long size() {
-        return size;
-    }
-
-    @Override
-    public int write(ByteBuffer src) {
-        throw new NonWritableChannelException();
-    }
-
-    @Override
-    public SeekableByteChannel truncate(long size) {
-        throw new NonWritableChannelException();
     }
 
     @Override

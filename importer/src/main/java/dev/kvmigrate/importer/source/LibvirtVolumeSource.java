@@ -17,16 +17,14 @@ import org.libvirt.Stream;
  * ({@link LibvirtRawVolumeSource}, holes never cross the wire), a qcow2 volume for a directory target as raw by
  * ranged downloads ({@link LibvirtQcow2VolumeSource}), anything else as stored bytes (this class).
  */
-public final class LibvirtVolumeSource implements LibvirtSource {
-    private final LibvirtVolumeHandle h;
-
+public final class LibvirtVolumeSource extends LibvirtHandleSource {
     /** Opens {@code uri} and finds volume {@code volume} in pool {@code pool}; its stored bytes. */
     public LibvirtVolumeSource(String uri, String pool, String volume) {
         this(LibvirtVolumeHandle.byName(uri, pool, volume));
     }
 
     LibvirtVolumeSource(LibvirtVolumeHandle h) {
-        this.h = h;
+        super(h);
     }
 
     /**
@@ -46,16 +44,6 @@ public final class LibvirtVolumeSource implements LibvirtSource {
             h.close();
             throw e;
         }
-    }
-
-    @Override
-    public String name() {
-        return "libvirt:" + h.describe;
-    }
-
-    @Override
-    public String diskName() {
-        return DiskNames.fromFileName(h.volumeName);
     }
 
     @Override
@@ -123,15 +111,5 @@ public final class LibvirtVolumeSource implements LibvirtSource {
                 }
             }
         };
-    }
-
-    @Override
-    public LibvirtStreams.Counters counters() {
-        return h.counters;
-    }
-
-    @Override
-    public void finish(boolean succeeded) {
-        h.close();
     }
 }
