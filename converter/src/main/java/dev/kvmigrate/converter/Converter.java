@@ -123,8 +123,7 @@ public final class Converter {
             }
             List<Concern> concerns = new ArrayList<>(u.concerns());
             why.forEach(m -> concerns.add(ConcernCode.GPU_CAPACITY_EXCEEDED.of(m)));
-            out.add(new MigrationUnit(u.sourceName(), u.targetName(), u.namespace(), Optional.empty(),
-                    Optional.empty(), List.of(), List.of(), concerns, false));
+            out.add(MigrationUnit.blocked(u.sourceName(), u.targetName(), u.namespace(), concerns));
         }
         return out;
     }

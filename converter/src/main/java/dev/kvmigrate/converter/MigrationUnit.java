@@ -44,6 +44,13 @@ public record MigrationUnit(String sourceName, String targetName, Optional<Strin
         }
     }
 
+    /** The unit of a VM that is not written: its concerns (with at least one blocker), no objects, no transfers. */
+    public static MigrationUnit blocked(String sourceName, String targetName, Optional<String> namespace,
+            List<Concern> concerns) {
+        return new MigrationUnit(sourceName, targetName, namespace, Optional.empty(), Optional.empty(), List.of(),
+                List.of(), concerns, false);
+    }
+
     /** A blocked VM has a blocker concern, no objects and no transfers. */
     public boolean blocked() {
         return virtualMachine.isEmpty();

@@ -76,7 +76,7 @@ public final class VmConverter {
             // Nothing is decided here: the scan's concerns stay as it raised them.
             List<Concern> all = new ArrayList<>(vm.concerns());
             all.addAll(concerns);
-            return blocked(vm, targetName, namespace, all);
+            return MigrationUnit.blocked(vm.name(), targetName, namespace, all);
         }
         concerns.addAll(0, vm.concerns().stream().filter(c -> !DECIDED_WITH_MAPPINGS.contains(c.code())).toList());
         Map<String, String> labels = new LinkedHashMap<>();
@@ -171,7 +171,7 @@ public final class VmConverter {
 
         boolean blocked = concerns.stream().anyMatch(c -> c.severity() == Severity.BLOCKER);
         if (blocked) {
-            return blocked(vm, targetName, namespace, concerns);
+            return MigrationUnit.blocked(vm.name(), targetName, namespace, concerns);
         }
         ObjectNode vmNode = obj().put("apiVersion", "kubevirt.io/v1").put("kind", "VirtualMachine");
         vmNode.set("metadata", Trees.metadata(targetName, namespace, labels, annotations));
@@ -207,12 +207,6 @@ public final class VmConverter {
         return new MigrationUnit(vm.name(), targetName, namespace,
                 Optional.of(Manifest.of("virtualmachine-" + targetName + ".yaml", vmNode)), claimTemplate,
                 disks.transfers(), requests, concerns, persistent);
-    }
-
-    private static MigrationUnit blocked(Vm vm, String targetName, Optional<String> namespace,
-            List<Concern> concerns) {
-        return new MigrationUnit(vm.name(), targetName, namespace, Optional.empty(), Optional.empty(), List.of(),
-                List.of(), concerns, false);
     }
 
     /** Whether a DataVolume asks for ReadWriteMany access (live migration needs it). */

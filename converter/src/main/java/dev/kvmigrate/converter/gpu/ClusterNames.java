@@ -1,6 +1,7 @@
 package dev.kvmigrate.converter.gpu;
 
 import dev.kvmigrate.converter.gpu.ClusterGpus.PermittedDevice;
+import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -46,13 +47,19 @@ public final class ClusterNames {
                         + "'"));
             }
         }
-        if (derived.isPresent()) {
-            String d = derived.get();
-            return cluster.allocatable().keySet().stream().filter(r -> r.equalsIgnoreCase(d)).sorted()
-                    .findFirst().map(r -> new Named(r, "the nodes' allocatable resources (NVIDIA's device plugin"
-                            + " kept the pci.ids case before 2022)"));
+        if (derived.isEmpty() || cluster.allocatable().containsKey(derived.get())) {
+            return Optional.empty();
         }
-        return Optional.empty();
+        return caseTwin(derived.get(), cluster.allocatable().keySet()).map(r -> new Named(r, "the nodes'"
+                + " allocatable resources (NVIDIA's device plugin kept the pci.ids case before 2022)"));
+    }
+
+    /**
+     * The name among {@code known} that differs from {@code name} only in case ({@code nvidia.com/TU104GL_Tesla_T4}
+     * for {@code nvidia.com/TU104GL_TESLA_T4}), the first in order when several do.
+     */
+    public static Optional<String> caseTwin(String name, Collection<String> known) {
+        return known.stream().filter(k -> !k.equals(name) && k.equalsIgnoreCase(name)).sorted().findFirst();
     }
 
     /** Whitespace runs as one space, trimmed: mdev type names are compared so. */

@@ -1,7 +1,6 @@
 package dev.kvmigrate.converter.validate;
 
 import dev.kvmigrate.converter.gpu.ClusterGpus;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -15,17 +14,15 @@ import java.util.Set;
  * @param storageClasses StorageClass names
  * @param networkAttachments {@code namespace/name} of NetworkAttachmentDefinitions
  * @param namespaces existing namespaces
- * @param allocatable per device resource, the sum of nodes' allocatable
  * @param defaultNamespace the namespace objects without one land in
  * @param gpus what the cluster (or a KubeVirt CR file) says about serving GPUs: KubeVirt version, gates, permitted
  *     devices, DRA device classes and devices, nodes
  */
 public record ClusterFacts(Optional<Set<String>> permittedDevices, Optional<Set<String>> volumes,
         Optional<Set<String>> storageClasses, Optional<Set<String>> networkAttachments,
-        Optional<Set<String>> namespaces, Optional<Map<String, Long>> allocatable, String defaultNamespace,
-        Optional<ClusterGpus> gpus) {
+        Optional<Set<String>> namespaces, String defaultNamespace, Optional<ClusterGpus> gpus) {
     public static final ClusterFacts NONE = new ClusterFacts(Optional.empty(), Optional.empty(), Optional.empty(),
-            Optional.empty(), Optional.empty(), Optional.empty(), "default", Optional.empty());
+            Optional.empty(), Optional.empty(), "default", Optional.empty());
 
     public ClusterFacts {
         permittedDevices = Objects.requireNonNullElse(permittedDevices, Optional.<Set<String>>empty()).map(Set::copyOf);
@@ -34,7 +31,6 @@ public record ClusterFacts(Optional<Set<String>> permittedDevices, Optional<Set<
         networkAttachments = Objects.requireNonNullElse(networkAttachments, Optional.<Set<String>>empty())
                 .map(Set::copyOf);
         namespaces = Objects.requireNonNullElse(namespaces, Optional.<Set<String>>empty()).map(Set::copyOf);
-        allocatable = Objects.requireNonNullElse(allocatable, Optional.<Map<String, Long>>empty()).map(Map::copyOf);
         defaultNamespace = Objects.requireNonNullElse(defaultNamespace, "default");
         gpus = Objects.requireNonNullElse(gpus, Optional.<ClusterGpus>empty());
     }
@@ -42,6 +38,6 @@ public record ClusterFacts(Optional<Set<String>> permittedDevices, Optional<Set<
     /** These facts with the permitted devices replaced. */
     public ClusterFacts withPermittedDevices(Set<String> permitted) {
         return new ClusterFacts(Optional.of(permitted), volumes, storageClasses, networkAttachments, namespaces,
-                allocatable, defaultNamespace, gpus);
+                defaultNamespace, gpus);
     }
 }

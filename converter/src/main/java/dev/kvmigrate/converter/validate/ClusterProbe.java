@@ -18,7 +18,6 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import java.io.File;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -102,15 +101,12 @@ public final class ClusterProbe {
             for (GenericKubernetesResource kv : listOrEmpty(client, KUBEVIRT)) {
                 permitted.addAll(KubevirtCr.permittedResources(Mappers.json().valueToTree(kv)));
             }
-            ClusterGpus gpus = readGpus(client);
-            Map<String, Long> allocatable = gpus.allocatable();
             String ns = Optional.ofNullable(client.getNamespace()).orElse("default");
             return new Probe(schemas, new ClusterFacts(Optional.of(permitted), Optional.of(volumes),
-                    Optional.of(classes), Optional.of(nads), Optional.of(namespaces), Optional.of(allocatable), ns,
-                    Optional.of(gpus)));
+                    Optional.of(classes), Optional.of(nads), Optional.of(namespaces), ns,
+                    Optional.of(readGpus(client))));
         } catch (KubernetesClientException e) {
-            throw KvMigrateException.sourceUnreachable("cannot read the cluster at " + client.getMasterUrl() + ": "
-                    + e.getMessage() + "; check --kubeconfig/--context and your access rights", e);
+            throw unreachable(client, e);
         }
     }
 
@@ -124,9 +120,13 @@ public final class ClusterProbe {
         try {
             return readGpus(client);
         } catch (KubernetesClientException e) {
-            throw KvMigrateException.sourceUnreachable("cannot read the cluster at " + client.getMasterUrl() + ": "
-                    + e.getMessage() + "; check --kubeconfig/--context and your access rights", e);
+            throw unreachable(client, e);
         }
+    }
+
+    private static KvMigrateException unreachable(KubernetesClient client, KubernetesClientException e) {
+        return KvMigrateException.sourceUnreachable("cannot read the cluster at " + client.getMasterUrl() + ": "
+                + e.getMessage() + "; check --kubeconfig/--context and your access rights", e);
     }
 
     /** The first KubeVirt CR's version, gates and permitted entries, DeviceClasses, published devices, nodes. */

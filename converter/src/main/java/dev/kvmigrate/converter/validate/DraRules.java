@@ -172,9 +172,4 @@ final class DraRules {
     private static String ns(LocatedObject o, ClusterFacts facts) {
         return o.namespace().isEmpty() ? facts.defaultNamespace() : o.namespace();
     }
-
-    /** The case-insensitive twin of {@code name} among the names the cluster knows, if any. */
-    static Optional<String> caseTwin(String name, java.util.Collection<String> known) {
-        return known.stream().filter(k -> !k.equals(name) && k.equalsIgnoreCase(name)).sorted().findFirst();
-    }
 }

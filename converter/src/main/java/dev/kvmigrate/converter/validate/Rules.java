@@ -1,7 +1,6 @@
 package dev.kvmigrate.converter.validate;
 
 import static dev.kvmigrate.inventory.concern.ConcernCode.DEVICE_NOT_PERMITTED;
-import static dev.kvmigrate.inventory.concern.ConcernCode.GPU_CAPACITY_SHORT;
 import static dev.kvmigrate.inventory.concern.ConcernCode.GPU_RAMFB_MULTIPLE;
 import static dev.kvmigrate.inventory.concern.ConcernCode.MAC_DUPLICATE;
 import static dev.kvmigrate.inventory.concern.ConcernCode.MANIFEST_SCHEMA;
@@ -15,6 +14,7 @@ import static dev.kvmigrate.inventory.concern.ConcernCode.VOLUME_TOO_SMALL;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.kvmigrate.converter.gpu.ClusterNames;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -23,7 +23,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /** The checks beyond the schema, over a whole set of objects. Pure. */
@@ -46,8 +45,6 @@ public final class Rules {
             }
         }
         Map<String, LocatedObject> macs = new HashMap<>();
-        Map<String, Long> requested = new TreeMap<>();
-        Map<String, LocatedObject> firstRequester = new HashMap<>();
         for (LocatedObject o : objects) {
             names(o, out);
             facts.namespaces().ifPresent(nss -> {
@@ -58,31 +55,11 @@ public final class Rules {
             });
             if (o.kind().equals("VirtualMachine")) {
                 vm(o, facts, volumesInSet, macs, out);
-                for (String list : new String[] {"gpus", "hostDevices"}) {
-                    for (JsonNode d : array(o.body().at(DEVICES + "/" + list))) {
-                        String dn = d.path("deviceName").asText("");
-                        if (!dn.isEmpty()) {
-                            requested.merge(dn, 1L, Long::sum);
-                            firstRequester.putIfAbsent(dn, o);
-                        }
-                    }
-                }
             } else if (o.kind().equals("DataVolume")) {
                 dataVolume(o, facts, out);
             }
         }
         out.addAll(DraRules.check(objects, facts));
-        // without the cluster's GPU facts (a hand-made ClusterFacts): totals only
-        facts.allocatable().filter(a -> !DraRules.checksCapacity(facts)).ifPresent(alloc -> requested.forEach(
-                (resource, count) -> {
-            long have = alloc.getOrDefault(resource, 0L);
-            if (count > have) {
-                LocatedObject first = firstRequester.get(resource);
-                out.add(Finding.at(first, DEVICES, GPU_CAPACITY_SHORT, "the set requests " + count + " × " + resource
-                        + " but the nodes' allocatable total is " + have + "; shortfall " + (count - have)
-                        + " (add nodes with that device or convert fewer VMs)"));
-            }
-        }));
         return out;
     }
 
@@ -123,7 +100,7 @@ public final class Rules {
                 }
                 facts.permittedDevices().ifPresent(permitted -> {
                     if (!dn.isEmpty() && !permitted.contains(dn)) {
-                        Optional<String> twin = DraRules.caseTwin(dn, permitted);
+                        Optional<String> twin = ClusterNames.caseTwin(dn, permitted);
                         out.add(Finding.at(o, pointer + "/deviceName", DEVICE_NOT_PERMITTED, "deviceName " + dn
                                 + " is not permitted by the KubeVirt CR (permittedHostDevices); " + twin.map(t ->
                                         "the CR permits " + t + ", which differs only in case (NVIDIA's device"

@@ -101,7 +101,7 @@ public final class Validator {
             notes.add("GPU/hostDevice deviceNames were not checked against a KubeVirt CR (pass --kubevirt-cr or"
                     + " --from-cluster)");
         }
-        if (facts.allocatable().isEmpty()) {
+        if (facts.gpus().isEmpty()) {
             notes.add("GPU capacity was not checked (needs --from-cluster)");
         }
         return new ValidationReport(refs, findings, notes);

@@ -73,7 +73,7 @@ class DraRulesTest {
         ClusterGpus gpus = new ClusterGpus(Optional.of("v1.9.0"), Set.of(), Set.of(), List.of(),
                 Map.of("vfio.gpu.nvidia.com", List.of(VFIO)), devices, nodes);
         return new ClusterFacts(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-                Optional.empty(), Optional.empty(), "mig", Optional.of(gpus));
+                Optional.empty(), "mig", Optional.of(gpus));
     }
 
     private static List<String> rules(List<LocatedObject> objects, ClusterFacts facts) {
