@@ -8,6 +8,7 @@ import dev.kvmigrate.importer.Importer;
 import dev.kvmigrate.importer.ProgressListener;
 import dev.kvmigrate.importer.TransferSettings;
 import dev.kvmigrate.importer.sink.DirectorySink;
+import dev.kvmigrate.testing.RealLibvirtd;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -84,6 +85,35 @@ final class KvmitVolumes {
         if (name.startsWith("kvmit-vol-")) {
             rc("virsh", "-c", uri, "pool-destroy", name);
             rc("virsh", "-c", uri, "pool-undefine", name);
+        }
+    }
+
+    /** Fills an image file into a directory (qemu-img, dd…). */
+    interface Filler {
+        void fill(Path dir) throws Exception;
+    }
+
+    /**
+     * A fresh pool directory {@code /var/lib/libvirt/images/NAME}, filled by {@code fill}, with a pool NAME on it on
+     * {@code qemu:///system}; both are removed again when either step fails.
+     */
+    static Path poolWith(String name, Filler fill) throws Exception {
+        Path d = dir(name);
+        try {
+            fill.fill(d);
+            createPool(RealLibvirtd.LOCAL, name, d);
+            return d;
+        } catch (Exception | AssertionError e) {
+            dropPool(name, d);
+            throw e;
+        }
+    }
+
+    /** Destroys pool {@code name} and removes its directory ({@code dir} may be null: nothing made yet). */
+    static void dropPool(String name, Path dir) {
+        destroyPool(RealLibvirtd.LOCAL, name);
+        if (dir != null) {
+            removeDir(dir);
         }
     }
 

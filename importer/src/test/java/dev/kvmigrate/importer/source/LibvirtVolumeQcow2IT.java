@@ -23,22 +23,12 @@ class LibvirtVolumeQcow2IT {
     @BeforeAll
     static void volume() throws Exception {
         RealLibvirtd.require();
-        dir = KvmitVolumes.dir(POOL);
-        try {
-            KvmitVolumes.qcow2(dir.resolve(VOL), dir.resolve("scratch.raw"));
-            KvmitVolumes.createPool(RealLibvirtd.LOCAL, POOL, dir);
-        } catch (RuntimeException e) {
-            cleanUp();
-            throw e;
-        }
+        dir = KvmitVolumes.poolWith(POOL, d -> KvmitVolumes.qcow2(d.resolve(VOL), d.resolve("scratch.raw")));
     }
 
     @AfterAll
     static void cleanUp() {
-        KvmitVolumes.destroyPool(RealLibvirtd.LOCAL, POOL);
-        if (dir != null) {
-            KvmitVolumes.removeDir(dir);
-        }
+        KvmitVolumes.dropPool(POOL, dir);
     }
 
     private void qcow2Import(String uri, String name) throws Exception {

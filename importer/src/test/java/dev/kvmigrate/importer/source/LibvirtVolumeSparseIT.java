@@ -27,22 +27,12 @@ class LibvirtVolumeSparseIT {
     @BeforeAll
     static void volume() throws Exception {
         RealLibvirtd.require();
-        dir = KvmitVolumes.dir(POOL);
-        try {
-            KvmitVolumes.sparseRaw(dir.resolve(VOL));
-            KvmitVolumes.createPool(RealLibvirtd.LOCAL, POOL, dir);
-        } catch (RuntimeException e) {
-            cleanUp();
-            throw e;
-        }
+        dir = KvmitVolumes.poolWith(POOL, d -> KvmitVolumes.sparseRaw(d.resolve(VOL)));
     }
 
     @AfterAll
     static void cleanUp() {
-        KvmitVolumes.destroyPool(RealLibvirtd.LOCAL, POOL);
-        if (dir != null) {
-            KvmitVolumes.removeDir(dir);
-        }
+        KvmitVolumes.dropPool(POOL, dir);
     }
 
     private void sparseImport(String uri, String name) throws Exception {
