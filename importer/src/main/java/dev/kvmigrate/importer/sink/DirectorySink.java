@@ -171,7 +171,8 @@ public final class DirectorySink implements VolumeSink {
             Path tmp) throws IOException {
         ContentDigest digest = settings.checksum().start();
         Meter meter = new Meter(disk, image.virtualSize().orElse(-1L), listener);
-        try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                Writeback writeback = new Writeback(out)) {
             BlockVisitor writer = new BlockVisitor() {
                 @Override
                 public void data(long offset, byte[] buf, int off, int len) throws IOException {
@@ -181,6 +182,7 @@ public final class DirectorySink implements VolumeSink {
                     while (bb.hasRemaining()) {
                         at += out.write(bb, at);
                     }
+                    writeback.wrote(len);
                     meterAdvance(meter, len);
                 }
 
@@ -194,7 +196,7 @@ public final class DirectorySink implements VolumeSink {
             try (var raf = new java.io.RandomAccessFile(tmp.toFile(), "rw")) {
                 raf.setLength(size);
             }
-            out.force(true);
+            writeback.finish();
             meter.report();
             return new Written(size, digest.finish(), "sparse-write");
         }

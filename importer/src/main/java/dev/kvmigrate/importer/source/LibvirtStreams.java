@@ -69,7 +69,13 @@ public final class LibvirtStreams {
 
     /** What a download hands on, in order: data chunks and holes. */
     public interface Receiver {
+        /** {@code buf} is the stream's own buffer, reused for the next chunk, unless {@link #freshBuffers}. */
         void data(byte[] buf, int len) throws IOException;
+
+        /** Whether each chunk comes in an array of its own, which the receiver may keep. */
+        default boolean freshBuffers() {
+            return false;
+        }
 
         void hole(long length) throws IOException;
     }
@@ -157,7 +163,8 @@ public final class LibvirtStreams {
         Pointer st = pointer(stream, "vsp");
         boolean done = false;
         try (Memory mem = new Memory(CHUNK)) {
-            byte[] buf = new byte[CHUNK];
+            boolean fresh = receiver.freshBuffers();
+            byte[] buf = fresh ? null : new byte[CHUNK];
             while (true) {
                 int n = Holder.VIRT.virStreamRecvFlags(st, mem, CHUNK, sparse ? VIR_STREAM_RECV_STOP_AT_HOLE : 0);
                 if (n == 0) {
@@ -178,9 +185,10 @@ public final class LibvirtStreams {
                     throw new IOException("libvirt volume stream broke: " + e.message + " (libvirt error " + e.code
                             + ", virStreamRecvFlags returned " + n + ")");
                 }
-                mem.read(0, buf, 0, n);
+                byte[] into = fresh ? new byte[n] : buf;
+                mem.read(0, into, 0, n);
                 counters.received.addAndGet(n);
-                receiver.data(buf, n);
+                receiver.data(into, n);
             }
             stream.finish();
             done = true;
