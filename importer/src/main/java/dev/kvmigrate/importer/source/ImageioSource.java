@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
 /**
  * An oVirt disk downloaded through ovirt-imageio: an image transfer (direction download, format raw) is created on
  * the engine; imageio is asked for its features ({@code OPTIONS}) on the host, else through the engine's proxy; its
- * extents say which ranges hold data, only those are fetched with Range GETs. The transfer is finalized when the
+ * extents say which ranges hold data, only those are fetched with Range GETs, several at once (up to imageio's
+ * {@code max_readers}, default 4: {@link RangeContent}). The transfer is finalized when the
  * import succeeds and cancelled when it fails or on Ctrl-C (shutdown hook).
  */
 public final class ImageioSource implements ExtentSource, FinishingSource {
@@ -40,9 +41,13 @@ public final class ImageioSource implements ExtentSource, FinishingSource {
     private final List<Extent> data;
     private final AtomicBoolean finished = new AtomicBoolean();
     private final Thread hook;
+    private final int readers;
+    static final String READERS_PROPERTY = "kvmigrate.imageio.readers";
+    private static final int DEFAULT_READERS = 4;
 
     private ImageioSource(OvirtEngine engine, OvirtEngine.Transfer transfer, HttpUrl imageUrl, long size,
-            List<Extent> data) {
+            List<Extent> data, int readers) {
+        this.readers = readers;
         this.engine = engine;
         this.diskId = transfer.diskId();
         this.transferId = transfer.id();
@@ -61,11 +66,11 @@ public final class ImageioSource implements ExtentSource, FinishingSource {
         OvirtEngine.Transfer transfer = engine.startDownload(diskId);
         try {
             HttpUrl url = null;
-            Set<String> features = Set.of();
+            Options options = Options.NONE;
             IOException unreachable = null;
             for (HttpUrl candidate : transfer.urls()) {
                 try {
-                    features = features(engine, candidate);
+                    options = options(engine, candidate);
                     url = candidate;
                     break;
                 } catch (IOException e) {
@@ -80,7 +85,7 @@ public final class ImageioSource implements ExtentSource, FinishingSource {
             }
             long size;
             List<Extent> found = new ArrayList<>();
-            if (features.contains("extents")) {
+            if (options.features().contains("extents")) {
                 size = 0;
                 for (JsonNode e : get(engine, url.newBuilder().addPathSegment("extents").build())) {
                     long start = e.path("start").asLong();
@@ -99,7 +104,7 @@ public final class ImageioSource implements ExtentSource, FinishingSource {
                 size = provisioned.getAsLong();
                 found.add(new Extent(0, size));
             }
-            return new ImageioSource(engine, transfer, url, size, found);
+            return new ImageioSource(engine, transfer, url, size, found, readers(options));
         } catch (IOException | RuntimeException e) {
             cancelQuietly(engine, transfer.id());
             if (e instanceof KvMigrateException k) {
@@ -111,19 +116,34 @@ public final class ImageioSource implements ExtentSource, FinishingSource {
         }
     }
 
-    /** imageio's {@code OPTIONS}: its features; an imageio that predates OPTIONS (405) has none. */
-    private static Set<String> features(OvirtEngine engine, HttpUrl url) throws IOException {
+    /** What imageio's {@code OPTIONS} says: its features, and how many readers it serves at once. */
+    record Options(Set<String> features, int maxReaders) {
+        static final Options NONE = new Options(Set.of(), 1);
+    }
+
+    /** Range requests at a time: {@code -Dkvmigrate.imageio.readers} (default 4), at most imageio's max_readers. */
+    static int readers(Options options) {
+        int wanted = Integer.getInteger(READERS_PROPERTY, DEFAULT_READERS);
+        return Math.max(1, Math.min(wanted, options.maxReaders()));
+    }
+
+    /**
+     * imageio's {@code OPTIONS}: its features and {@code max_readers}; an imageio that predates OPTIONS (405) has
+     * neither, and gets one reader.
+     */
+    private static Options options(OvirtEngine engine, HttpUrl url) throws IOException {
         Request req = new Request.Builder().url(url).method("OPTIONS", null).build();
         try (Response r = engine.http().newCall(req).execute()) {
             if (r.code() == 405) {
-                return Set.of();
+                return Options.NONE;
             }
             if (!r.isSuccessful()) {
                 throw new IOException("OPTIONS " + url.encodedPath() + " answered HTTP " + r.code());
             }
             Set<String> out = new HashSet<>();
-            JSON.readTree(r.body().byteStream()).path("features").forEach(f -> out.add(f.asText()));
-            return out;
+            JsonNode body = JSON.readTree(r.body().byteStream());
+            body.path("features").forEach(f -> out.add(f.asText()));
+            return new Options(out, body.path("max_readers").asInt(1));
         }
     }
 
@@ -169,7 +189,7 @@ public final class ImageioSource implements ExtentSource, FinishingSource {
 
     @Override
     public LogicalContent content() {
-        return new RangeContent(size, data, this::range);
+        return new RangeContent(size, data, this::range, readers);
     }
 
     @Override

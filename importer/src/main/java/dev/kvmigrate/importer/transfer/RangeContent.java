@@ -3,30 +3,45 @@ package dev.kvmigrate.importer.transfer;
 import dev.kvmigrate.importer.format.Extent;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.OptionalLong;
 
 /**
- * Raw content served by byte ranges (HTTP Range on imageio, a libvirt stream) with a known list of data
- * extents: only data extents are fetched, each zero-checked per 64 KiB block.
+ * Raw content served by byte ranges (HTTP Range on imageio) with a known list of data extents: only data extents are
+ * fetched, each zero-checked per 64 KiB block. The data is fetched in pieces of at most {@link #PIECE} bytes by up to
+ * {@code readers} requests at once ({@link OrderedPieces}: one imageio range is served at a bounded rate, several
+ * side by side; ovirt-imageio allows {@code max_readers} of them), handed on in disk order.
  */
 public final class RangeContent implements LogicalContent {
-    /** Opens the bytes {@code [offset, offset + length)}. */
+    /** Opens the bytes {@code [offset, offset + length)}. Called from several threads at once. */
     @FunctionalInterface
     public interface RangeReader {
         InputStream open(long offset, long length) throws IOException;
     }
 
     private static final int CHUNK = 256 * 1024;
+    static final long PIECE = 32L << 20;
 
     private final long size;
     private final List<Extent> data;
     private final RangeReader reader;
+    private final int readers;
+    /** Offsets of the hole pieces of {@link #pieces}. */
+    private final Set<Long> holes = ConcurrentHashMap.newKeySet();
 
     public RangeContent(long size, List<Extent> dataExtents, RangeReader reader) {
+        this(size, dataExtents, reader, 1);
+    }
+
+    public RangeContent(long size, List<Extent> dataExtents, RangeReader reader, int readers) {
         this.size = size;
         this.data = Extent.alignToBlocks(dataExtents, size);
         this.reader = reader;
+        this.readers = Math.max(1, readers);
     }
 
     @Override
@@ -34,30 +49,76 @@ public final class RangeContent implements LogicalContent {
         return OptionalLong.of(size);
     }
 
-    @Override
-    public long accept(BlockVisitor visitor) throws IOException {
-        byte[] buf = new byte[CHUNK];
-        RunBuilder runs = new RunBuilder(visitor);
+    /** The disk as pieces: each gap between data extents one hole piece, the data in pieces of at most PIECE. */
+    List<OrderedPieces.Piece> pieces() {
+        List<OrderedPieces.Piece> out = new ArrayList<>();
         long pos = 0;
         for (Extent e : data) {
-            runs.zeros(pos, e.offset() - pos);
-            try (InputStream in = reader.open(e.offset(), e.length())) {
-                long at = e.offset();
-                while (at < e.end()) {
-                    int want = (int) Math.min(CHUNK, e.end() - at);
-                    int n = in.readNBytes(buf, 0, want);
-                    if (n < want) {
-                        throw new IOException("range " + e.offset() + "+" + e.length() + " ended after "
-                                + (at + n - e.offset()) + " bytes");
-                    }
-                    runs.scan(at, buf, n);
-                    at += n;
-                }
+            if (e.offset() > pos) {
+                OrderedPieces.Piece gap = new OrderedPieces.Piece(pos, e.offset() - pos);
+                holes.add(gap.offset());
+                out.add(gap);
             }
+            out.addAll(OrderedPieces.split(e.offset(), e.length(), PIECE));
             pos = e.end();
         }
-        runs.zeros(pos, size - pos);
+        if (size > pos) {
+            holes.add(pos);
+            out.add(new OrderedPieces.Piece(pos, size - pos));
+        }
+        return out;
+    }
+
+    @Override
+    public long accept(BlockVisitor visitor) throws IOException {
+        RunBuilder runs = new RunBuilder(visitor);
+        List<OrderedPieces.Piece> pieces = pieces();
+        long dataPieces = pieces.stream().filter(this::isData).count();
+        OrderedPieces.Fetcher fetcher = this::fetch;
+        OrderedPieces.read(pieces, fetcher, () -> Optional.of(fetcher), (int) Math.min(readers, dataPieces),
+                new OrderedPieces.Receiver() {
+                    private long pos;
+
+                    @Override
+                    public void data(byte[] buf, int len) throws IOException {
+                        runs.scan(pos, buf, len);
+                        pos += len;
+                    }
+
+                    @Override
+                    public void hole(long length) throws IOException {
+                        runs.zeros(pos, length);
+                        pos += length;
+                    }
+                });
         runs.flush();
         return size;
+    }
+
+    private boolean isData(OrderedPieces.Piece p) {
+        return !holes.contains(p.offset());
+    }
+
+    /** A data piece by one range request, in chunks of their own; a hole piece without a request. */
+    private void fetch(OrderedPieces.Piece p, OrderedPieces.Receiver out) throws IOException {
+        if (!isData(p)) {
+            out.hole(p.length());
+            return;
+        }
+        try (InputStream in = reader.open(p.offset(), p.length())) {
+            long at = p.offset();
+            long end = p.offset() + p.length();
+            while (at < end) {
+                int want = (int) Math.min(CHUNK, end - at);
+                byte[] buf = new byte[want];
+                int n = in.readNBytes(buf, 0, want);
+                if (n < want) {
+                    throw new IOException("range " + p.offset() + "+" + p.length() + " ended after "
+                            + (at + n - p.offset()) + " bytes");
+                }
+                out.data(buf, n);
+                at += n;
+            }
+        }
     }
 }
