@@ -24,7 +24,11 @@ import java.util.Optional;
  * entry of the mappings says it has virtio drivers. Such a guest gets its non-virtio disks on SATA and its NICs
  * that KubeVirt lacks (and VMware's e1000, whose driver Windows 8 / Server 2012 and later do not ship) as e1000e,
  * with one GUEST_COMPAT_DEVICES naming them and why. Disks and NICs that were virtio stay virtio: the guest has
- * those drivers. Every other guest keeps today's rules (IDE → SATA, an unknown bus or NIC model → virtio).
+ * those drivers. Every other guest keeps the plain rules (IDE → SATA, an unknown bus or NIC model → virtio).
+ *
+ * <p>Also decided here: NIC_RENAME_LIKELY for a NIC whose model changes or whose MAC is not carried, and the guest
+ * drivers a GPU replacement needs ({@code gpuReplacements}): GPU_GUEST_DRIVER_BRANCH for an mdev vGPU sent to an
+ * SR-IOV vGPU, GPU_GUEST_DRIVER_PRODUCT for a passthrough GPU sent to another product.
  */
 final class GuestReadiness {
     static final String COMPAT_BUS = "sata";

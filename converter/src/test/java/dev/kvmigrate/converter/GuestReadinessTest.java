@@ -63,9 +63,13 @@ class GuestReadinessTest {
                 null, null, null, null, null, null, 0, null);
     }
 
-    static MigrationUnit convert(Vm vm, Mappings mappings) {
+    static ConversionResult result(Vm vm, Mappings mappings) {
         Inventory inv = Inventory.of(new SourceRef(SourceKind.XML_DUMP, "/tmp/dump"), Optional.empty(), List.of(vm));
-        return Converter.convert(inv, VmSelector.ALL, mappings, ConvertOptions.DEFAULTS).vm(vm.name()).orElseThrow();
+        return Converter.convert(inv, VmSelector.ALL, mappings, ConvertOptions.DEFAULTS);
+    }
+
+    static MigrationUnit convert(Vm vm, Mappings mappings) {
+        return result(vm, mappings).vm(vm.name()).orElseThrow();
     }
 
     static JsonNode devices(MigrationUnit unit) {
@@ -144,6 +148,15 @@ class GuestReadinessTest {
     }
 
     @Test
+    void aMacGuestIsNotTakenForWindows() {
+        MigrationUnit unit = convert(vm("mac", "darwin64Guest", "pc-q35-7.2", List.of(disk("vda", DiskBus.XEN)),
+                List.of(nic("net0", "52:54:00:00:00:01", "virtio")), List.of()), NONE);
+        assertThat(devices(unit).at("/disks/0/disk/bus").asText()).isEqualTo("virtio");
+        assertThat(devices(unit).path("tpm").isMissingNode()).isTrue();
+        assertThat(codes(unit)).doesNotContain("GUEST_COMPAT_DEVICES", "TPM_ADDED");
+    }
+
+    @Test
     void aVmwareGuestWhoseDevicesKubevirtKeepsNeedsNothing() {
         MigrationUnit unit = convert(vm("appliance", "otherLinux64Guest", "vmx-19",
                 List.of(disk("Hard disk 1", DiskBus.SATA)), List.of(nic("Network adapter 1", "00:50:56:00:00:01",
@@ -217,7 +230,7 @@ class GuestReadinessTest {
 
     @Test
     void anMdevVgpuMappedToAnSriovVgpuNeedsTheSeventeenBranch() {
-        MigrationUnit unit = convert(gpuVm(mdev("nvidia-230", "GRID T4-1Q")), MappingsReader.parse("""
+        ConversionResult result = result(gpuVm(mdev("nvidia-230", "GRID T4-1Q")), MappingsReader.parse("""
                 gpus:
                   nvidia-230: devices.kubevirt.io/l40s-8q
                 gpuReplacements:
@@ -225,6 +238,15 @@ class GuestReadinessTest {
                 nodeGroups:
                   10de:26b9: {gpu-profile: l40s-8q}
                 """, "m"));
+        MigrationUnit unit = result.vm("render").orElseThrow();
+        // KubeVirt's own PCI device plugin serves the VFs; no mediated device type is created for it.
+        JsonNode permitted = result.adminPatch().patch().at("/spec/configuration/permittedHostDevices");
+        assertThat(permitted.path("pciHostDevices")).singleElement().satisfies(e -> {
+            assertThat(e.path("pciVendorSelector").asText()).isEqualTo("10DE:26B9");
+            assertThat(e.path("resourceName").asText()).isEqualTo("devices.kubevirt.io/l40s-8q");
+            assertThat(e.path("externalResourceProvider").asBoolean(true)).isFalse();
+        });
+        assertThat(permitted.path("mediatedDevices").isMissingNode()).isTrue();
         assertThat(unit.blockers()).isEmpty();
         assertThat(unit.devices()).singleElement().satisfies(r -> {
             assertThat(r.kind()).isEqualTo(DeviceRequest.Kind.PASSTHROUGH_GPU);
