@@ -311,6 +311,24 @@ class GuestReadinessTest {
     }
 
     @Test
+    void aReplacedGpusEntryMayBeKeyedByTheTargetDevice() {
+        Mappings m = MappingsReader.parse("""
+                gpus:
+                  10de:2236: nvidia.com/GA102GL_A10
+                gpuReplacements:
+                  10de:1eb8: {device: 10de:2236}
+                """, "m");
+        Gpu t4 = passthrough("1eb8", "TU104GL [Tesla T4]");
+        assertThat(dev.kvmigrate.converter.gpu.DeviceResolver.mappedResource(t4, m)).isEmpty();
+        assertThat(dev.kvmigrate.converter.gpu.DeviceResolver.mappedResourceOrReplacement(t4, m))
+                .contains("nvidia.com/GA102GL_A10");
+        MigrationUnit unit = convert(gpuVm(t4), m);
+        assertThat(unit.devices()).singleElement().satisfies(r -> assertThat(r.resource())
+                .isEqualTo("nvidia.com/GA102GL_A10"));
+        assertThat(codes(unit)).contains("GPU_GUEST_DRIVER_PRODUCT").doesNotContain("GPU_RESOURCE_FROM_DEVICE_ID");
+    }
+
+    @Test
     void gpuReplacementsAreValidatedNamingTheField() {
         assertThatThrownBy(() -> MappingsReader.parse("gpuReplacements:\n  nvidia-230: {}\n", "m"))
                 .hasMessageContaining("sriovVf").hasMessageContaining("device");

@@ -177,6 +177,16 @@ public final class DeviceResolver {
     }
 
     /**
+     * The resource a {@code gpus} entry names for a source GPU, keyed like the GPU itself or, when a
+     * {@code gpuReplacements} entry replaces it, like its replacement (an SR-IOV VF's or another product's
+     * {@code vendor:device}).
+     */
+    public static Optional<String> mappedResourceOrReplacement(Gpu gpu, Mappings mappings) {
+        return mappedResource(gpu, mappings).or(() -> replacement(gpu, mappings)
+                .flatMap(r -> mappedResource(replaced(gpu, r), mappings)));
+    }
+
+    /**
      * The {@code gpuReplacements} entry that applies to a GPU: for an mdev vGPU (by type id, type name, mdev UUID) one
      * with {@code sriovVf}, for a passthrough GPU (by {@code vendor:device}) one with another {@code device}.
      */
