@@ -39,8 +39,12 @@ final class DiskMapping {
 
     private DiskMapping() {}
 
-    /** The mapped disks of one VM. */
-    record Disks(ArrayNode disks, ArrayNode volumes, List<DiskTransfer> transfers) {}
+    /**
+     * The mapped disks of one VM.
+     *
+     * @param compat the targets of the disks put on SATA because the guest needs compatible devices
+     */
+    record Disks(ArrayNode disks, ArrayNode volumes, List<DiskTransfer> transfers, List<String> compat) {}
 
     /** Bytes to request for a disk of {@code virtualBytes}. */
     static long requestBytes(long virtualBytes, Optional<String> volumeMode) {
@@ -70,10 +74,12 @@ final class DiskMapping {
     /**
      * @param vmName the VM's name on the target; DataVolumes are named after it
      * @param storageClass a per-VM storage class that wins over the storage map's
+     * @param guest whether the guest needs compatible devices ({@link GuestReadiness})
      */
     static Disks map(Vm vm, SourceRef source, String vmName, Optional<String> namespace, Mappings mappings,
             ConvertOptions options, Optional<String> storageClass, UnaryOperator<String> unique,
-            Map<String, String> labels, Consumer<Concern> concerns) {
+            Map<String, String> labels, GuestReadiness.Decision guest, Consumer<Concern> concerns) {
+        List<String> compat = new ArrayList<>();
         ArrayNode disks = Trees.F.arrayNode();
         ArrayNode volumes = Trees.F.arrayNode();
         List<DiskTransfer> dvs = new ArrayList<>();
@@ -123,8 +129,11 @@ final class DiskMapping {
             }
             String diskName = KubernetesName.of(d.target());
             String dvName = unique.apply(vmName + "-" + diskName);
-            disks.add(diskEntry(d, diskName, field, who, concerns,
+            disks.add(diskEntry(d, diskName, field, who, guest, concerns,
                     !anyBootOrder && firstDisk && d.device() == DiskDevice.DISK));
+            if (GuestReadiness.compatBus(d.device(), d.bus(), guest)) {
+                compat.add(d.target());
+            }
             firstDisk &= d.device() != DiskDevice.DISK;
             ObjectNode volume = volumes.addObject().put("name", diskName);
             volume.putObject("dataVolume").put("name", dvName);
@@ -132,14 +141,16 @@ final class DiskMapping {
                     population, options, labels), population, population == DiskTransfer.Population.UPLOAD
                     ? location : Optional.empty(), d.format(), size.get()));
         }
-        return new Disks(disks, volumes, dvs);
+        return new Disks(disks, volumes, dvs, compat);
     }
 
+    /** A disk's entry; a bus change the guest's compatible devices explain is GUEST_COMPAT_DEVICES's, not here. */
     private static ObjectNode diskEntry(Disk d, String diskName, String field, String who,
-            Consumer<Concern> concerns, boolean defaultBoot) {
+            GuestReadiness.Decision guest, Consumer<Concern> concerns, boolean defaultBoot) {
         ObjectNode n = obj().put("name", diskName);
-        String bus = bus(d.device(), d.bus());
-        boolean changed = d.device() == DiskDevice.DISK && !bus.equals(d.bus().name().toLowerCase(Locale.ROOT));
+        String bus = GuestReadiness.bus(d.device(), d.bus(), guest);
+        boolean changed = d.device() == DiskDevice.DISK && !bus.equals(d.bus().name().toLowerCase(Locale.ROOT))
+                && !GuestReadiness.compatBus(d.device(), d.bus(), guest);
         if (changed) {
             concerns.accept(ConcernCode.DISK_BUS_CHANGED.at(field + ".bus", who + ": bus "
                     + d.bus().name().toLowerCase(Locale.ROOT) + " becomes " + bus + "; the guest needs a " + bus

@@ -48,9 +48,15 @@ final class DomainMapping {
         return Map.copyOf(m);
     }
 
+    /**
+     * "win" starting a word of the OS hint: libosinfo {@code http://microsoft.com/win/10}, oVirt
+     * {@code windows_2019x64}, VMware {@code winNetStandardGuest}; not VMware's {@code darwin64Guest} (macOS).
+     */
+    private static final java.util.regex.Pattern WINDOWS_OS = java.util.regex.Pattern.compile("(^|[^a-z])win");
+
     /** Windows from the OS hint ({@code win}, {@code windows_2019x64}) or from Hyper-V enlightenments. */
     static boolean isWindows(Vm vm) {
-        return vm.os().map(o -> o.toLowerCase(Locale.ROOT).contains("win")).orElse(false)
+        return vm.os().map(o -> WINDOWS_OS.matcher(o.toLowerCase(Locale.ROOT)).find()).orElse(false)
                 || !vm.features().hyperv().isEmpty();
     }
 

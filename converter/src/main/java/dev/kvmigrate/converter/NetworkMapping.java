@@ -10,7 +10,9 @@ import dev.kvmigrate.inventory.model.Concern;
 import dev.kvmigrate.inventory.model.Nic;
 import dev.kvmigrate.inventory.model.NicType;
 import dev.kvmigrate.inventory.model.Vm;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -26,7 +28,12 @@ final class NetworkMapping {
 
     private NetworkMapping() {}
 
-    record Networks(ArrayNode interfaces, ArrayNode networks) {}
+    /**
+     * The mapped NICs of one VM.
+     *
+     * @param compat the NICs given e1000e because the guest needs compatible devices
+     */
+    record Networks(ArrayNode interfaces, ArrayNode networks, List<String> compat) {}
 
     /** A source NIC model as KubeVirt names it, or empty when KubeVirt has no such model. */
     static Optional<String> model(String sourceModel) {
@@ -37,7 +44,13 @@ final class NetworkMapping {
         return MODELS.contains(m) ? Optional.of(m) : Optional.empty();
     }
 
-    static Networks map(Vm vm, Mappings mappings, boolean keepMacs, Consumer<Concern> concerns) {
+    /**
+     * @param guest whether the guest needs compatible devices ({@link GuestReadiness}); a model change or a MAC not
+     *     carried raises NIC_RENAME_LIKELY
+     */
+    static Networks map(Vm vm, Mappings mappings, boolean keepMacs, GuestReadiness.Decision guest,
+            Consumer<Concern> concerns) {
+        List<String> compat = new ArrayList<>();
         ArrayNode interfaces = Trees.F.arrayNode();
         ArrayNode networks = Trees.F.arrayNode();
         boolean podTaken = false;
@@ -48,8 +61,8 @@ final class NetworkMapping {
                 continue;
             }
             String field = "nics[" + i + "]";
-            String who = "VM " + vm.name() + ": NIC " + nic.name().or(nic::mac).orElse("#" + i) + " on '"
-                    + nic.network() + "'";
+            String label = nic.name().or(nic::mac).orElse("#" + i);
+            String who = "VM " + vm.name() + ": NIC " + label + " on '" + nic.network() + "'";
             Optional<NetworkTarget> mapped = mappings.network(nic.network());
             NetworkTarget target;
             if (mapped.isPresent()) {
@@ -76,12 +89,19 @@ final class NetworkMapping {
             String name = uniqueName(nic.name().map(KubernetesName::of).orElse("nic" + i), names);
             ObjectNode iface = interfaces.addObject().put("name", name);
             if (target.type() != NetworkTarget.Type.SRIOV) {
-                Optional<String> model = model(nic.model());
-                if (model.isEmpty()) {
+                String model = GuestReadiness.nicModel(nic, guest);
+                if (GuestReadiness.compatNic(nic, guest)) {
+                    compat.add(label);
+                } else if (model(nic.model()).isEmpty()) {
                     concerns.accept(ConcernCode.NIC_MODEL_CHANGED.at(field + ".model", who + ": model "
                             + nic.model() + " becomes virtio; the guest needs the virtio-net driver"));
                 }
-                iface.put("model", model.orElse("virtio"));
+                iface.put("model", model);
+                GuestReadiness.rename(nic, field, who, Optional.of(model), keepMacs && nic.mac().isPresent())
+                        .ifPresent(concerns);
+            } else {
+                GuestReadiness.rename(nic, field, who, Optional.empty(), keepMacs && nic.mac().isPresent())
+                        .ifPresent(concerns);
             }
             if (keepMacs) {
                 nic.mac().ifPresent(mac -> iface.put("macAddress", mac));
@@ -98,7 +118,7 @@ final class NetworkMapping {
                 network.putObject("multus").put("networkName", target.nad().orElseThrow());
             }
         }
-        return new Networks(interfaces, networks);
+        return new Networks(interfaces, networks, compat);
     }
 
     /** An unmapped NIC that joins the pod network; a macvtap or vhost-user NIC says what it was. */

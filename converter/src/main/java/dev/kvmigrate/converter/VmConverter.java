@@ -94,9 +94,12 @@ public final class VmConverter {
 
         DeviceResolver.Resolution devices = DeviceResolver.resolve(vm, mappings, options.cluster());
         concerns.addAll(devices.concerns());
+        concerns.addAll(GuestReadiness.gpuDrivers(vm, mappings));
+        GuestReadiness.Decision guest = GuestReadiness.decide(vm, mappings);
         DiskMapping.Disks disks = DiskMapping.map(vm, source, targetName, namespace, mappings, options,
-                overrides.storageClass(), uniqueDvName, labels, concerns::add);
-        NetworkMapping.Networks nets = NetworkMapping.map(vm, mappings, overrides.keepMacs(), concerns::add);
+                overrides.storageClass(), uniqueDvName, labels, guest, concerns::add);
+        NetworkMapping.Networks nets = NetworkMapping.map(vm, mappings, overrides.keepMacs(), guest, concerns::add);
+        GuestReadiness.concern(vm, guest, disks.compat(), nets.compat()).ifPresent(concerns::add);
 
         ObjectNode domain = obj();
         boolean inlineSizing = instancetype.instancetype().isEmpty();

@@ -168,7 +168,7 @@ class MappingRulesTest {
                 Firmware.bios(Optional.empty()), null, null, null, null, nics, null, null, null, null, null, null,
                 null, null, 0, null);
         List<Concern> out = new ArrayList<>();
-        NetworkMapping.Networks n = NetworkMapping.map(vm, map, true, out::add);
+        NetworkMapping.Networks n = NetworkMapping.map(vm, map, true, GuestReadiness.Decision.VIRTIO, out::add);
         assertThat(n.interfaces().toString()).isEqualTo("[{\"name\":\"nic0\",\"model\":\"virtio\",\"macAddress\":"
                 + "\"52:54:00:00:00:01\",\"masquerade\":{}},{\"name\":\"nic1\",\"model\":\"e1000\",\"macAddress\":"
                 + "\"52:54:00:00:00:02\",\"bridge\":{}},{\"name\":\"nic2\",\"macAddress\":\"52:54:00:00:00:03\","
@@ -250,7 +250,7 @@ class MappingRulesTest {
         List<Concern> out = new ArrayList<>();
         DiskMapping.Disks d = DiskMapping.map(vm, new dev.kvmigrate.inventory.model.SourceRef(
                 dev.kvmigrate.inventory.model.SourceKind.OVIRT, "https://engine/ovirt-engine/api"), "a",
-                Optional.empty(), map, options, Optional.empty(), x -> x, Map.of(), out::add);
+                Optional.empty(), map, options, Optional.empty(), x -> x, Map.of(), GuestReadiness.Decision.VIRTIO, out::add);
         assertThat(d.transfers().get(0).manifest().tree().path("spec").path("source").toString())
                 .isEqualTo(expected);
         assertThat(d.disks().get(0).path("bootOrder").asInt()).isEqualTo(1);

@@ -1,5 +1,6 @@
 package dev.kvmigrate.converter.gpu;
 
+import dev.kvmigrate.converter.mapping.GpuReplacement;
 import dev.kvmigrate.converter.mapping.GpuTarget;
 import dev.kvmigrate.converter.mapping.Mappings;
 import dev.kvmigrate.inventory.concern.ConcernCode;
@@ -56,7 +57,10 @@ public final class DeviceResolver {
         List<Concern> concerns = new ArrayList<>();
         boolean ramfbTaken = false;
         for (int i = 0; i < vm.gpus().size(); i++) {
-            Gpu gpu = vm.gpus().get(i);
+            Gpu source = vm.gpus().get(i);
+            Gpu gpu = replacement(source, mappings).map(r -> replaced(source, r)).orElse(source);
+            // A replaced GPU's gpus entry may be keyed like the source GPU or like its replacement.
+            Optional<String> mappedBySource = gpu == source ? Optional.empty() : mappedResource(source, mappings);
             String field = "gpus[" + i + "]";
             String who = "VM " + vm.name() + ": " + field;
             Optional<String> draSelector = mappings.gpuTarget() == GpuTarget.DRA
@@ -66,7 +70,8 @@ public final class DeviceResolver {
                         Optional.empty(), Optional.empty(), gpu.vendorDevice(), false, false, false, draSelector));
                 continue;
             }
-            Optional<String> resource = named(vm.name(), who, field, gpu, mappings, cluster, concerns);
+            Optional<String> resource = named(vm.name(), who, field, gpu, mappedBySource, mappings, cluster,
+                    concerns);
             if (resource.isEmpty()) {
                 continue;
             }
@@ -87,8 +92,8 @@ public final class DeviceResolver {
                     : DeviceRequest.Kind.PASSTHROUGH_GPU, resource.get(), vgpu ? gpu.mdevTypeName() : Optional.empty(),
                     vgpu ? gpu.mdevType() : Optional.empty(), vgpu ? Optional.empty() : gpu.vendorDevice(),
                     vgpu && gpu.display(), ramfb, gpu.kind() == GpuKind.SRIOV_VGPU, Optional.empty());
-            Optional<java.util.Map<String, String>> group = mappings.nodeGroup(List.of(gpu.mdevTypeName(),
-                    gpu.mdevType(), gpu.vendorDevice()));
+            Optional<java.util.Map<String, String>> group = mappings.nodeGroup(List.of(source.mdevTypeName(),
+                    source.mdevType(), gpu.vendorDevice()));
             if (group.isPresent()) {
                 request = request.withNodeSelector(group.get());
             }
@@ -111,10 +116,11 @@ public final class DeviceResolver {
      * The resource of one device-plugin GPU: the mapping's (checked against the cluster), else the cluster's name,
      * else the derived one; empty with a blocker when none is known.
      */
-    private static Optional<String> named(String vmName, String who, String field, Gpu gpu, Mappings mappings,
-            Optional<ClusterGpus> cluster, List<Concern> concerns) {
+    private static Optional<String> named(String vmName, String who, String field, Gpu gpu,
+            Optional<String> mappedBySource, Mappings mappings, Optional<ClusterGpus> cluster,
+            List<Concern> concerns) {
         boolean mediated = gpu.kind() == GpuKind.VGPU;
-        Optional<String> mapped = mappedResource(gpu, mappings);
+        Optional<String> mapped = mappedBySource.or(() -> mappedResource(gpu, mappings));
         if (mapped.isPresent()) {
             cluster.flatMap(c -> ClusterNames.lookup(mediated, gpu.mdevTypeName(), gpu.vendorDevice(), mapped, c))
                     .filter(n -> !n.resource().equals(mapped.get()))
@@ -168,6 +174,46 @@ public final class DeviceResolver {
                             + ": supported)" : "; the cluster runs " + v + ", so the guest gets no vGPU display")
                             .orElse("; check the target's KubeVirt version")));
         }
+    }
+
+    /**
+     * The resource a {@code gpus} entry names for a source GPU, keyed like the GPU itself or, when a
+     * {@code gpuReplacements} entry replaces it, like its replacement (an SR-IOV VF's or another product's
+     * {@code vendor:device}).
+     */
+    public static Optional<String> mappedResourceOrReplacement(Gpu gpu, Mappings mappings) {
+        return mappedResource(gpu, mappings).or(() -> replacement(gpu, mappings)
+                .flatMap(r -> mappedResource(replaced(gpu, r), mappings)));
+    }
+
+    /**
+     * The {@code gpuReplacements} entry that applies to a GPU: for an mdev vGPU (by type id, type name, mdev UUID) one
+     * with {@code sriovVf}, for a passthrough GPU (by {@code vendor:device}) one with another {@code device}.
+     */
+    public static Optional<GpuReplacement> replacement(Gpu gpu, Mappings mappings) {
+        return switch (gpu.kind()) {
+            case VGPU -> mappings.gpuReplacement(List.of(gpu.mdevType(), gpu.mdevTypeName(), gpu.mdevUuid()))
+                    .filter(r -> r.sriovVf().isPresent());
+            case PASSTHROUGH -> mappings.gpuReplacement(List.of(gpu.vendorDevice()))
+                    .filter(r -> r.device().isPresent() && !r.device().equals(gpu.vendorDevice()));
+            case SRIOV_VGPU -> Optional.empty();
+        };
+    }
+
+    /**
+     * The GPU the target serves instead: an SR-IOV vGPU on a VF of the replacement's ids (its profile is the target's,
+     * unknown here), or a passthrough GPU of the replacement's ids (its product name unknown here).
+     */
+    static Gpu replaced(Gpu gpu, GpuReplacement r) {
+        if (r.sriovVf().isPresent()) {
+            String[] ids = r.sriovVf().get().split(":");
+            return new Gpu(GpuKind.SRIOV_VGPU, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                    Optional.of(ids[0]), Optional.of(ids[1]), Optional.empty(), gpu.display(), false,
+                    Optional.empty(), Optional.empty());
+        }
+        String[] ids = r.device().orElseThrow().split(":");
+        return new Gpu(GpuKind.PASSTHROUGH, Optional.empty(), Optional.empty(), Optional.empty(), gpu.pciAddress(),
+                Optional.of(ids[0]), Optional.of(ids[1]), Optional.empty(), false, false, Optional.empty());
     }
 
     /**

@@ -29,6 +29,11 @@ import java.util.TreeMap;
  * @param nodeGroups GPU key (SR-IOV vGPU profile or mdev type name, mdev type id, {@code vendor:device}) → the node
  *     labels of the nodes that serve it: an SR-IOV vGPU's VM is pinned there ({@code nodeSelector}), a vGPU type is
  *     created there ({@code nodeMediatedDeviceTypes})
+ * @param guests source VM name or {@code *}/{@code ?} glob → what the guest has: an exact name wins over globs, a
+ *     longer glob over a shorter one
+ * @param gpuReplacements GPU key → the device the target serves it with when it is not the source's: an mdev vGPU
+ *     (type id, type name or mdev UUID) → an SR-IOV vGPU's VF, a passthrough GPU ({@code vendor:device}) → another
+ *     product
  */
 public record Mappings(
         Map<String, NetworkTarget> networks,
@@ -39,12 +44,14 @@ public record Mappings(
         @JsonProperty("gpuTarget") GpuTarget gpuTarget,
         DraMapping dra,
         @JsonProperty("evictionStrategy") Optional<EvictionStrategy> evictionStrategy,
-        @JsonProperty("nodeGroups") Map<String, Map<String, String>> nodeGroups) {
+        @JsonProperty("nodeGroups") Map<String, Map<String, String>> nodeGroups,
+        Map<String, GuestRule> guests,
+        @JsonProperty("gpuReplacements") Map<String, GpuReplacement> gpuReplacements) {
     /** The {@code hostDevices} value that leaves a device out (INFO HOSTDEV_DROPPED_BY_MAPPING) instead of mapping it. */
     public static final String DROP = "drop";
 
     public static final Mappings NONE = new Mappings(Map.of(), StorageMap.NONE, Map.of(), Map.of(),
-            InstancetypeMap.NONE, GpuTarget.AUTO, DraMapping.NONE, Optional.empty(), Map.of());
+            InstancetypeMap.NONE, GpuTarget.AUTO, DraMapping.NONE, Optional.empty(), Map.of(), Map.of(), Map.of());
 
     public Mappings {
         networks = Map.copyOf(new TreeMap<>(Objects.requireNonNullElse(networks, Map.of())));
@@ -56,12 +63,89 @@ public record Mappings(
         dra = Objects.requireNonNullElse(dra, DraMapping.NONE);
         evictionStrategy = Objects.requireNonNullElse(evictionStrategy, Optional.empty());
         nodeGroups = nodeGroups(Objects.requireNonNullElse(nodeGroups, Map.of()));
+        guests = guests(Objects.requireNonNullElse(guests, Map.of()));
+        gpuReplacements = gpuReplacements(Objects.requireNonNullElse(gpuReplacements, Map.of()));
+    }
+
+    /** Keys name a VM or a glob; every entry says virtioDrivers. */
+    private static Map<String, GuestRule> guests(Map<String, GuestRule> in) {
+        Map<String, GuestRule> out = new TreeMap<>();
+        in.forEach((key, rule) -> {
+            if (key == null || key.isBlank()) {
+                throw new IllegalArgumentException("a guests entry has no VM name or glob");
+            }
+            if (rule == null) {
+                throw new IllegalArgumentException("guests entry '" + key + "' is empty; give '" + key
+                        + ": {virtioDrivers: true}' once the guest has virtio drivers (virtio-win)");
+            }
+            out.put(key, rule);
+        });
+        return Map.copyOf(out);
+    }
+
+    /** An SR-IOV replacement is keyed like an mdev vGPU, a product replacement like a passthrough GPU. */
+    private static Map<String, GpuReplacement> gpuReplacements(Map<String, GpuReplacement> in) {
+        Map<String, GpuReplacement> out = new TreeMap<>();
+        in.forEach((key, r) -> {
+            if (r == null) {
+                throw new IllegalArgumentException("gpuReplacements entry '" + key + "' is empty; give sriovVf or"
+                        + " device");
+            }
+            if (r.sriovVf().isPresent() && isVendorDevice(key)) {
+                throw new IllegalArgumentException("gpuReplacements entry '" + key + "': sriovVf is for an mdev"
+                        + " vGPU, keyed by its type id (nvidia-230), type name (GRID T4-1Q) or mdev UUID, not by"
+                        + " vendor:device");
+            }
+            if (r.device().isPresent() && !isVendorDevice(key)) {
+                throw new IllegalArgumentException("gpuReplacements entry '" + key + "': device is for a"
+                        + " passthrough GPU, keyed by its vendor:device (10de:1eb8)");
+            }
+            out.put(isVendorDevice(key) ? key.toLowerCase(Locale.ROOT) : key, r);
+        });
+        return Map.copyOf(out);
+    }
+
+    /**
+     * Whether the mappings say the guest of VM {@code vmName} has virtio drivers: its exact {@code guests} entry,
+     * else the longest glob that matches it (ties: the first in key order); false when none does.
+     */
+    public boolean virtioDrivers(String vmName) {
+        GuestRule exact = guests.get(vmName);
+        if (exact != null) {
+            return exact.virtioDrivers();
+        }
+        return new TreeMap<>(guests).entrySet().stream().filter(e -> glob(e.getKey(), vmName))
+                .max(java.util.Comparator.comparingInt((Map.Entry<String, GuestRule> e) -> e.getKey().length())
+                        .thenComparing(Map.Entry::getKey, java.util.Comparator.reverseOrder()))
+                .map(e -> e.getValue().virtioDrivers()).orElse(false);
+    }
+
+    /** {@code *} any run of characters, {@code ?} one character, anything else itself. */
+    static boolean glob(String pattern, String name) {
+        StringBuilder re = new StringBuilder();
+        for (char c : pattern.toCharArray()) {
+            re.append(c == '*' ? ".*" : c == '?' ? "." : java.util.regex.Pattern.quote(String.valueOf(c)));
+        }
+        return name.matches(re.toString());
+    }
+
+    /** The replacement mapped for the first key present, tried in the order given. */
+    public Optional<GpuReplacement> gpuReplacement(List<Optional<String>> keys) {
+        for (Optional<String> key : keys) {
+            if (key.isPresent()) {
+                String k = isVendorDevice(key.get()) ? key.get().toLowerCase(Locale.ROOT) : key.get();
+                if (gpuReplacements.containsKey(k)) {
+                    return Optional.of(gpuReplacements.get(k));
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     /** These mappings with another GPU target ({@code convert --gpu-target} wins over the file). */
     public Mappings withGpuTarget(GpuTarget target) {
         return new Mappings(networks, storage, gpus, hostDevices, instancetypes, target, dra, evictionStrategy,
-                nodeGroups);
+                nodeGroups, guests, gpuReplacements);
     }
 
     /** Each group needs at least one label, each label a key and a value; vendor:device keys lower-case. */

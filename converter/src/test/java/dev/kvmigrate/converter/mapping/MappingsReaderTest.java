@@ -34,6 +34,20 @@ class MappingsReaderTest {
             """;
 
     @Test
+    void theExampleOfDocsMappingsMdReadsWithItsGuestsAndGpuReplacements() throws java.io.IOException {
+        String doc = java.nio.file.Files.readString(java.nio.file.Path.of("..", "docs", "mappings.md"));
+        int start = doc.indexOf("```yaml\n") + "```yaml\n".length();
+        Mappings m = MappingsReader.parse(doc.substring(start, doc.indexOf("```", start)), "docs/mappings.md");
+        assertThat(m.virtioDrivers("win-app")).isTrue();
+        assertThat(m.virtioDrivers("legacy-xp")).isFalse();
+        assertThat(m.virtioDrivers("rhel-9")).isFalse();
+        assertThat(m.gpuReplacement(List.of(Optional.of("nvidia-230")))).get()
+                .satisfies(r -> assertThat(r.sriovVf()).contains("10de:26b9"));
+        assertThat(m.gpuReplacement(List.of(Optional.of("10DE:1EB8")))).get()
+                .satisfies(r -> assertThat(r.device()).contains("10de:2236"));
+    }
+
+    @Test
     void aHostDeviceCanBeMappedOrDropped() {
         Mappings m = MappingsReader.parse("""
                 hostDevices:

@@ -77,7 +77,7 @@ public final class PlanCheck {
             }
             for (int i = 0; i < vm.gpus().size(); i++) {
                 Gpu g = vm.gpus().get(i);
-                boolean mapped = DeviceResolver.mappedResource(g, plan.mappings()).isPresent();
+                boolean mapped = DeviceResolver.mappedResourceOrReplacement(g, plan.mappings()).isPresent();
                 if (!mapped && !reported(w, "gpus[" + i + "]", GPU_TOLD)) {
                     out.add(Finding.of(ConcernCode.GPU_NOT_IN_PLAN, name, "VM " + w.name() + ": GPU "
                             + g.mdevType().or(g::vendorDevice).orElse("?") + " has no entry in mappings.gpus; the"
