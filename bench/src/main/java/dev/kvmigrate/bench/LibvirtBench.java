@@ -23,6 +23,7 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -45,7 +46,7 @@ import java.util.stream.Stream;
  * <p>Usage: {@code LibvirtBench --kv LAUNCHER [--uri qemu:///system] [--runs 3] [--work /var/lib/libvirt/images]}
  */
 public final class LibvirtBench {
-    private static final long MIB = 1L << 20;
+    private static final long MIB = BenchKit.MIB;
     private static final String POOL = "kvmit-bench-pool";
 
     private LibvirtBench() {}
@@ -73,13 +74,13 @@ public final class LibvirtBench {
         Path out = Files.createDirectories(home.resolve("out"));
         List<String> results = new ArrayList<>();
         try {
-            write(pool.resolve("sparse.raw"), 4096 * MIB, 0.10, 1);
-            write(pool.resolve("dense.raw"), 1024 * MIB, 1.0, 2);
+            BenchKit.sparseRandom(pool.resolve("sparse.raw"), 4096 * MIB, 0.10, 1);
+            BenchKit.sparseRandom(pool.resolve("dense.raw"), 1024 * MIB, 1.0, 2);
             run(List.of("virsh", "-c", uri, "pool-destroy", POOL), true);
             run(List.of("virsh", "-c", uri, "pool-create-as", POOL, "dir", "--target", pool.toString()), false);
             Kv kv = new Kv(kvLauncher, uri, out);
             time(kv.command(List.of("--version"), ""));   // the launcher's class-data archive, made once per build
-            double startUp = median(runs, () -> time(kv.command(List.of("--version"), "")));
+            double startUp = BenchKit.median(runs, () -> time(kv.command(List.of("--version"), "")));
             System.out.printf(Locale.ROOT, "INFO JVM start-up (kv-migrate --version): %.2f s%n", startUp);
 
             Case sparse = measure("sparse 4 GiB, 10 % data", "sparse.raw", true, uri, out, kv, runs);
@@ -102,7 +103,7 @@ public final class LibvirtBench {
                     dense.durable(), dense.kv() / dense.durable(), dense.bytes(), dense.identical() ? "yes" : "NO"));
         } finally {
             run(List.of("virsh", "-c", uri, "pool-destroy", POOL), true);
-            delete(home);
+            BenchKit.deleteTree(home);
         }
         results.forEach(System.out::println);
     }
@@ -140,20 +141,20 @@ public final class LibvirtBench {
             virsh.add("--sparse");
         }
         virsh.addAll(List.of(volume, baselineFile.toString()));
-        double baseline = median(runs, () -> {
+        double baseline = BenchKit.median(runs, () -> {
             Files.deleteIfExists(baselineFile);
             return time(new Command(virsh));
         });
-        double durable = median(runs, () -> {
+        double durable = BenchKit.median(runs, () -> {
             Files.deleteIfExists(baselineFile);
             return time(new Command(virsh)) + time(new Command(List.of("sync", "--data", baselineFile.toString())));
         });
-        double kvTime = median(runs, () -> {
-            deleteOutputs(out);
+        double kvTime = BenchKit.median(runs, () -> {
+            BenchKit.deleteFiles(out, ".img");
             return time(kv.importCommand(volume, true));
         });
         Path kvFile = kvOutput(out, volume);
-        boolean identical = sha256(kvFile).equals(sha256(baselineFile));
+        boolean identical = BenchKit.sha256(kvFile).equals(BenchKit.sha256(baselineFile));
         Files.delete(kvFile);
         Files.delete(baselineFile);
         InProcess in = inProcess(uri, volume, out, true);
@@ -164,14 +165,14 @@ public final class LibvirtBench {
 
     private static Case measureKvDense(String volume, Path out, Kv kv, int runs) throws Exception {
         Path reference = out.resolve("reference-" + volume);
-        double kvTime = median(runs, () -> {
-            deleteOutputs(out);
+        double kvTime = BenchKit.median(runs, () -> {
+            BenchKit.deleteFiles(out, ".img");
             return time(kv.importCommand(volume, false));
         });
         Path kvFile = kvOutput(out, volume);
         Files.move(kvFile, reference);
         time(kv.importCommand(volume, true));
-        boolean identical = sha256(kvOutput(out, volume)).equals(sha256(reference));
+        boolean identical = BenchKit.sha256(kvOutput(out, volume)).equals(BenchKit.sha256(reference));
         Files.delete(kvOutput(out, volume));
         Files.delete(reference);
         return new Case("dense download of " + volume, kvTime, Double.NaN, Double.NaN, -1, identical);
@@ -202,7 +203,7 @@ public final class LibvirtBench {
             if (r == null) {
                 throw new IllegalStateException("no result for " + volume);
             }
-            delete(dir);
+            BenchKit.deleteTree(dir);
             LibvirtSource counted = (LibvirtSource) source;
             return new InProcess(seconds, counted.counters().bytesReceived(), counted.counters().holeBytes());
         } finally {
@@ -210,96 +211,12 @@ public final class LibvirtBench {
         }
     }
 
-    /** A raw image: {@code fraction} of it random data in 4 MiB runs spread evenly, the rest holes. */
-    private static void write(Path file, long size, double fraction, long seed) throws IOException {
-        Random random = new Random(seed);
-        byte[] chunk = new byte[(int) (4 * MIB)];
-        long chunks = size / chunk.length;
-        long data = Math.round(chunks * fraction);
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            for (long i = 0; i < data; i++) {
-                random.nextBytes(chunk);
-                long at = (long) Math.floor(i * (double) chunks / data) * chunk.length;
-                ByteBuffer b = ByteBuffer.wrap(chunk);
-                while (b.hasRemaining()) {
-                    ch.write(b, at + b.position());
-                }
-            }
-            ch.truncate(size);
-            if (ch.size() < size) {
-                ch.write(ByteBuffer.wrap(new byte[1]), size - 1);
-            }
-        }
-    }
-
-    private interface Timed {
-        double seconds() throws Exception;
-    }
-
-    private static double median(int runs, Timed t) throws Exception {
-        double[] s = new double[runs];
-        for (int i = 0; i < runs; i++) {
-            s[i] = t.seconds();
-        }
-        Arrays.sort(s);
-        return s[runs / 2];
-    }
-
     private static double time(Command cmd) throws Exception {
-        long t0 = System.nanoTime();
-        run(cmd.args(), cmd.javaOpts(), false);
-        return (System.nanoTime() - t0) / 1e9;
+        return BenchKit.time(cmd.args(), cmd.javaOpts().isEmpty() ? Map.of()
+                : Map.of("KV_MIGRATE_JAVA_OPTS", cmd.javaOpts()));
     }
 
     private static void run(List<String> cmd, boolean mayFail) throws Exception {
-        run(cmd, "", mayFail);
-    }
-
-    private static void run(List<String> cmd, String javaOpts, boolean mayFail) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        if (!javaOpts.isEmpty()) {
-            pb.environment().put("KV_MIGRATE_JAVA_OPTS", javaOpts);
-        }
-        Process p = pb.start();
-        String text = new String(p.getInputStream().readAllBytes());
-        if (!p.waitFor(30, TimeUnit.MINUTES)) {
-            p.destroyForcibly();
-            throw new IllegalStateException("timed out: " + String.join(" ", cmd));
-        }
-        if (p.exitValue() != 0 && !mayFail) {
-            throw new IllegalStateException(String.join(" ", cmd) + " failed (" + p.exitValue() + "): " + text);
-        }
-    }
-
-    /** kv-migrate's images in {@code out}: removed before a timed run, as the baseline's file is. */
-    private static void deleteOutputs(Path out) throws IOException {
-        try (Stream<Path> files = Files.list(out)) {
-            for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".img")).toList()) {
-                Files.delete(f);
-            }
-        }
-    }
-
-    private static String sha256(Path file) throws Exception {
-        MessageDigest md = MessageDigest.getInstance("SHA-256");
-        try (InputStream in = Files.newInputStream(file)) {
-            byte[] buf = new byte[1 << 20];
-            for (int n; (n = in.read(buf)) > 0;) {
-                md.update(buf, 0, n);
-            }
-        }
-        return HexFormat.of().formatHex(md.digest());
-    }
-
-    private static void delete(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> all = Files.walk(dir)) {
-            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
+        BenchKit.run(cmd, Map.of(), mayFail);
     }
 }

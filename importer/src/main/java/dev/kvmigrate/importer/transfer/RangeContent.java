@@ -28,6 +28,8 @@ public final class RangeContent implements LogicalContent {
 
     private final long size;
     private final List<Extent> data;
+    /** The data extents as the source gave them (sorted, not rounded to blocks): the bytes actually requested. */
+    private final List<Extent> exact;
     private final RangeReader reader;
     private final int readers;
     /** Offsets of the hole pieces of {@link #pieces}. */
@@ -40,6 +42,8 @@ public final class RangeContent implements LogicalContent {
     public RangeContent(long size, List<Extent> dataExtents, RangeReader reader, int readers) {
         this.size = size;
         this.data = Extent.alignToBlocks(dataExtents, size);
+        this.exact = dataExtents.stream().filter(e -> e.length() > 0)
+                .sorted(java.util.Comparator.comparingLong(Extent::offset)).toList();
         this.reader = reader;
         this.readers = Math.max(1, readers);
     }
@@ -99,26 +103,74 @@ public final class RangeContent implements LogicalContent {
         return !holes.contains(p.offset());
     }
 
-    /** A data piece by one range request, in chunks of their own; a hole piece without a request. */
+    /**
+     * A data piece by range requests for the source's data extents within it, in chunks of their own; the bytes the
+     * piece holds beyond those extents (a block rounded out around a small extent) are zeros and are not requested.
+     * A hole piece without a request.
+     */
     private void fetch(OrderedPieces.Piece p, OrderedPieces.Receiver out) throws IOException {
         if (!isData(p)) {
             out.hole(p.length());
             return;
         }
-        try (InputStream in = reader.open(p.offset(), p.length())) {
-            long at = p.offset();
-            long end = p.offset() + p.length();
-            while (at < end) {
-                int want = (int) Math.min(CHUNK, end - at);
-                byte[] buf = new byte[want];
-                int n = in.readNBytes(buf, 0, want);
-                if (n < want) {
-                    throw new IOException("range " + p.offset() + "+" + p.length() + " ended after "
-                            + (at + n - p.offset()) + " bytes");
+        long end = p.offset() + p.length();
+        List<Extent> within = new ArrayList<>();
+        int i = firstEndingAfter(p.offset());
+        for (; i < exact.size() && exact.get(i).offset() < end; i++) {
+            Extent e = exact.get(i);
+            long from = Math.max(e.offset(), p.offset());
+            within.add(new Extent(from, Math.min(e.end(), end) - from));
+        }
+        int next = 0;
+        InputStream in = null;
+        long inPos = 0;
+        try {
+            for (long c = p.offset(); c < end; c += CHUNK) {
+                int len = (int) Math.min(CHUNK, end - c);
+                byte[] buf = new byte[len];
+                long chunkEnd = c + len;
+                while (next < within.size() && within.get(next).offset() < chunkEnd) {
+                    Extent e = within.get(next);
+                    if (in == null) {
+                        in = reader.open(e.offset(), e.length());
+                        inPos = e.offset();
+                    }
+                    long to = Math.min(e.end(), chunkEnd);
+                    int n = (int) (to - inPos);
+                    int got = in.readNBytes(buf, (int) (inPos - c), n);
+                    if (got < n) {
+                        throw new IOException("range " + e.offset() + "+" + e.length() + " ended after "
+                                + (inPos + got - e.offset()) + " bytes");
+                    }
+                    inPos = to;
+                    if (to < e.end()) {
+                        break;
+                    }
+                    in.close();
+                    in = null;
+                    next++;
                 }
-                out.data(buf, n);
-                at += n;
+                out.data(buf, len);
+            }
+        } finally {
+            if (in != null) {
+                in.close();
             }
         }
+    }
+
+    /** Index of the first exact extent that ends after {@code offset}. */
+    private int firstEndingAfter(long offset) {
+        int lo = 0;
+        int hi = exact.size();
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (exact.get(mid).end() <= offset) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
     }
 }

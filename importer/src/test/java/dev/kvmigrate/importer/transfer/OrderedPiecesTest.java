@@ -58,7 +58,8 @@ class OrderedPiecesTest {
     void rangeContentWithSeveralReadersGivesTheDiskAndFetchesOnlyData() throws IOException {
         long size = 200 * MIB + 12288;
         List<Extent> data = List.of(new Extent(0, 3 * MIB), new Extent(31 * MIB, 70 * MIB),
-                new Extent(130 * MIB + 65536, 5 * 65536), new Extent(200 * MIB, 12288));
+                new Extent(130 * MIB + 65536, 5 * 65536), new Extent(150 * MIB + 4096, 100),
+                new Extent(150 * MIB + 8192, 4096), new Extent(200 * MIB, 12288));
         byte[] disk = disk(size, data, 7);
         ConcurrentHashMap<Long, Long> ranges = new ConcurrentHashMap<>();
         RangeContent.RangeReader reader = (offset, length) -> {
@@ -67,9 +68,10 @@ class OrderedPiecesTest {
         };
         byte[] got = read(new RangeContent(size, data, reader, 4), size);
         assertThat(Arrays.equals(got, disk)).isTrue();
-        // only data ranges (block-aligned), none longer than a piece
+        // only the data extents as given (not rounded out to 64 KiB blocks), none longer than a piece
         long fetched = ranges.values().stream().mapToLong(Long::longValue).sum();
-        assertThat(fetched).isEqualTo(3 * MIB + 70 * MIB + 5 * 65536 + 12288);
+        assertThat(fetched).isEqualTo(3 * MIB + 70 * MIB + 5 * 65536 + 100 + 4096 + 12288);
+        assertThat(ranges).containsEntry(150 * MIB + 4096, 100L).containsEntry(150 * MIB + 8192, 4096L);
         assertThat(ranges.values()).allMatch(l -> l <= RangeContent.PIECE);
         assertThat(ranges).containsKey(31 * MIB).containsKey(31 * MIB + RangeContent.PIECE);
 
