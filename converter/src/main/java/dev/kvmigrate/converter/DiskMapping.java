@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kvmigrate.common.disk.DiskLocation;
 import dev.kvmigrate.converter.mapping.Mappings;
 import dev.kvmigrate.converter.mapping.StorageRule;
+import dev.kvmigrate.converter.storage.ClusterStorage;
 import dev.kvmigrate.converter.storage.FilesystemOverhead;
 import dev.kvmigrate.converter.storage.StorageChoice;
 import dev.kvmigrate.inventory.concern.ConcernCode;
@@ -136,6 +137,8 @@ final class DiskMapping {
                     + " pinned modes and let the profile decide)")));
             String diskName = KubernetesName.of(d.target());
             String dvName = unique.apply(vmName + "-" + diskName);
+            fromCluster(rule, choice, options.storage(), dvName, size.get())
+                    .ifPresent(why -> concerns.accept(ConcernCode.STORAGE_FROM_CLUSTER.at(field, who + ": " + why)));
             disks.add(diskEntry(d, diskName, field, who, concerns,
                     !anyBootOrder && firstDisk && d.device() == DiskDevice.DISK));
             firstDisk &= d.device() != DiskDevice.DISK;
@@ -146,6 +149,33 @@ final class DiskMapping {
                     ? location : Optional.empty(), d.format(), size.get()));
         }
         return new Disks(disks, volumes, dvs);
+    }
+
+    /**
+     * What the cluster decided for a DataVolume, when it decided anything: modes the rule left open filled from the
+     * class's profile, an overhead other than CDI's default.
+     */
+    private static Optional<String> fromCluster(StorageRule rule, StorageChoice choice,
+            Optional<ClusterStorage> storage, String dvName, long virtualBytes) {
+        if (storage.isEmpty()) {
+            return Optional.empty();
+        }
+        boolean modes = !choice.accessModes().equals(rule.accessModes())
+                || !choice.volumeMode().equals(rule.volumeMode());
+        boolean overhead = !choice.block() && !choice.overhead().equals(FilesystemOverhead.Overhead.DEFAULT);
+        if (!modes && !overhead) {
+            return Optional.empty();
+        }
+        Optional<String> cls = storage.get().classOf(rule.storageClassName());
+        String on = cls.map(c -> " on storage class " + c + (rule.storageClassName().isEmpty() ? " (the default)"
+                : "")).orElse("");
+        String modeText = modes ? ": " + choice.volumeMode().orElse("any mode") + "/" + String.join("+",
+                choice.accessModes()) + " from its StorageProfile" : "";
+        long bytes = requestBytes(virtualBytes, choice.volumeMode(), choice.overhead());
+        String sizeText = "; requests " + Quantity.format(bytes) + " for a virtual size of " + virtualBytes
+                + " bytes" + (choice.block() ? " (Block: no filesystem overhead)" : " (plus the "
+                + choice.overhead().percent() + " filesystem overhead of " + choice.overhead().source() + ")");
+        return Optional.of("DataVolume " + dvName + on + modeText + sizeText);
     }
 
     private static ObjectNode diskEntry(Disk d, String diskName, String field, String who,

@@ -60,14 +60,23 @@ class StorageProfileConversionTest {
         JsonNode s = storage(with, "web-03");
         assertThat(s.path("volumeMode").asText()).isEqualTo("Block");
         assertThat(s.path("accessModes").toString()).isEqualTo("[\"ReadWriteMany\"]");
+        assertThat(concerns(with, "web-03", "STORAGE_FROM_CLUSTER")).singleElement().extracting(Concern::message)
+                .asString().endsWith(": DataVolume web-03-vda on storage class rbd: Block/ReadWriteMany from its"
+                        + " StorageProfile; requests 20Gi for a virtual size of 21474836480 bytes (Block: no filesystem"
+                        + " overhead)");
         ConversionResult without = convert(map, Optional.empty());
+        assertThat(concerns(without, "web-03", "STORAGE_FROM_CLUSTER")).isEmpty();
         assertThat(storage(without, "web-03").has("volumeMode")).isFalse();
         assertThat(storage(without, "web-03").has("accessModes")).isFalse();
 
         String local = "storage:\n  default: {storageClassName: local, size: 20Gi}\n";
         long virtual = Long.parseLong(convert(local, Optional.empty()).vm("web-03").orElseThrow().disks().get(0)
                 .manifest().tree().at("/metadata/annotations").path(DiskMapping.VIRTUAL_SIZE_ANNOTATION).asText());
-        JsonNode l = storage(convert(local, Optional.of(STORAGE)), "web-03");
+        ConversionResult withLocal = convert(local, Optional.of(STORAGE));
+        JsonNode l = storage(withLocal, "web-03");
+        assertThat(concerns(withLocal, "web-03", "STORAGE_FROM_CLUSTER")).singleElement().extracting(Concern::message)
+                .asString().contains("Filesystem/ReadWriteOnce from its StorageProfile", "plus the 10% filesystem"
+                        + " overhead of CDIConfig filesystemOverhead.storageClass[local]");
         assertThat(l.at("/resources/requests/storage").asText()).isEqualTo(Quantity.format(Quantity.roundUpToMib(
                 (virtual * 10 + 8) / 9)));
         assertThat(storage(convert(local, Optional.empty()), "web-03").at("/resources/requests/storage").asText())
