@@ -79,11 +79,13 @@ class StorageProfileClusterIT {
             assertThat(web.at("/spec/storage").has("volumeMode")).as("no profile: left to CDI").isFalse();
             assertThat(requested(web)).as("global 5.5 %").isEqualTo(roundUpMib(ceilDiv(virtual(web) * 1000, 945)));
 
-            // Exact bytes of the example's disks.
-            assertThat(requested(sda)).isEqualTo(sdaVirtual).isEqualTo(64L * MIB);
-            assertThat(requested(dataVolume(cluster, "inference-02-vda"))).isEqualTo(72L * MIB);
-            assertThat(requested(dataVolume(cluster, "inference-02-vdb"))).isEqualTo(36L * MIB);
-            assertThat(requested(web)).isEqualTo(68L * MIB);
+            // Exact bytes: every example disk is 64 MiB virtual. Block: 64 MiB; fs-slow: ceil(64 MiB / 0.9) =
+            // 74565405 bytes → 72 MiB; global: ceil(64 MiB / 0.945) = 71014671 bytes → 68 MiB.
+            assertThat(sdaVirtual).isEqualTo(64L * MIB);
+            assertThat(requested(sda)).isEqualTo(67108864L);
+            assertThat(requested(dataVolume(cluster, "inference-02-vda"))).isEqualTo(75497472L);
+            assertThat(requested(dataVolume(cluster, "inference-02-vdb"))).isEqualTo(75497472L);
+            assertThat(requested(web)).isEqualTo(71303168L);
 
             CliRun check = CliRun.run("plan", "validate", plan.toString(), "--from-cluster");
             assertThat(check.out() + check.err()).doesNotContain("VOLUME_TOO_SMALL");

@@ -129,7 +129,7 @@ public final class ClusterProbe {
      */
     public static ClusterStorage storage(KubernetesClient client) {
         try {
-            return readStorage(client, client.storage().v1().storageClasses().list().getItems());
+            return readStorage(client, listOrEmpty(client, StorageClass.class));
         } catch (KubernetesClientException e) {
             throw unreachable(client, e);
         }
