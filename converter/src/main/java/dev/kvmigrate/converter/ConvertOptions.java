@@ -1,6 +1,7 @@
 package dev.kvmigrate.converter;
 
 import dev.kvmigrate.converter.gpu.ClusterGpus;
+import dev.kvmigrate.converter.storage.ClusterStorage;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -13,21 +14,35 @@ import java.util.Optional;
  * @param emitInstancetypes write one instancetype + preference per distinct shape instead of inline sizing
  * @param cluster what the target cluster says about GPUs ({@code --from-cluster}): decides {@code gpuTarget: auto},
  *     gives device names and capacity; empty: decided from the source and mappings alone
+ * @param storage what the target cluster says about storage (StorageProfiles, CDIConfig filesystem overhead):
+ *     DataVolumes take unpinned access/volume modes from the class's profile and size with its overhead; empty:
+ *     the storage map's modes and CDI's default overhead (0.055)
  */
 public record ConvertOptions(Optional<String> namespace, Optional<String> plan, Optional<Imageio> imageio,
-        boolean emitInstancetypes, Optional<ClusterGpus> cluster) {
+        boolean emitInstancetypes, Optional<ClusterGpus> cluster, Optional<ClusterStorage> storage) {
     public static final ConvertOptions DEFAULTS = new ConvertOptions(Optional.empty(), Optional.empty(),
             Optional.empty(), false);
 
     /** Options without a cluster to ask. */
     public ConvertOptions(Optional<String> namespace, Optional<String> plan, Optional<Imageio> imageio,
             boolean emitInstancetypes) {
-        this(namespace, plan, imageio, emitInstancetypes, Optional.empty());
+        this(namespace, plan, imageio, emitInstancetypes, Optional.empty(), Optional.empty());
+    }
+
+    /** Options with the cluster's GPU facts and no storage facts. */
+    public ConvertOptions(Optional<String> namespace, Optional<String> plan, Optional<Imageio> imageio,
+            boolean emitInstancetypes, Optional<ClusterGpus> cluster) {
+        this(namespace, plan, imageio, emitInstancetypes, cluster, Optional.empty());
     }
 
     /** These options with the cluster's GPU facts. */
     public ConvertOptions withCluster(Optional<ClusterGpus> gpus) {
-        return new ConvertOptions(namespace, plan, imageio, emitInstancetypes, gpus);
+        return new ConvertOptions(namespace, plan, imageio, emitInstancetypes, gpus, storage);
+    }
+
+    /** These options with the cluster's storage facts. */
+    public ConvertOptions withStorage(Optional<ClusterStorage> clusterStorage) {
+        return new ConvertOptions(namespace, plan, imageio, emitInstancetypes, cluster, clusterStorage);
     }
 
     /**
@@ -50,5 +65,6 @@ public record ConvertOptions(Optional<String> namespace, Optional<String> plan, 
         plan = Objects.requireNonNullElse(plan, Optional.empty());
         imageio = Objects.requireNonNullElse(imageio, Optional.empty());
         cluster = Objects.requireNonNullElse(cluster, Optional.empty());
+        storage = Objects.requireNonNullElse(storage, Optional.empty());
     }
 }

@@ -7,6 +7,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kvmigrate.common.disk.DiskLocation;
 import dev.kvmigrate.converter.mapping.Mappings;
 import dev.kvmigrate.converter.mapping.StorageRule;
+import dev.kvmigrate.converter.storage.ClusterStorage;
+import dev.kvmigrate.converter.storage.FilesystemOverhead;
+import dev.kvmigrate.converter.storage.StorageChoice;
 import dev.kvmigrate.inventory.concern.ConcernCode;
 import dev.kvmigrate.inventory.concern.KubernetesName;
 import dev.kvmigrate.inventory.model.Concern;
@@ -28,13 +31,16 @@ import java.util.function.UnaryOperator;
 /**
  * Disks → {@code devices.disks}, {@code volumes} and one CDI DataVolume per disk. Pure.
  *
- * <p>Volume size: the virtual size (or the storage map's {@code size}), plus CDI's default filesystem overhead
- * (0.055, CDIConfig {@code filesystemOverhead.global}) unless the volume mode is Block: {@code ceil(virtual /
- * (1 - 0.055))}, rounded up to a whole MiB. The headroom holds even where CDI does not add it itself.
+ * <p>Volume size: the virtual size (or the storage map's {@code size}), plus the filesystem overhead unless the
+ * volume mode is Block: {@code ceil(virtual / (1 - overhead))}, rounded up to a whole MiB. The overhead is the
+ * cluster's (CDIConfig {@code filesystemOverhead.storageClass[class]}, else {@code .global}) when the options carry
+ * its storage facts, else CDI's default 0.055. The headroom holds even where CDI does not add it itself.
+ *
+ * <p>Modes: with the cluster's storage facts, access and volume modes the storage rule leaves open come from the
+ * class's StorageProfile ({@link StorageChoice}), so the DataVolume says what CDI will do; pins that fit none of the
+ * profile's sets are kept and reported ({@code STORAGE_PROFILE_MISMATCH}).
  */
 final class DiskMapping {
-    /** CDI's default global filesystem overhead, as parts per thousand (0.055). */
-    static final long FS_OVERHEAD_PER_MILLE = 55;
     static final String VIRTUAL_SIZE_ANNOTATION = "kv-migrate.dev/virtual-size";
 
     private DiskMapping() {}
@@ -46,15 +52,17 @@ final class DiskMapping {
      */
     record Disks(ArrayNode disks, ArrayNode volumes, List<DiskTransfer> transfers, List<String> compat) {}
 
-    /** Bytes to request for a disk of {@code virtualBytes}. */
+    /** Bytes to request for a disk of {@code virtualBytes}, with CDI's default overhead. */
     static long requestBytes(long virtualBytes, Optional<String> volumeMode) {
+        return requestBytes(virtualBytes, volumeMode, FilesystemOverhead.Overhead.DEFAULT);
+    }
+
+    /** Bytes to request for a disk of {@code virtualBytes} on a volume of {@code volumeMode} with {@code overhead}. */
+    static long requestBytes(long virtualBytes, Optional<String> volumeMode, FilesystemOverhead.Overhead overhead) {
         if (volumeMode.map("Block"::equals).orElse(false)) {
             return Quantity.roundUpToMib(virtualBytes);
         }
-        long usable = 1000 - FS_OVERHEAD_PER_MILLE;
-        long withOverhead = Math.multiplyExact(virtualBytes, 1000L) / usable
-                + (Math.multiplyExact(virtualBytes, 1000L) % usable == 0 ? 0 : 1);
-        return Quantity.roundUpToMib(withOverhead);
+        return Quantity.roundUpToMib(overhead.inflate(virtualBytes));
     }
 
     /** KubeVirt disk bus for a source bus: IDE → sata, unknown ones → virtio. */
@@ -74,11 +82,13 @@ final class DiskMapping {
     /**
      * @param vmName the VM's name on the target; DataVolumes are named after it
      * @param storageClass a per-VM storage class that wins over the storage map's
+     * @param rwx whether the VM live-migrates: a StorageProfile set offering ReadWriteMany is then preferred
      * @param guest whether the guest needs compatible devices ({@link GuestReadiness})
      */
     static Disks map(Vm vm, SourceRef source, String vmName, Optional<String> namespace, Mappings mappings,
-            ConvertOptions options, Optional<String> storageClass, UnaryOperator<String> unique,
-            Map<String, String> labels, GuestReadiness.Decision guest, Consumer<Concern> concerns) {
+            ConvertOptions options, Optional<String> storageClass, StorageChoice.RwxWanted rwx,
+            UnaryOperator<String> unique, Map<String, String> labels, GuestReadiness.Decision guest,
+            Consumer<Concern> concerns) {
         List<String> compat = new ArrayList<>();
         ArrayNode disks = Trees.F.arrayNode();
         ArrayNode volumes = Trees.F.arrayNode();
@@ -127,8 +137,15 @@ final class DiskMapping {
                 concerns.accept(ConcernCode.DISK_SIZE_UNKNOWN.at(field, who + known + "; add 'size' to a storage.disks entry '" + vm.name() + "/" + d.target() + "'"));
                 continue;
             }
+            StorageChoice choice = StorageChoice.of(rule.storageClassName(), rule.accessModes(), rule.volumeMode(),
+                    options.storage(), rwx);
+            choice.mismatch().ifPresent(why -> concerns.accept(ConcernCode.STORAGE_PROFILE_MISMATCH.at(field,
+                    who + ": " + why + "; CDI may fail to bind the volume, so fix the storage map (or drop the"
+                    + " pinned modes and let the profile decide)")));
             String diskName = KubernetesName.of(d.target());
             String dvName = unique.apply(vmName + "-" + diskName);
+            fromCluster(rule, choice, options.storage(), dvName, size.get())
+                    .ifPresent(why -> concerns.accept(ConcernCode.STORAGE_FROM_CLUSTER.at(field, who + ": " + why)));
             disks.add(diskEntry(d, diskName, field, who, guest, concerns,
                     !anyBootOrder && firstDisk && d.device() == DiskDevice.DISK));
             if (GuestReadiness.compatBus(d.device(), d.bus(), guest)) {
@@ -138,10 +155,37 @@ final class DiskMapping {
             ObjectNode volume = volumes.addObject().put("name", diskName);
             volume.putObject("dataVolume").put("name", dvName);
             dvs.add(new DiskTransfer(dvName, d.target(), dataVolume(vm, d, dvName, namespace, size.get(), rule,
-                    population, options, labels), population, population == DiskTransfer.Population.UPLOAD
+                    choice, population, options, labels), population, population == DiskTransfer.Population.UPLOAD
                     ? location : Optional.empty(), d.format(), size.get()));
         }
         return new Disks(disks, volumes, dvs, compat);
+    }
+
+    /**
+     * What the cluster decided for a DataVolume, when it decided anything: modes the rule left open filled from the
+     * class's profile, an overhead other than CDI's default.
+     */
+    private static Optional<String> fromCluster(StorageRule rule, StorageChoice choice,
+            Optional<ClusterStorage> storage, String dvName, long virtualBytes) {
+        if (storage.isEmpty()) {
+            return Optional.empty();
+        }
+        boolean modes = !choice.accessModes().equals(rule.accessModes())
+                || !choice.volumeMode().equals(rule.volumeMode());
+        boolean overhead = !choice.block() && !choice.overhead().equals(FilesystemOverhead.Overhead.DEFAULT);
+        if (!modes && !overhead) {
+            return Optional.empty();
+        }
+        Optional<String> cls = storage.get().classOf(rule.storageClassName());
+        String on = cls.map(c -> " on storage class " + c + (rule.storageClassName().isEmpty() ? " (the default)"
+                : "")).orElse("");
+        String modeText = modes ? ": " + choice.volumeMode().orElse("any mode") + "/" + String.join("+",
+                choice.accessModes()) + " from its StorageProfile" : "";
+        long bytes = requestBytes(virtualBytes, choice.volumeMode(), choice.overhead());
+        String sizeText = "; requests " + Quantity.format(bytes) + " for a virtual size of " + virtualBytes
+                + " bytes" + (choice.block() ? " (Block: no filesystem overhead)" : " (plus the "
+                + choice.overhead().percent() + " filesystem overhead of " + choice.overhead().source() + ")");
+        return Optional.of("DataVolume " + dvName + on + modeText + sizeText);
     }
 
     /** A disk's entry; a bus change the guest's compatible devices explain is GUEST_COMPAT_DEVICES's, not here. */
@@ -198,7 +242,7 @@ final class DiskMapping {
     }
 
     private static Manifest dataVolume(Vm vm, Disk d, String dvName, Optional<String> namespace, long virtualBytes,
-            StorageRule rule, DiskTransfer.Population population, ConvertOptions options,
+            StorageRule rule, StorageChoice choice, DiskTransfer.Population population, ConvertOptions options,
             Map<String, String> labels) {
         Map<String, String> annotations = new LinkedHashMap<>();
         annotations.put("kv-migrate.dev/source-vm", vm.name());
@@ -224,14 +268,14 @@ final class DiskMapping {
         }
         spec.put("contentType", "kubevirt");
         ObjectNode storage = spec.putObject("storage");
-        if (!rule.accessModes().isEmpty()) {
+        if (!choice.accessModes().isEmpty()) {
             ArrayNode modes = storage.putArray("accessModes");
-            rule.accessModes().forEach(modes::add);
+            choice.accessModes().forEach(modes::add);
         }
-        rule.volumeMode().ifPresent(m -> storage.put("volumeMode", m));
+        choice.volumeMode().ifPresent(m -> storage.put("volumeMode", m));
         rule.storageClassName().ifPresent(c -> storage.put("storageClassName", c));
         storage.putObject("resources").putObject("requests").put("storage",
-                Quantity.format(requestBytes(virtualBytes, rule.volumeMode())));
+                Quantity.format(requestBytes(virtualBytes, choice.volumeMode(), choice.overhead())));
         return Manifest.of("datavolume-" + dvName + ".yaml", dv);
     }
 }

@@ -12,6 +12,8 @@ import dev.kvmigrate.converter.gpu.NodePinning;
 import dev.kvmigrate.converter.mapping.EvictionStrategy;
 import dev.kvmigrate.converter.mapping.InstancetypeChoice;
 import dev.kvmigrate.converter.mapping.Mappings;
+import dev.kvmigrate.converter.storage.StorageChoice;
+import dev.kvmigrate.converter.storage.StorageProfile;
 import dev.kvmigrate.inventory.concern.ConcernCode;
 import dev.kvmigrate.inventory.concern.KubernetesName;
 import dev.kvmigrate.inventory.concern.Stage;
@@ -96,8 +98,13 @@ public final class VmConverter {
         concerns.addAll(devices.concerns());
         concerns.addAll(GuestReadiness.gpuDrivers(vm, mappings));
         GuestReadiness.Decision guest = GuestReadiness.decide(vm, mappings);
+        List<DeviceRequest> requests = new ArrayList<>(devices.gpus());
+        requests.addAll(devices.hostDevices());
+        Optional<EvictionStrategy> eviction = Eviction.strategy(requests, mappings.evictionStrategy());
+        boolean liveMigrates = Eviction.needsGate(requests, mappings.evictionStrategy());
         DiskMapping.Disks disks = DiskMapping.map(vm, source, targetName, namespace, mappings, options,
-                overrides.storageClass(), uniqueDvName, labels, guest, concerns::add);
+                overrides.storageClass(), liveMigrates ? StorageChoice.RwxWanted.YES : StorageChoice.RwxWanted.NO,
+                uniqueDvName, labels, guest, concerns::add);
         NetworkMapping.Networks nets = NetworkMapping.map(vm, mappings, overrides.keepMacs(), guest, concerns::add);
         GuestReadiness.concern(vm, guest, disks.compat(), nets.compat()).ifPresent(concerns::add);
 
@@ -120,8 +127,6 @@ public final class VmConverter {
         } else {
             devicesNode.set("interfaces", nets.interfaces());
         }
-        List<DeviceRequest> requests = new ArrayList<>(devices.gpus());
-        requests.addAll(devices.hostDevices());
         if (!devices.gpus().isEmpty()) {
             devicesNode.set("gpus", gpus(devices.gpus()));
         }
@@ -155,15 +160,30 @@ public final class VmConverter {
         pin.conflict().ifPresent(why -> concerns.add(ConcernCode.GPU_NODE_GROUP_CONFLICT.of("VM " + vm.name()
                 + ": its SR-IOV vGPUs are pinned to node groups that contradict each other (" + why + "); no node"
                 + " has both, fix the nodeGroups entries")));
-        Optional<EvictionStrategy> eviction = Eviction.strategy(requests, mappings.evictionStrategy());
         if (Eviction.liveMigrateRefused(requests, mappings.evictionStrategy())) {
             concerns.add(ConcernCode.EVICTION_NOT_MIGRATABLE.of("VM " + vm.name() + ": the mappings ask for"
                     + " evictionStrategy LiveMigrate, but " + Eviction.reason(requests).orElseThrow() + "; it gets"
                     + " None so node drains finish (a drain shuts it down)"));
         }
-        if (Eviction.needsGate(requests, mappings.evictionStrategy())) {
-            List<String> notShared = disks.transfers().stream().filter(d -> !readWriteMany(d)).map(
-                    DiskTransfer::dataVolume).toList();
+        if (liveMigrates) {
+            List<String> noRwxClass = new ArrayList<>();
+            List<String> notShared = new ArrayList<>();
+            for (DiskTransfer d : disks.transfers()) {
+                Optional<String> cls = storageClass(d);
+                Optional<StorageProfile> profile = options.storage().flatMap(c -> c.profileOf(cls));
+                if (profile.isPresent() && !profile.get().claimPropertySets().isEmpty() && !profile.get().offersRwx()) {
+                    noRwxClass.add(d.dataVolume() + " (storage class " + profile.get().storageClass() + ", whose"
+                            + " StorageProfile offers " + profile.get().describeSets() + ")");
+                } else if (!readWriteMany(d)) {
+                    notShared.add(d.dataVolume());
+                }
+            }
+            if (!noRwxClass.isEmpty()) {
+                concerns.add(ConcernCode.EVICTION_NEEDS_RWX.of("VM " + vm.name() + ": set to live-migrate its vGPU,"
+                        + " but DataVolume(s) " + String.join(", ", noRwxClass) + " cannot be ReadWriteMany; live"
+                        + " migration needs shared storage, so map them to a storage class that offers"
+                        + " ReadWriteMany"));
+            }
             if (!notShared.isEmpty()) {
                 concerns.add(ConcernCode.EVICTION_NEEDS_RWX.of("VM " + vm.name() + ": set to live-migrate its vGPU,"
                         + " but DataVolume(s) " + String.join(", ", notShared) + " are not ReadWriteMany; live"
@@ -220,6 +240,12 @@ public final class VmConverter {
             }
         }
         return false;
+    }
+
+    /** The storage class a DataVolume names, if any. */
+    private static Optional<String> storageClass(DiskTransfer d) {
+        String cls = d.manifest().tree().at("/spec/storage/storageClassName").asText("");
+        return cls.isEmpty() ? Optional.empty() : Optional.of(cls);
     }
 
     /** One claim request per DRA-claimed GPU, named after its place in {@code gpus[]}. */

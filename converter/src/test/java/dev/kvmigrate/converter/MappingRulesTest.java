@@ -250,7 +250,9 @@ class MappingRulesTest {
         List<Concern> out = new ArrayList<>();
         DiskMapping.Disks d = DiskMapping.map(vm, new dev.kvmigrate.inventory.model.SourceRef(
                 dev.kvmigrate.inventory.model.SourceKind.OVIRT, "https://engine/ovirt-engine/api"), "a",
-                Optional.empty(), map, options, Optional.empty(), x -> x, Map.of(), GuestReadiness.Decision.VIRTIO, out::add);
+                Optional.empty(), map, options, Optional.empty(),
+                dev.kvmigrate.converter.storage.StorageChoice.RwxWanted.NO, x -> x, Map.of(),
+                GuestReadiness.Decision.VIRTIO, out::add);
         assertThat(d.transfers().get(0).manifest().tree().path("spec").path("source").toString())
                 .isEqualTo(expected);
         assertThat(d.disks().get(0).path("bootOrder").asInt()).isEqualTo(1);

@@ -7,7 +7,7 @@ import dev.kvmigrate.converter.ConvertOptions;
 import dev.kvmigrate.converter.Converter;
 import dev.kvmigrate.converter.ManifestWriter;
 import dev.kvmigrate.converter.OutputFormat;
-import dev.kvmigrate.converter.gpu.ClusterGpus;
+import dev.kvmigrate.converter.validate.ClusterFacts;
 import dev.kvmigrate.converter.validate.ClusterProbe;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import dev.kvmigrate.converter.mapping.GpuTarget;
@@ -132,18 +132,21 @@ final class ConvertCommand implements Callable<Integer> {
         }
         ConvertOptions options = new ConvertOptions(Optional.ofNullable(namespace), Optional.ofNullable(plan),
                 Optional.ofNullable(imageioUrl).map(u -> new ConvertOptions.Imageio(u, imageioSecret,
-                        Optional.ofNullable(imageioCa))), emitInstancetypes).withCluster(clusterGpus());
+                        Optional.ofNullable(imageioCa))), emitInstancetypes);
+        Optional<ClusterFacts> facts = clusterFacts();
+        options = options.withCluster(facts.flatMap(ClusterFacts::gpus))
+                .withStorage(facts.flatMap(ClusterFacts::storage));
         return Converter.convert(inv, VmSelector.of(vms), mappings, options);
     }
 
-    /** What the cluster says about GPUs, with {@code --from-cluster}. */
-    private Optional<ClusterGpus> clusterGpus() {
+    /** What the cluster says (GPUs, StorageProfiles, filesystem overhead), with {@code --from-cluster}. */
+    private Optional<ClusterFacts> clusterFacts() {
         Optional<KubernetesClient> client = cluster.connect();
         if (client.isEmpty()) {
             return Optional.empty();
         }
         try (KubernetesClient c = client.get()) {
-            return ClusterProbe.probe(c).facts().gpus();
+            return Optional.of(ClusterProbe.probe(c).facts());
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.kvmigrate.converter.validate;
 
 import dev.kvmigrate.converter.gpu.ClusterGpus;
+import dev.kvmigrate.converter.storage.ClusterStorage;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -17,12 +18,23 @@ import java.util.Set;
  * @param defaultNamespace the namespace objects without one land in
  * @param gpus what the cluster (or a KubeVirt CR file) says about serving GPUs: KubeVirt version, gates, permitted
  *     devices, DRA device classes and devices, nodes
+ * @param storage CDI's StorageProfiles and filesystem overhead, and the default storage class: the modes CDI picks
+ *     and the overhead the size check adds
  */
 public record ClusterFacts(Optional<Set<String>> permittedDevices, Optional<Set<String>> volumes,
         Optional<Set<String>> storageClasses, Optional<Set<String>> networkAttachments,
-        Optional<Set<String>> namespaces, String defaultNamespace, Optional<ClusterGpus> gpus) {
+        Optional<Set<String>> namespaces, String defaultNamespace, Optional<ClusterGpus> gpus,
+        Optional<ClusterStorage> storage) {
     public static final ClusterFacts NONE = new ClusterFacts(Optional.empty(), Optional.empty(), Optional.empty(),
-            Optional.empty(), Optional.empty(), "default", Optional.empty());
+            Optional.empty(), Optional.empty(), "default", Optional.empty(), Optional.empty());
+
+    /** Facts without storage profiles or overhead (CDI's defaults apply). */
+    public ClusterFacts(Optional<Set<String>> permittedDevices, Optional<Set<String>> volumes,
+            Optional<Set<String>> storageClasses, Optional<Set<String>> networkAttachments,
+            Optional<Set<String>> namespaces, String defaultNamespace, Optional<ClusterGpus> gpus) {
+        this(permittedDevices, volumes, storageClasses, networkAttachments, namespaces, defaultNamespace, gpus,
+                Optional.empty());
+    }
 
     public ClusterFacts {
         permittedDevices = Objects.requireNonNullElse(permittedDevices, Optional.<Set<String>>empty()).map(Set::copyOf);
@@ -33,11 +45,12 @@ public record ClusterFacts(Optional<Set<String>> permittedDevices, Optional<Set<
         namespaces = Objects.requireNonNullElse(namespaces, Optional.<Set<String>>empty()).map(Set::copyOf);
         defaultNamespace = Objects.requireNonNullElse(defaultNamespace, "default");
         gpus = Objects.requireNonNullElse(gpus, Optional.<ClusterGpus>empty());
+        storage = Objects.requireNonNullElse(storage, Optional.<ClusterStorage>empty());
     }
 
     /** These facts with the permitted devices replaced. */
     public ClusterFacts withPermittedDevices(Set<String> permitted) {
         return new ClusterFacts(Optional.of(permitted), volumes, storageClasses, networkAttachments, namespaces,
-                defaultNamespace, gpus);
+                defaultNamespace, gpus, storage);
     }
 }

@@ -5,12 +5,14 @@ import dev.kvmigrate.common.KvMigrateException;
 import dev.kvmigrate.common.json.Mappers;
 import dev.kvmigrate.converter.gpu.ClusterGpus;
 import dev.kvmigrate.converter.gpu.dra.DraDevices;
+import dev.kvmigrate.converter.storage.ClusterStorage;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.resource.v1.DeviceClass;
 import io.fabric8.kubernetes.api.model.resource.v1.ResourceSlice;
+import io.fabric8.kubernetes.api.model.storage.StorageClass;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -32,7 +34,9 @@ import org.slf4j.LoggerFactory;
  * NetworkAttachmentDefinitions, namespaces, existing DataVolumes/PVCs, the KubeVirt CR's permitted devices and
  * the nodes' allocatable device resources; and for GPUs ({@link ClusterFacts#gpus()}) the first KubeVirt CR's
  * version, gates and permitted entries, the {@code resource.k8s.io/v1} DeviceClasses and ResourceSlices (none when
- * the cluster does not serve that API) and the nodes with their labels and allocatable extended resources.
+ * the cluster does not serve that API) and the nodes with their labels and allocatable extended resources; and for
+ * storage ({@link ClusterFacts#storage()}) CDI's StorageProfiles, CDIConfig's filesystem overhead and the default
+ * storage class.
  */
 public final class ClusterProbe {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterProbe.class);
@@ -44,6 +48,13 @@ public final class ClusterProbe {
     static final ResourceDefinitionContext NAD = new ResourceDefinitionContext.Builder().withGroup("k8s.cni.cncf.io")
             .withVersion("v1").withKind("NetworkAttachmentDefinition").withPlural("network-attachment-definitions")
             .withNamespaced(true).build();
+
+    static final ResourceDefinitionContext STORAGE_PROFILE = new ResourceDefinitionContext.Builder()
+            .withGroup("cdi.kubevirt.io").withVersion("v1beta1").withKind("StorageProfile")
+            .withPlural("storageprofiles").withNamespaced(false).build();
+    static final ResourceDefinitionContext CDI_CONFIG = new ResourceDefinitionContext.Builder()
+            .withGroup("cdi.kubevirt.io").withVersion("v1beta1").withKind("CDIConfig").withPlural("cdiconfigs")
+            .withNamespaced(false).build();
 
     private ClusterProbe() {}
 
@@ -91,8 +102,8 @@ public final class ClusterProbe {
             client.persistentVolumeClaims().inAnyNamespace().list().getItems().forEach(p -> volumes.add(key(p)));
             listOrEmpty(client, DATAVOLUME).forEach(d -> volumes.add(key(d)));
             Set<String> classes = new HashSet<>();
-            client.storage().v1().storageClasses().list().getItems()
-                    .forEach(s -> classes.add(s.getMetadata().getName()));
+            List<StorageClass> storageClasses = client.storage().v1().storageClasses().list().getItems();
+            storageClasses.forEach(s -> classes.add(s.getMetadata().getName()));
             Set<String> nads = new HashSet<>();
             listOrEmpty(client, NAD).forEach(n -> nads.add(key(n)));
             Set<String> namespaces = new HashSet<>();
@@ -104,10 +115,38 @@ public final class ClusterProbe {
             String ns = Optional.ofNullable(client.getNamespace()).orElse("default");
             return new Probe(schemas, new ClusterFacts(Optional.of(permitted), Optional.of(volumes),
                     Optional.of(classes), Optional.of(nads), Optional.of(namespaces), ns,
-                    Optional.of(readGpus(client))));
+                    Optional.of(readGpus(client)), Optional.of(readStorage(client, storageClasses))));
         } catch (KubernetesClientException e) {
             throw unreachable(client, e);
         }
+    }
+
+    /**
+     * What the cluster says about storage alone: CDI's StorageProfiles, CDIConfig {@code config}'s filesystem
+     * overhead and the default storage class — the modes and sizes of DataVolumes.
+     *
+     * @throws KvMigrateException (source unreachable) when the cluster cannot be read
+     */
+    public static ClusterStorage storage(KubernetesClient client) {
+        try {
+            return readStorage(client, listOrEmpty(client, StorageClass.class));
+        } catch (KubernetesClientException e) {
+            throw unreachable(client, e);
+        }
+    }
+
+    private static ClusterStorage readStorage(KubernetesClient client, List<StorageClass> classes) {
+        List<JsonNode> profiles = new ArrayList<>();
+        for (GenericKubernetesResource p : listOrEmpty(client, STORAGE_PROFILE)) {
+            profiles.add(Mappers.json().valueToTree(p));
+        }
+        Optional<JsonNode> config = listOrEmpty(client, CDI_CONFIG).stream()
+                .filter(c -> "config".equals(c.getMetadata().getName())).findFirst()
+                .map(c -> (JsonNode) Mappers.json().valueToTree(c));
+        Optional<String> defaultClass = classes.stream().filter(c -> c.getMetadata().getAnnotations() != null
+                && "true".equals(c.getMetadata().getAnnotations().get(ClusterStorage.DEFAULT_CLASS_ANNOTATION)))
+                .map(c -> c.getMetadata().getName()).sorted().findFirst();
+        return ClusterStorage.of(profiles, config, defaultClass);
     }
 
     /**

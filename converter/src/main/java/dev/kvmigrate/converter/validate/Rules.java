@@ -15,6 +15,8 @@ import static dev.kvmigrate.inventory.concern.ConcernCode.VOLUME_TOO_SMALL;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.kvmigrate.converter.gpu.ClusterNames;
+import dev.kvmigrate.converter.storage.ClaimPropertySet;
+import dev.kvmigrate.converter.storage.FilesystemOverhead;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -31,8 +33,6 @@ public final class Rules {
     private static final Pattern LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
     private static final Pattern SUBDOMAIN = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
     private static final JsonNode EMPTY = JsonNodeFactory.instance.arrayNode();
-    /** CDI's default filesystem overhead, 0.055, as parts per thousand. */
-    private static final long FS_OVERHEAD_PER_MILLE = 55;
 
     private Rules() {}
 
@@ -204,14 +204,27 @@ public final class Rules {
                     + "' or virtual size '" + virtual + "' is not a valid quantity: " + e.getMessage()));
             return;
         }
-        boolean block = storage.path("volumeMode").asText("").equals("Block");
-        long needed = block ? virtualBytes
-                : (virtualBytes * 1000 + (1000 - FS_OVERHEAD_PER_MILLE) - 1) / (1000 - FS_OVERHEAD_PER_MILLE);
+        Optional<String> storageClass = cls.isEmpty() ? Optional.empty() : Optional.of(cls);
+        // Without a volume mode CDI takes the first set of the class's StorageProfile; Filesystem when none says.
+        String mode = storage.path("volumeMode").asText("");
+        boolean block = mode.isEmpty() ? facts.storage().flatMap(c -> c.profileOf(storageClass))
+                .flatMap(p -> p.claimPropertySets().stream().findFirst()).flatMap(ClaimPropertySet::volumeMode)
+                .map("Block"::equals).orElse(false) : mode.equals("Block");
+        FilesystemOverhead.Overhead overhead = facts.storage().map(c -> c.overheadOf(storageClass))
+                .orElse(FilesystemOverhead.Overhead.DEFAULT);
+        long needed = block ? virtualBytes : overhead.inflate(virtualBytes);
         if (requestBytes < needed) {
             out.add(Finding.at(o, "/spec/storage/resources/requests/storage", VOLUME_TOO_SMALL,
                     "requested " + size
                     + " (" + requestBytes + " bytes) is smaller than the image's virtual size " + virtualBytes
-                    + (block ? "" : " plus CDI's 5.5% filesystem overhead") + " = " + needed + " bytes"));
+                    + (block ? "" : overheadText(overhead)) + " = " + needed + " bytes"));
         }
+    }
+
+    /** {@code " plus CDI's 5.5% filesystem overhead"}, or the cluster's with where it comes from. */
+    static String overheadText(FilesystemOverhead.Overhead overhead) {
+        return overhead.equals(FilesystemOverhead.Overhead.DEFAULT)
+                ? " plus CDI's " + overhead.percent() + " filesystem overhead"
+                : " plus the " + overhead.percent() + " filesystem overhead of " + overhead.source();
     }
 }

@@ -3,6 +3,7 @@ package dev.kvmigrate.importer.standin;
 import dev.kvmigrate.importer.sink.CdiResources;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
@@ -12,6 +13,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.TreeMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -19,7 +22,9 @@ import java.util.Optional;
 /**
  * A Kubernetes cluster with CDI, for tests: fabric8's mock API server in CRUD mode, a CDI controller emulation
  * and a loopback upload proxy that writes volumes as files under a directory. Every object written to the API
- * is validated against the real CDI swagger ({@code schemaViolations()} lists what failed).
+ * is validated against the real CDI swagger ({@code schemaViolations()} lists what failed). It serves CDIConfig
+ * {@code config} (upload proxy, filesystem overhead: {@link #filesystemOverhead}) and StorageProfiles
+ * ({@link #storageProfile}).
  *
  * <pre>{@code
  * try (ClusterStandIn cluster = ClusterStandIn.start(tmpDir, swaggerPath)) {
@@ -40,6 +45,13 @@ public final class ClusterStandIn implements AutoCloseable {
     private static final java.util.logging.Logger QUIET = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
 
     private final Optional<String> caPem;
+    private String overheadGlobal = "0.055";
+    private Map<String, String> overheadPerClass = Map.of();
+
+    /** CDI's StorageProfile: cluster-scoped, one per storage class. */
+    public static final ResourceDefinitionContext STORAGE_PROFILE = new ResourceDefinitionContext.Builder()
+            .withGroup("cdi.kubevirt.io").withVersion("v1beta1").withKind("StorageProfile")
+            .withPlural("storageprofiles").withNamespaced(false).build();
 
     private ClusterStandIn(Path root, SchemaCheck schema, boolean tls) throws IOException {
         QUIET.setLevel(java.util.logging.Level.WARNING); // the mock server logs every request through JUL
@@ -79,17 +91,77 @@ public final class ClusterStandIn implements AutoCloseable {
     }
 
     private void publishConfig() {
-        Map<String, Object> status = new HashMap<>();
-        status.put("uploadProxyURL", proxy.url());
-        caPem.ifPresent(pem -> status.put("uploadProxyCA", pem));
-        status.put("filesystemOverhead", Map.of("global", "0.055"));
         GenericKubernetesResource config = new GenericKubernetesResource();
         config.setApiVersion("cdi.kubevirt.io/v1beta1");
         config.setKind("CDIConfig");
         config.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName("config").build());
         config.setAdditionalProperty("spec", Map.of());
-        config.setAdditionalProperty("status", status);
+        config.setAdditionalProperty("status", configStatus());
         client.genericKubernetesResources(CdiResources.CDI_CONFIG).resource(config).create();
+    }
+
+    private Map<String, Object> configStatus() {
+        Map<String, Object> status = new HashMap<>();
+        status.put("uploadProxyURL", proxy.url());
+        caPem.ifPresent(pem -> status.put("uploadProxyCA", pem));
+        Map<String, Object> overhead = new LinkedHashMap<>();
+        overhead.put("global", overheadGlobal);
+        if (!overheadPerClass.isEmpty()) {
+            overhead.put("storageClass", new TreeMap<>(overheadPerClass));
+        }
+        status.put("filesystemOverhead", overhead);
+        return status;
+    }
+
+    /**
+     * Sets CDIConfig {@code config}'s {@code status.filesystemOverhead}: {@code global} (CDI's default "0.055") and
+     * per storage class ({@code storageClass}), as CDI publishes them (strings, fractions of 1).
+     */
+    public ClusterStandIn filesystemOverhead(String global, Map<String, String> perClass) {
+        this.overheadGlobal = global;
+        this.overheadPerClass = Map.copyOf(perClass);
+        var configs = client.genericKubernetesResources(CdiResources.CDI_CONFIG);
+        GenericKubernetesResource config = configs.withName("config").get();
+        config.setAdditionalProperty("status", configStatus());
+        configs.resource(config).update();
+        return this;
+    }
+
+    /** One claim property set of a StorageProfile: a volume mode and its access modes. */
+    public static Map<String, Object> claimSet(String volumeMode, String... accessModes) {
+        return Map.of("volumeMode", volumeMode, "accessModes", List.of(accessModes));
+    }
+
+    /**
+     * Publishes (or replaces) CDI's StorageProfile for {@code storageClass}, and the StorageClass itself: cluster-scoped,
+     * named after the class, {@code status.claimPropertySets} as given (see {@link #claimSet}), {@code
+     * status.provisioner} and {@code status.storageClass}. CDI's swagger has no StorageProfile definition, so the
+     * object is checked part by part: metadata as ObjectMeta, each claim property set as a PersistentVolumeClaimSpec.
+     */
+    @SafeVarargs
+    public final ClusterStandIn storageProfile(String storageClass, String provisioner,
+            Map<String, Object>... claimPropertySets) {
+        if (client.storage().v1().storageClasses().withName(storageClass).get() == null) {
+            client.storage().v1().storageClasses().resource(new io.fabric8.kubernetes.api.model.storage
+                    .StorageClassBuilder().withNewMetadata().withName(storageClass).endMetadata()
+                    .withProvisioner(provisioner).build()).create();
+        }
+        GenericKubernetesResource profile = new GenericKubernetesResource();
+        profile.setApiVersion("cdi.kubevirt.io/v1beta1");
+        profile.setKind("StorageProfile");
+        profile.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName(storageClass).build());
+        profile.setAdditionalProperty("spec", Map.of());
+        profile.setAdditionalProperty("status", Map.of("storageClass", storageClass, "provisioner", provisioner,
+                "claimPropertySets", List.of(claimPropertySets)));
+        var profiles = client.genericKubernetesResources(STORAGE_PROFILE);
+        GenericKubernetesResource existing = profiles.withName(storageClass).get();
+        if (existing == null) {
+            profiles.resource(profile).create();
+        } else {
+            profile.getMetadata().setResourceVersion(existing.getMetadata().getResourceVersion());
+            profiles.resource(profile).update();
+        }
+        return this;
     }
 
     /** A client for the mock API server (namespace {@code default}). */

@@ -24,6 +24,9 @@ final class StandInDispatcher extends Dispatcher {
     private static final Pattern DV_PATH = Pattern.compile("^/apis/cdi\\.kubevirt\\.io/v1beta1/.*datavolumes.*");
     private static final Pattern CONFIG_PATH = Pattern.compile("^/apis/cdi\\.kubevirt\\.io/v1beta1/cdiconfigs.*");
     private static final Pattern CDI_PATH = Pattern.compile("^/apis/cdi\\.kubevirt\\.io/v1beta1/cdis.*");
+    private static final Pattern PROFILE_PATH = Pattern.compile("^/apis/cdi\\.kubevirt\\.io/v1beta1/storageprofiles.*");
+    private static final java.util.Set<String> PROFILE_STATUS = java.util.Set.of("claimPropertySets",
+            "cloneStrategy", "dataImportCronSourceFormat", "provisioner", "snapshotClass", "storageClass");
     private static final Pattern PVC_PATH = Pattern.compile("^/api/v1/.*persistentvolumeclaims.*");
 
     private final KubernetesCrudDispatcher crud = new KubernetesCrudDispatcher();
@@ -96,6 +99,9 @@ final class StandInDispatcher extends Dispatcher {
         if (CONFIG_PATH.matcher(path).matches()) {
             return schema.check("v1beta1.CDIConfig", object);
         }
+        if (PROFILE_PATH.matcher(path).matches()) {
+            return storageProfile(object);
+        }
         if (PVC_PATH.matcher(path).matches()) {
             List<String> out = new java.util.ArrayList<>();
             if (object.has("metadata")) {
@@ -107,6 +113,43 @@ final class StandInDispatcher extends Dispatcher {
             return out;
         }
         return List.of();
+    }
+
+    /**
+     * CDI v1.66's swagger has no StorageProfile definition: metadata is checked as ObjectMeta, each claim property set
+     * as a PersistentVolumeClaimSpec (its accessModes and volumeMode are those of a claim), status fields by name.
+     */
+    private List<String> storageProfile(JsonNode object) {
+        List<String> out = new java.util.ArrayList<>();
+        if (!"StorageProfile".equals(object.path("kind").asText()) || !"cdi.kubevirt.io/v1beta1".equals(
+                object.path("apiVersion").asText())) {
+            out.add("StorageProfile: apiVersion/kind must be cdi.kubevirt.io/v1beta1 StorageProfile");
+        }
+        out.addAll(schema.check("v1.ObjectMeta", object.path("metadata")));
+        JsonNode status = object.path("status");
+        status.fieldNames().forEachRemaining(f -> {
+            if (!PROFILE_STATUS.contains(f)) {
+                out.add("StorageProfile /status/" + f + ": unknown field");
+            }
+        });
+        for (String f : List.of("provisioner", "storageClass")) {
+            if (status.has(f) && !status.get(f).isTextual()) {
+                out.add("StorageProfile /status/" + f + ": not a string");
+            }
+        }
+        JsonNode sets = status.path("claimPropertySets");
+        if (!sets.isMissingNode() && !sets.isArray()) {
+            out.add("StorageProfile /status/claimPropertySets: not an array");
+        }
+        for (JsonNode set : sets) {
+            out.addAll(schema.check("v1.PersistentVolumeClaimSpec", set));
+            set.fieldNames().forEachRemaining(f -> {
+                if (!f.equals("accessModes") && !f.equals("volumeMode")) {
+                    out.add("StorageProfile claimPropertySet " + f + ": unknown field");
+                }
+            });
+        }
+        return out;
     }
 
     private MockResponse uploadToken(String namespace, String body) throws Exception {

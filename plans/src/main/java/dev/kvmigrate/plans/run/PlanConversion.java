@@ -8,6 +8,7 @@ import dev.kvmigrate.converter.MigrationUnit;
 import dev.kvmigrate.converter.VmOverrides;
 import dev.kvmigrate.converter.gpu.ClusterGpus;
 import dev.kvmigrate.converter.gpu.DeviceRequest;
+import dev.kvmigrate.converter.storage.ClusterStorage;
 import dev.kvmigrate.inventory.model.Inventory;
 import dev.kvmigrate.plans.model.Hooks;
 import dev.kvmigrate.plans.model.LoadedPlan;
@@ -32,14 +33,21 @@ public final class PlanConversion {
 
     /**
      * A plan ready to run: the inventory it was made from, the conversion and the work per VM, and the cluster's GPU
-     * facts the conversion used ({@code gpuTarget: auto} on a cluster target), so work converted again for the
-     * cluster's executor decides the same way.
+     * facts ({@code gpuTarget: auto} on a cluster target) and storage facts (StorageProfiles, filesystem overhead) the
+     * conversion used, so work converted again for the cluster's executor decides the same way.
      */
     public record Prepared(LoadedPlan plan, Inventory inventory, ConversionResult result, List<VmWork> vms,
-            Optional<ClusterGpus> cluster) {
+            Optional<ClusterGpus> cluster, Optional<ClusterStorage> storage) {
         public Prepared {
             vms = List.copyOf(vms);
             cluster = java.util.Objects.requireNonNullElse(cluster, Optional.empty());
+            storage = java.util.Objects.requireNonNullElse(storage, Optional.empty());
+        }
+
+        /** A plan converted without the cluster's storage facts. */
+        public Prepared(LoadedPlan plan, Inventory inventory, ConversionResult result, List<VmWork> vms,
+                Optional<ClusterGpus> cluster) {
+            this(plan, inventory, result, vms, cluster, Optional.empty());
         }
 
         public Optional<VmWork> vm(String name) {
@@ -59,13 +67,22 @@ public final class PlanConversion {
     }
 
     /**
+     * As {@link #prepare(LoadedPlan, Inventory)}, with what the target cluster says about GPUs and storage: DataVolumes
+     * take the modes the storage map leaves open from the class's StorageProfile and size with CDIConfig's overhead.
+     */
+    public static Prepared prepare(LoadedPlan lp, Inventory inv, Optional<ClusterGpus> cluster,
+            Optional<ClusterStorage> storage) {
+        return prepare(lp, inv, options(lp.plan()).withCluster(cluster).withStorage(storage));
+    }
+
+    /**
      * As {@link #prepare(LoadedPlan, Inventory)} for a run inside the cluster, in {@code namespace}: what the
      * scale-out Jobs create when the plan names no namespace.
      */
     public static Prepared prepareIn(Prepared p, String namespace) {
         ConvertOptions o = options(p.plan().plan());
         return prepare(p.plan(), p.inventory(), new ConvertOptions(o.namespace().or(() -> Optional.of(namespace)),
-                o.plan(), o.imageio(), o.emitInstancetypes(), p.cluster()));
+                o.plan(), o.imageio(), o.emitInstancetypes(), p.cluster(), p.storage()));
     }
 
     private static Prepared prepare(LoadedPlan lp, Inventory inv, ConvertOptions options) {
@@ -79,7 +96,7 @@ public final class PlanConversion {
                     o.hooks().post().or(() -> plan.hooks().post()));
             work.add(new VmWork(u, gpus(u.devices()), hooks));
         }
-        return new Prepared(lp, inv, result, work, options.cluster());
+        return new Prepared(lp, inv, result, work, options.cluster(), options.storage());
     }
 
     /** The conversion options of a plan: its name (labels, annotation) and the cluster target's namespace. */

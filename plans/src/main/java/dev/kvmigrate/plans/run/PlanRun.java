@@ -1,6 +1,7 @@
 package dev.kvmigrate.plans.run;
 
 import dev.kvmigrate.converter.gpu.ClusterGpus;
+import dev.kvmigrate.converter.storage.ClusterStorage;
 import dev.kvmigrate.converter.mapping.GpuTarget;
 import dev.kvmigrate.converter.validate.ClusterProbe;
 import dev.kvmigrate.plans.model.MigrationPlan;
@@ -96,30 +97,63 @@ public final class PlanRun {
                 sp.problems().forEach(problems);
             }
         }
-        return PlanConversion.prepare(lp, inv, askCluster(lp, inv, problems));
+        Asked asked = askCluster(lp, inv, problems);
+        return PlanConversion.prepare(lp, inv, asked.gpus(), asked.storage());
+    }
+
+    /** What the target cluster told the conversion: GPU facts ({@code gpuTarget: auto}) and storage facts. */
+    record Asked(Optional<ClusterGpus> gpus, Optional<ClusterStorage> storage) {
+        static final Asked NOTHING = new Asked(Optional.empty(), Optional.empty());
     }
 
     /**
-     * The target cluster's GPU facts when the plan leaves the GPU target to it ({@code gpuTarget: auto}, a cluster
-     * target, a selected VM with a GPU or host device); an unreadable cluster is a problem reported, and the plan
-     * is converted for the device plugin.
+     * What the target cluster says, when the plan's target is one: its storage facts (StorageProfiles, CDIConfig's
+     * filesystem overhead, the default class), and its GPU facts when the plan leaves the GPU target to it
+     * ({@code gpuTarget: auto}, a selected VM with a GPU or host device). An unreadable cluster is a problem
+     * reported; the plan is then converted for the device plugin, with the storage map's modes and CDI's default
+     * overhead.
      */
-    static Optional<ClusterGpus> askCluster(LoadedPlan lp, Inventory inv, Consumer<String> problems) {
+    static Asked askCluster(LoadedPlan lp, Inventory inv, Consumer<String> problems) {
         MigrationPlan plan = lp.plan();
         Optional<PlanTarget.Cluster> c = plan.target().cluster();
+        if (c.isEmpty()) {
+            return Asked.NOTHING;
+        }
         boolean devices = inv.vms().stream().filter(vm -> plan.vms().selector().matches(vm.name()))
                 .anyMatch(vm -> !vm.gpus().isEmpty() || !vm.hostDevices().isEmpty());
-        if (c.isEmpty() || plan.mappings().gpuTarget() != GpuTarget.AUTO || !devices) {
-            return Optional.empty();
-        }
+        boolean gpus = plan.mappings().gpuTarget() == GpuTarget.AUTO && devices;
         try (KubernetesClient client = ClusterProbe.connect(c.get().kubeconfig().map(k -> lp.resolve(k).toFile()),
                 c.get().context())) {
-            return Optional.of(ClusterProbe.gpus(client));
+            Optional<ClusterGpus> gpuFacts = Optional.empty();
+            if (gpus) {
+                try {
+                    gpuFacts = Optional.of(ClusterProbe.gpus(client));
+                } catch (KvMigrateException e) {
+                    problems.accept("gpuTarget auto: " + e.getMessage() + "; converting for the device plugin (set"
+                            + " mappings.gpuTarget to decide without the cluster)");
+                    problems.accept(storageUnknown(e));
+                    return Asked.NOTHING;
+                }
+            }
+            try {
+                return new Asked(gpuFacts, Optional.of(ClusterProbe.storage(client)));
+            } catch (KvMigrateException e) {
+                problems.accept(storageUnknown(e));
+                return new Asked(gpuFacts, Optional.empty());
+            }
         } catch (KvMigrateException e) {
-            problems.accept("gpuTarget auto: " + e.getMessage() + "; converting for the device plugin (set"
-                    + " mappings.gpuTarget to decide without the cluster)");
-            return Optional.empty();
+            if (gpus) {
+                problems.accept("gpuTarget auto: " + e.getMessage() + "; converting for the device plugin (set"
+                        + " mappings.gpuTarget to decide without the cluster)");
+            }
+            problems.accept(storageUnknown(e));
+            return Asked.NOTHING;
         }
+    }
+
+    private static String storageUnknown(KvMigrateException e) {
+        return "storage profiles: " + e.getMessage() + "; DataVolumes keep the storage map's modes and CDI's"
+                + " default filesystem overhead (0.055)";
     }
 
     /**
