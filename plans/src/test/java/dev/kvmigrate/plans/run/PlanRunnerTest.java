@@ -212,6 +212,12 @@ class PlanRunnerTest {
         }
 
         @Override
+        public void powerOn(String vmName, Duration timeout) {
+            shutdowns.add(vmName + " started");
+            states.put(vmName, PowerState.RUNNING);
+        }
+
+        @Override
         public void close() {}
     }
 
