@@ -100,7 +100,7 @@ public final class RunState {
                         e.detail("message")));
                 continue;
             }
-            if (e.step().equals(Step.SOURCE_POWER) && e.state() == StepState.SUCCEEDED
+            if (e.step().equals(Step.SOURCE_POWER.id()) && e.state() == StepState.SUCCEEDED
                     && e.detail("poweredOff").map(Boolean::parseBoolean).orElse(false)) {
                 stopped.put(vm, true);
             }

@@ -190,7 +190,7 @@ class PlanRunnerTest {
     }
 
     /** An engine's power control in memory: web-03 runs until it is shut down. */
-    static final class FakeEnginePower implements PowerControl {
+    static class FakeEnginePower implements PowerControl {
         final Map<String, PowerState> states = new ConcurrentHashMap<>(Map.of("web-03", PowerState.RUNNING));
         final List<String> shutdowns = new CopyOnWriteArrayList<>();
 
