@@ -35,7 +35,8 @@ import picocli.CommandLine.Spec;
                 + " source is started if the plan powered it off, and a later --resume starts it over. Exit codes"
                 + " there: 0 rolled back, 1 some rollback failed, 2 usage.",
             "", "Exit codes: 0 every VM migrated, 1 some VM failed (see the report), 2 usage (also a journal exists"
-                + " without --resume), 3 invalid plan, 4 source unreachable, 5 target error, 130 interrupted."})
+                + " without --resume), 3 invalid plan, 4 source unreachable, 5 target error, 130 interrupted (Ctrl-C or"
+                + " `plan cancel`)."})
 final class PlanRunCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -111,6 +112,11 @@ final class PlanRunCommand implements Callable<Integer> {
                     + " GPU waves" : ""));
             out.println("report: " + ran.report() + " (also " + ReportWriter.JSON_FILE + ", " + ReportWriter.JUNIT_FILE
                     + ")");
+            if (outcome.cancelled()) {
+                out.println("cancelled by `plan cancel`: the journal is consistent; `kv-migrate plan run "
+                        + lp.file().getFileName() + " --resume` continues");
+                return ExitCode.INTERRUPTED.code();
+            }
             return outcome.allSucceeded() ? ExitCode.OK.code() : ExitCode.FINDINGS.code();
         }
         if (result instanceof PlanRun.RolledBack rb) {

@@ -177,7 +177,7 @@ public final class PlanRun {
                         p.result().adminPatch().patch())));
             }
             PlanRunner.Outcome outcome = PlanRunner.run(p, target, power.power, journal, new PlanRunner.Settings(
-                    r.resume(), r.only(), r.concurrency()), listener);
+                    r.resume(), r.only(), r.concurrency(), PlanCancel.watch(lp)), listener);
             Path reportDir = target instanceof DirectoryTarget d ? d.dir().resolve("report")
                     : lp.file().resolveSibling(lp.file().getFileName() + ".report");
             RunReport report = ReportBuilder.build(p, RunState.of(journal.entries()), target.describe(),

@@ -32,9 +32,11 @@ final class VmPipeline {
     private final RunState before;
     private final DiskPool diskPool;
     private final HookRunner hooks;
+    private final PlanCancel cancel;
 
     VmPipeline(MigrationPlan plan, Target target, Optional<PowerControl> power, Recorder rec, RunState before,
-            DiskPool diskPool, HookRunner hooks) {
+            DiskPool diskPool, HookRunner hooks, PlanCancel cancel) {
+        this.cancel = cancel;
         this.plan = plan;
         this.target = target;
         this.power = power;
@@ -137,6 +139,10 @@ final class VmPipeline {
     }
 
     private void step(VmWork w, Step step, Supplier<Result> body) {
+        if (cancel.requested()) {
+            throw new StepFailed(step.id(), "cancelled by `plan cancel` before step " + step.id()
+                    + "; `plan run --resume` continues", ExitCode.INTERRUPTED);
+        }
         rec.vm(w.name(), step.id(), StepState.STARTED, Map.of());
         Result r;
         try {
@@ -250,7 +256,7 @@ final class VmPipeline {
             }
         }
         if (error != null) {
-            throw new KvMigrateException(dev.kvmigrate.common.ExitCode.TARGET_ERROR, error);
+            throw new KvMigrateException(cancel.requested() ? ExitCode.INTERRUPTED : ExitCode.TARGET_ERROR, error);
         }
         if (sent.isEmpty() && skipped == 0) {
             return Result.skipped("no disk to upload");
@@ -260,11 +266,13 @@ final class VmPipeline {
 
     private DiskImporter.DiskResult importOne(DiskWork d) {
         String vm = d.vm();
+        cancel.check("before disk " + d.dataVolume() + " was sent");
         rec.vm(vm, Step.IMPORT_DISK, StepState.STARTED, Map.of("disk", d.dataVolume(), "total",
                 Long.toString(d.virtualSize())));
         long[] lastLog = {0};
         try {
             DiskImporter.DiskResult r = target.disks().importDisk(d, (done, total, wire, rate) -> {
+                cancel.check("while disk " + d.dataVolume() + " was sent (the transfer was aborted)");
                 rec.listener().disk(vm, d.dataVolume(), done, total, rate);
                 long now = System.nanoTime();
                 synchronized (lastLog) {
