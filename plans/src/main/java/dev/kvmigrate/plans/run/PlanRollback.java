@@ -53,7 +53,9 @@ public final class PlanRollback {
         String source = "";
         try {
             removed = target.removeVm(w);
-            source = source(w, power, prior.map(RunState.VmState::sourceStoppedByPlan).orElse(false));
+            source = source(w, power, prior.map(RunState.VmState::sourceStoppedByPlan).orElse(false),
+                    prior.flatMap(RunState.VmState::sourceRestart).map(r -> r.state() == StepState.SUCCEEDED)
+                            .orElse(false));
         } catch (KvMigrateException e) {
             String error = "rollback of VM " + w.name() + " failed: " + e.getMessage();
             rec.vm(w.name(), Step.ROLLBACK, StepState.FAILED, Map.of("error", error));
@@ -65,7 +67,8 @@ public final class PlanRollback {
         return new VmRollback(w.name(), removed, source, Optional.empty());
     }
 
-    private static String source(VmWork w, Optional<PowerControl> power, boolean stoppedByPlan) {
+    private static String source(VmWork w, Optional<PowerControl> power, boolean stoppedByPlan,
+            boolean restartedBefore) {
         if (power.isEmpty()) {
             return "source: offline (nothing runs)";
         }
@@ -74,6 +77,9 @@ public final class PlanRollback {
             return "source restarted (the plan had powered it off)";
         }
         PowerState now = power.get().state(w.name());
+        if (restartedBefore) {
+            return "source left " + now + " (the run restarted it after the VM failed)";
+        }
         return "source left " + now + " (the plan did not power it off" + (now == PowerState.SHUTOFF
                 ? "; start it yourself if it should run" : "") + ")";
     }
