@@ -25,6 +25,15 @@ public interface PowerControl extends AutoCloseable {
      */
     void powerOff(String vmName, Duration timeout);
 
+    /**
+     * Starts a shut-off VM (libvirt {@code virDomainCreate} on the defined domain, oVirt {@code start}) and waits
+     * until it runs; does nothing when it already runs. Used to put a source back the way the plan found it.
+     *
+     * @throws dev.kvmigrate.common.KvMigrateException naming the VM when it cannot be started or is not running
+     *     after {@code timeout}
+     */
+    void powerOn(String vmName, Duration timeout);
+
     @Override
     void close();
 }

@@ -5,7 +5,8 @@ import picocli.CommandLine.Command;
 /** {@code kv-migrate plan …}: plan files and batch runs. */
 @Command(name = "plan", mixinStandardHelpOptions = true,
         description = "Plan files and batch migrations: init from an inventory, validate, run (resumable), status,"
-                + " schema.",
+                + " cancel, cleanup, schema.",
         subcommands = {PlanInitCommand.class, PlanValidateCommand.class, PlanRunCommand.class,
-            PlanStatusCommand.class, PlanSchemaCommand.class, PlanExampleDisksCommand.class})
+            PlanStatusCommand.class, PlanCancelCommand.class, PlanCleanupCommand.class, PlanSchemaCommand.class,
+            PlanExampleDisksCommand.class})
 final class PlanCommand {}

@@ -31,8 +31,12 @@ import picocli.CommandLine.Spec;
             "report.xml (JUnit) and report.html."},
         footer = {"", "Reports: dir: targets in DIR/report/, cluster targets in <plan>.report/, dry runs in"
                 + " <plan>.dry-run/report/.",
+            "", "--only VM --rollback gives a VM up: its objects on the target (by the plan's labels) are removed, its"
+                + " source is started if the plan powered it off, and a later --resume starts it over. Exit codes"
+                + " there: 0 rolled back, 1 some rollback failed, 2 usage.",
             "", "Exit codes: 0 every VM migrated, 1 some VM failed (see the report), 2 usage (also a journal exists"
-                + " without --resume), 3 invalid plan, 4 source unreachable, 5 target error, 130 interrupted."})
+                + " without --resume), 3 invalid plan, 4 source unreachable, 5 target error, 130 interrupted (Ctrl-C or"
+                + " `plan cancel`)."})
 final class PlanRunCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -69,6 +73,11 @@ final class PlanRunCommand implements Callable<Integer> {
             + " permitted GPU/host devices, mdev types and feature gates the plan needs (never done otherwise).")
     boolean applyAdminPatch;
 
+    @Option(names = "--rollback", description = "With --only VM: remove the VM's objects from the target and start"
+            + " its source again if the plan powered it off; the journal marks it rolled back, so --resume starts it"
+            + " over.")
+    boolean rollback;
+
     @Option(names = "--concurrency", paramLabel = "N", description = "VMs and disk transfers at a time (default:"
             + " the plan's options.concurrency, else 2).")
     Integer concurrency;
@@ -84,7 +93,7 @@ final class PlanRunCommand implements Callable<Integer> {
         p.result().gpuTarget().why().ifPresent(why -> err.println("kv-migrate: " + why));
         PlanRun.Request request = new PlanRun.Request(dryRun, resume, new HashSet<>(only),
                 Optional.ofNullable(concurrency), executor == Executor.kubernetes ? PlanRun.Executor.KUBERNETES
-                        : PlanRun.Executor.LOCAL, image, applyAdminPatch);
+                        : PlanRun.Executor.LOCAL, image, applyAdminPatch, rollback);
         PlanRun.Result result = PlanRun.run(p, request, note -> {
             err.println("kv-migrate: " + note);
             err.flush();
@@ -103,7 +112,19 @@ final class PlanRunCommand implements Callable<Integer> {
                     + " GPU waves" : ""));
             out.println("report: " + ran.report() + " (also " + ReportWriter.JSON_FILE + ", " + ReportWriter.JUNIT_FILE
                     + ")");
+            if (outcome.cancelled()) {
+                out.println("cancelled by `plan cancel`: the journal is consistent; `kv-migrate plan run "
+                        + lp.file().getFileName() + " --resume` continues");
+                return ExitCode.INTERRUPTED.code();
+            }
             return outcome.allSucceeded() ? ExitCode.OK.code() : ExitCode.FINDINGS.code();
+        }
+        if (result instanceof PlanRun.RolledBack rb) {
+            rb.vms().forEach((vm, r) -> out.println(vm + ": " + r.error().orElseGet(() -> (r.removed().isEmpty()
+                    ? "nothing on the target" : "removed " + String.join(", ", r.removed())) + "; " + r.source())));
+            out.println("rolled back " + rb.vms().values().stream().filter(r -> r.ok()).count() + " of "
+                    + rb.vms().size() + " VM(s); `plan run " + lp.file().getFileName() + " --resume` starts them over");
+            return rb.allSucceeded() ? ExitCode.OK.code() : ExitCode.FINDINGS.code();
         }
         if (result instanceof PlanRun.DryRun dry) {
             dry.prepared().vms().forEach(v -> out.println(v.name() + " → " + v.targetName() + (v.blocked()

@@ -54,6 +54,37 @@ public final class LibvirtPower implements PowerControl {
         stop(vmName, timeout, true);
     }
 
+    @Override
+    public void powerOn(String vmName, Duration timeout) {
+        try {
+            Domain d = domain(vmName);
+            PowerState now = map(d.getInfo().state);
+            if (now == PowerState.RUNNING) {
+                return;
+            }
+            if (now == PowerState.PAUSED) {
+                d.resume();
+            } else {
+                d.create();
+            }
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (map(d.getInfo().state) != PowerState.RUNNING) {
+                if (System.nanoTime() > deadline) {
+                    throw KvMigrateException.sourceUnreachable("VM " + vmName + " is not running on " + uri + " "
+                            + timeout.toSeconds() + " s after it was started; start it by hand (`virsh start "
+                            + vmName + "`)", null);
+                }
+                Thread.sleep(POLL_MS);
+            }
+        } catch (LibvirtException e) {
+            throw KvMigrateException.sourceUnreachable("VM " + vmName + ": start through " + uri + " failed: "
+                    + e.getMessage() + "; start it by hand (`virsh start " + vmName + "`)", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KvMigrateException(ExitCode.INTERRUPTED, "interrupted while VM " + vmName + " starts", e);
+        }
+    }
+
     /**
      * An ACPI shutdown request ({@code virDomainShutdown}, which a guest without an OS — QEMU sitting in its
      * firmware — never honours) or an immediate power-off ({@code virDomainDestroy}), then polling until it is off.

@@ -59,6 +59,41 @@ public final class OvirtPower implements PowerControl {
         stop(vmName, timeout, "stop");
     }
 
+    /** {@code POST vms/ID/start} with an empty action, then polls until the engine reports it up. */
+    @Override
+    public void powerOn(String vmName, Duration timeout) {
+        XmlNode vm = vm(vmName);
+        String id = vm.attr("id").orElseThrow();
+        if (OvirtVmMapper.powerState(status(vm)) == PowerState.RUNNING) {
+            return;
+        }
+        try {
+            client.post("vms/" + id + "/start", "<action/>");
+        } catch (EngineStatusException e) {
+            throw KvMigrateException.sourceUnreachable("VM " + vmName + ": start through " + settings.apiUrl()
+                    + " failed: " + e.getMessage() + "; start it in the administration portal", e);
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try {
+            while (true) {
+                String status = status(client.get("vms/" + id, Map.of()));
+                if (OvirtVmMapper.powerState(status) == PowerState.RUNNING) {
+                    return;
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw KvMigrateException.sourceUnreachable("VM " + vmName + " is still " + status + " on "
+                            + settings.apiUrl() + " " + timeout.toSeconds() + " s after it was started; check it"
+                            + " in the administration portal", null);
+                }
+                Thread.sleep(Math.max(1, Math.min(poll.toMillis(), left / 1_000_000)));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KvMigrateException(ExitCode.INTERRUPTED, "interrupted while VM " + vmName + " starts", e);
+        }
+    }
+
     /** {@code POST vms/ID/shutdown} (graceful) or {@code POST vms/ID/stop} (power off), then polls until down. */
     private void stop(String vmName, Duration timeout, String action) {
         XmlNode vm = vm(vmName);

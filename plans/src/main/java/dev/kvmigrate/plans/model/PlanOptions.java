@@ -17,12 +17,13 @@ import java.util.Set;
  * @param runStrategy the target VM's {@code spec.runStrategy}; absent: what the converter derived
  * @param startAfterImport start the VM on the target and wait until it runs
  * @param keepMacs keep the source MAC addresses (default true)
+ * @param rollback what a VM's failure puts back on the source
  */
 public record PlanOptions(Optional<Integer> concurrency, Optional<String> bandwidth, Optional<String> compression,
         Optional<RunningVm> runningVm, Optional<String> runStrategy, Optional<Boolean> startAfterImport,
-        Optional<Boolean> keepMacs) {
+        Optional<Boolean> keepMacs, Optional<Rollback> rollback) {
     public static final PlanOptions DEFAULTS = new PlanOptions(Optional.empty(), Optional.empty(), Optional.empty(),
-            Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+            Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
     static final Set<String> COMPRESSIONS = Set.of("auto", "zstd", "gzip", "none");
     static final Set<String> RUN_STRATEGIES = Set.of("Always", "Halted", "Manual", "RerunOnFailure", "Once");
 
@@ -43,7 +44,20 @@ public record PlanOptions(Optional<Integer> concurrency, Optional<String> bandwi
         }
     }
 
+    /**
+     * What a VM's failure puts back.
+     *
+     * @param restartSource start the source VM again when the run powered it off and the VM then failed before its
+     *     target VM was started (default true)
+     */
+    public record Rollback(Optional<Boolean> restartSource) {
+        public Rollback {
+            restartSource = Objects.requireNonNullElse(restartSource, Optional.empty());
+        }
+    }
+
     public PlanOptions {
+        rollback = Objects.requireNonNullElse(rollback, Optional.empty());
         concurrency = Objects.requireNonNullElse(concurrency, Optional.empty());
         bandwidth = Objects.requireNonNullElse(bandwidth, Optional.empty());
         compression = Objects.requireNonNullElse(compression, Optional.empty());
@@ -81,6 +95,11 @@ public record PlanOptions(Optional<Integer> concurrency, Optional<String> bandwi
 
     public boolean start() {
         return startAfterImport.orElse(false);
+    }
+
+    /** Whether a failed VM's source, powered off by the run, is started again ({@code options.rollback.restartSource}). */
+    public boolean restartSourceOrDefault() {
+        return rollback.flatMap(Rollback::restartSource).orElse(true);
     }
 
     public boolean keepMacsOrDefault() {

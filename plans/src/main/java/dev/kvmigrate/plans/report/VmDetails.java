@@ -10,6 +10,8 @@ final class VmDetails {
 
     static void render(StringBuilder h, VmReport vm) {
         vm.error().ifPresent(e -> h.append("<p class=\"error\">").append(Markup.escape(e)).append("</p>"));
+        vm.source().ifPresent(s -> h.append("<p class=\"source\"><b>Source:</b> ").append(Markup.escape(s))
+                .append("</p>"));
         if (vm.steps().isEmpty()) {
             h.append("<p>It did not run.</p>");
         } else {

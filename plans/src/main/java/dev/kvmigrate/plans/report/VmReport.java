@@ -18,11 +18,20 @@ import java.util.Optional;
  * @param startedAt ISO-8601 start of its pipeline in the latest run, when it ran
  * @param finishedAt ISO-8601 end of that pipeline, when it ended
  * @param wave the 1-based GPU wave it ran in, when the journal tells
+ * @param source what became of the source after the VM failed, when the plan had powered it off ({@code source
+ *     restarted …}, {@code source left off: why}, {@code source restart failed: …}) or rolled it back
  */
 public record VmReport(String name, String targetName, Outcome outcome, List<StepReport> steps,
         List<DiskReport> disks, List<GpuAssignment> gpus, Optional<String> error, Optional<String> startedAt,
-        Optional<String> finishedAt, Optional<Integer> wave) {
+        Optional<String> finishedAt, Optional<Integer> wave, Optional<String> source) {
+    public VmReport(String name, String targetName, Outcome outcome, List<StepReport> steps,
+            List<DiskReport> disks, List<GpuAssignment> gpus, Optional<String> error, Optional<String> startedAt,
+            Optional<String> finishedAt, Optional<Integer> wave) {
+        this(name, targetName, outcome, steps, disks, gpus, error, startedAt, finishedAt, wave, Optional.empty());
+    }
+
     public VmReport {
+        source = Objects.requireNonNullElse(source, Optional.empty());
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(targetName, "targetName");
         Objects.requireNonNull(outcome, "outcome");

@@ -101,6 +101,12 @@ public final class ClusterTarget implements Target, VmStarter, GpuCapacity, Hook
         return get(object) != null;
     }
 
+    @Override
+    public List<String> removeVm(VmWork vm) {
+        return PlanCleanup.clean(client, List.of(namespace(vm.namespace())), plan, java.util.Optional.of(
+                vm.targetName()), false).stream().map(i -> i.kind() + "/" + i.name()).toList();
+    }
+
     /** Whether the DataVolume exists and CDI reports it populated. */
     boolean dataVolumeSucceeded(String ns, String name) {
         GenericKubernetesResource dv = client.genericKubernetesResources(context("cdi.kubevirt.io/v1beta1",

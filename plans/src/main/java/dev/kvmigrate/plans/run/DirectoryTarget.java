@@ -123,6 +123,37 @@ public final class DirectoryTarget implements Target {
         return n;
     }
 
+    /**
+     * Removes the VM's object files that this plan wrote and the disk images its journal records (call
+     * {@link #ownImages} first).
+     */
+    @Override
+    public List<String> removeVm(VmWork vm) {
+        List<String> removed = new java.util.ArrayList<>();
+        List<Manifest> objects = new java.util.ArrayList<>(vm.disks().stream().map(DiskWork::manifest).toList());
+        objects.addAll(vm.vmObjects());
+        try {
+            for (Manifest m : objects) {
+                Path file = dir.resolve(m.fileName());
+                if (Files.exists(file) && read(file).path("metadata").path("labels").path(PlanConversion.LABEL_PLAN)
+                        .asText("").equals(plan)) {
+                    Files.delete(file);
+                    removed.add(m.kind() + "/" + m.name());
+                }
+            }
+            for (DiskWork d : vm.disks()) {
+                Path img = image(d.dataVolume());
+                if (owned.containsKey(d.dataVolume()) && Files.deleteIfExists(img)) {
+                    removed.add("disk/" + img.getFileName());
+                }
+            }
+        } catch (IOException e) {
+            throw KvMigrateException.io("cannot remove the files of VM " + vm.name() + " in " + dir + ": "
+                    + e.getMessage(), e);
+        }
+        return removed;
+    }
+
     /** Writes {@code admin/kubevirt-cr-patch.yaml} and {@code admin/summary.md}. */
     public void writeAdmin(AdminPatch patch) {
         AtomicFile.write(dir.resolve("admin").resolve("kubevirt-cr-patch.yaml"), OutputFormat.YAML.render(

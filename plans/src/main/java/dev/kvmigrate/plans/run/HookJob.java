@@ -14,7 +14,9 @@ final class HookJob {
             String plan) {
         return new JobBuilder()
                 .withNewMetadata().withName(name).withNamespace(namespace)
-                .addToLabels(PlanConversion.LABEL_PLAN, plan).endMetadata()
+                .addToLabels(PlanConversion.LABEL_PLAN, plan)
+                .addToLabels(env.containsKey("KV_MIGRATE_TARGET_NAME") ? Map.of(PlanConversion.LABEL_VM,
+                        env.get("KV_MIGRATE_TARGET_NAME")) : Map.of()).endMetadata()
                 .withNewSpec().withBackoffLimit(0)
                 .withNewTemplate().withNewMetadata().addToLabels(PlanConversion.LABEL_PLAN, plan).endMetadata()
                 .withNewSpec().withRestartPolicy("Never")

@@ -23,6 +23,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -51,9 +52,15 @@ public final class PlanRun {
      * @param executor here, or Kubernetes Jobs
      * @param image the container image of the Jobs
      * @param applyAdminPatch merge-patch the KubeVirt CR of a cluster target with what the plan needs
+     * @param rollback give the {@code only} VMs up: remove their target objects, start their sources
      */
     public record Request(boolean dryRun, boolean resume, Set<String> only, Optional<Integer> concurrency,
-            Executor executor, String image, boolean applyAdminPatch) {
+            Executor executor, String image, boolean applyAdminPatch, boolean rollback) {
+        public Request(boolean dryRun, boolean resume, Set<String> only, Optional<Integer> concurrency,
+                Executor executor, String image, boolean applyAdminPatch) {
+            this(dryRun, resume, only, concurrency, executor, image, applyAdminPatch, false);
+        }
+
         public Request {
             only = Set.copyOf(Objects.requireNonNullElse(only, Set.of()));
             concurrency = Objects.requireNonNullElse(concurrency, Optional.empty());
@@ -70,6 +77,14 @@ public final class PlanRun {
 
     /** A local run: per VM whether it succeeded, the waves, and where the report is. */
     public record Ran(PlanConversion.Prepared prepared, PlanRunner.Outcome outcome, Path report) implements Result {}
+
+    /** A rollback: per VM what was removed and done to its source. */
+    public record RolledBack(PlanConversion.Prepared prepared, Map<String, PlanRollback.VmRollback> vms)
+            implements Result {
+        public boolean allSucceeded() {
+            return vms.values().stream().allMatch(PlanRollback.VmRollback::ok);
+        }
+    }
 
     /** A dry run: the manifests and report written, nothing touched. */
     public record DryRun(PlanConversion.Prepared prepared, Path manifests, Path report) implements Result {}
@@ -164,6 +179,9 @@ public final class PlanRun {
      */
     public static Result run(PlanConversion.Prepared p, Request r, Consumer<String> notes, RunListener listener) {
         LoadedPlan lp = p.plan();
+        if (r.rollback()) {
+            return rollback(p, r, listener);
+        }
         if (r.executor() == Executor.KUBERNETES) {
             return scaleOut(p, r);
         }
@@ -193,12 +211,28 @@ public final class PlanRun {
                         p.result().adminPatch().patch())));
             }
             PlanRunner.Outcome outcome = PlanRunner.run(p, target, power.power, journal, new PlanRunner.Settings(
-                    r.resume(), r.only(), r.concurrency()), listener);
+                    r.resume(), r.only(), r.concurrency(), PlanCancel.watch(lp)), listener);
             Path reportDir = target instanceof DirectoryTarget d ? d.dir().resolve("report")
                     : lp.file().resolveSibling(lp.file().getFileName() + ".report");
             RunReport report = ReportBuilder.build(p, RunState.of(journal.entries()), target.describe(),
                     Instant.now());
             return new Ran(p, outcome, ReportWriter.write(report, reportDir));
+        }
+    }
+
+    private static RolledBack rollback(PlanConversion.Prepared p, Request r, RunListener listener) {
+        if (r.only().isEmpty() || r.dryRun() || r.resume() || r.executor() == Executor.KUBERNETES
+                || r.applyAdminPatch()) {
+            throw new KvMigrateException(ExitCode.USAGE, "--rollback takes --only VM (one or more) and none of"
+                    + " --dry-run, --resume, --executor kubernetes, --apply-admin-patch");
+        }
+        LoadedPlan lp = p.plan();
+        try (Journal journal = Journal.open(lp.journal()); Target target = PlanTargets.open(lp);
+                OptionalPower power = new OptionalPower(PlanSources.power(lp))) {
+            if (target instanceof DirectoryTarget d) {
+                d.ownImages(journal.entries());
+            }
+            return new RolledBack(p, PlanRollback.run(p, target, power.power, journal, r.only(), listener));
         }
     }
 

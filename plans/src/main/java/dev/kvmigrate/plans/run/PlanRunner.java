@@ -30,16 +30,29 @@ public final class PlanRunner {
      * @param resume continue the journal's run
      * @param only run just these source VMs (all selected when empty)
      * @param concurrency VMs and disk transfers at a time; absent: the plan's {@code options.concurrency}
+     * @param cancel the plan's cancel request, polled between steps and chunks
      */
-    public record Settings(boolean resume, Set<String> only, Optional<Integer> concurrency) {
+    public record Settings(boolean resume, Set<String> only, Optional<Integer> concurrency, PlanCancel cancel) {
+        public Settings(boolean resume, Set<String> only, Optional<Integer> concurrency) {
+            this(resume, only, concurrency, PlanCancel.NEVER);
+        }
+
         public Settings {
             only = Set.copyOf(Objects.requireNonNullElse(only, Set.of()));
             concurrency = Objects.requireNonNullElse(concurrency, Optional.empty());
+            cancel = Objects.requireNonNullElse(cancel, PlanCancel.NEVER);
         }
     }
 
-    /** What the run did: per VM whether it succeeded (VMs not run are absent), and the waves it used. */
-    public record Outcome(Map<String, Boolean> vms, List<List<String>> waves) {
+    /**
+     * What the run did: per VM whether it succeeded (VMs not run are absent), the waves it used, and whether
+     * {@code plan cancel} stopped it.
+     */
+    public record Outcome(Map<String, Boolean> vms, List<List<String>> waves, boolean cancelled) {
+        public Outcome(Map<String, Boolean> vms, List<List<String>> waves) {
+            this(vms, waves, false);
+        }
+
         public boolean allSucceeded() {
             return vms.values().stream().allMatch(b -> b);
         }
@@ -75,15 +88,23 @@ public final class PlanRunner {
             return t;
         });
         try (DiskPool disks = new DiskPool(n)) {
-            VmPipeline pipeline = new VmPipeline(lp.plan(), target, power, rec, before, disks, hooks);
+            VmPipeline pipeline = new VmPipeline(lp.plan(), target, power, rec, before, disks, hooks,
+                    settings.cancel());
             for (List<String> wave : waves) {
+                if (settings.cancel().requested()) {
+                    break;
+                }
                 List<Future<Boolean>> futures = new ArrayList<>();
                 List<VmWork> inWave = selected.stream().filter(v -> wave.contains(v.name())).toList();
                 for (VmWork w : inWave) {
-                    futures.add(vmPool.submit(() -> pipeline.run(w)));
+                    // A VM whose turn comes after a cancel is not begun (null): nothing of it is recorded.
+                    futures.add(vmPool.submit(() -> settings.cancel().requested() ? null : pipeline.run(w)));
                 }
                 for (int i = 0; i < inWave.size(); i++) {
-                    results.put(inWave.get(i).name(), futures.get(i).get());
+                    Boolean ok = futures.get(i).get();
+                    if (ok != null) {
+                        results.put(inWave.get(i).name(), ok);
+                    }
                 }
             }
         } catch (ExecutionException e) {
@@ -95,11 +116,15 @@ public final class PlanRunner {
         } finally {
             vmPool.shutdownNow();
         }
-        boolean ok = results.values().stream().allMatch(b -> b);
+        boolean cancelled = settings.cancel().requested();
+        boolean ok = results.values().stream().allMatch(b -> b) && !cancelled;
         long failed = results.values().stream().filter(b -> !b).count();
         rec.run(ok ? StepState.SUCCEEDED : StepState.FAILED, Map.of("message", (results.size() - failed)
-                + " VM(s) migrated" + (failed > 0 ? ", " + failed + " failed" : "")));
-        return new Outcome(results, waves);
+                + " VM(s) migrated" + (failed > 0 ? ", " + failed + " failed" : "") + (cancelled ? "; cancelled by"
+                + " `plan cancel`, " + (selected.size() - results.size()) + " VM(s) not begun; `plan run --resume`"
+                + " continues" : "")));
+        settings.cancel().clear();
+        return new Outcome(results, waves, cancelled);
     }
 
     /** The VMs to run, largest first (total disk bytes), limited by {@code --only}. */

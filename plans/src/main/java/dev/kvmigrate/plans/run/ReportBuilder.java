@@ -70,6 +70,18 @@ public final class ReportBuilder {
                         st.message()));
             }
         }
+        Optional<String> source = Optional.empty();
+        for (String extra : List.of(Step.SOURCE_RESTART, Step.ROLLBACK)) {
+            RunState.StepStatus st = vs.steps().get(extra);
+            if (st != null && st.state() != StepState.STARTED) {
+                steps.add(new StepReport(st.step(), st.state(), seconds(st.startedAt(), st.updatedAt()),
+                        st.message()));
+                source = st.message().or(() -> Optional.of(extra + " " + st.state()));
+            }
+        }
+        if (source.isEmpty() && vs.sourceStoppedByPlan()) {
+            source = Optional.of("off: powered off by the plan");
+        }
         List<DiskReport> disks = new ArrayList<>();
         for (DiskWork d : w.disks()) {
             RunState.DiskStatus ds = vs.disks().get(d.dataVolume());
@@ -77,8 +89,11 @@ public final class ReportBuilder {
         }
         Outcome o = vs.outcome().map(x -> x == StepState.SUCCEEDED ? Outcome.SUCCEEDED : Outcome.FAILED)
                 .orElse(Outcome.PENDING);
+        if (vs.steps().containsKey(Step.ROLLBACK) && vs.outcome().isEmpty()) {
+            o = Outcome.SKIPPED;
+        }
         return new VmReport(w.name(), w.targetName(), o, steps, disks, w.gpus(), vs.error(),
-                span.map(VmTimes.Span::startedAt), span.flatMap(VmTimes.Span::finishedAt), wave);
+                span.map(VmTimes.Span::startedAt), span.flatMap(VmTimes.Span::finishedAt), wave, source);
     }
 
     /** A disk as the journal last saw it; a disk skipped as already in place was not sent in this run. */

@@ -19,9 +19,24 @@ public final class RunState {
     public record DiskStatus(String disk, StepState state, long done, long total, long wireBytes, double rate,
             Optional<String> digest, String startedAt, String updatedAt, Optional<String> message) {}
 
-    /** One VM. {@code outcome} is set when its pipeline ended (SUCCEEDED or FAILED). */
+    /**
+     * One VM. {@code outcome} is set when its pipeline ended (SUCCEEDED or FAILED). {@code sourceStoppedByPlan}:
+     * the plan powered the source off and has not started it again (so a failure or a rollback starts it).
+     * {@code target}: the VM's name on the target, as its last pipeline recorded it.
+     */
     public record VmState(String vm, Map<String, StepStatus> steps, Map<String, DiskStatus> disks,
-            Optional<StepState> outcome, Optional<String> error) {
+            Optional<StepState> outcome, Optional<String> error, boolean sourceStoppedByPlan,
+            Optional<String> target) {
+        public VmState(String vm, Map<String, StepStatus> steps, Map<String, DiskStatus> disks,
+                Optional<StepState> outcome, Optional<String> error) {
+            this(vm, steps, disks, outcome, error, false, Optional.empty());
+        }
+
+        /** What became of the source after a failure or rollback, when there is something to say. */
+        public Optional<StepStatus> sourceRestart() {
+            return Optional.ofNullable(steps.get(Step.SOURCE_RESTART));
+        }
+
         public boolean stepDone(String step) {
             StepStatus s = steps.get(step);
             return s != null && (s.state() == StepState.SUCCEEDED || s.state() == StepState.SKIPPED);
@@ -55,6 +70,8 @@ public final class RunState {
         Map<String, Map<String, DiskStatus>> disks = new LinkedHashMap<>();
         Map<String, StepState> outcomes = new LinkedHashMap<>();
         Map<String, String> errors = new LinkedHashMap<>();
+        Map<String, Boolean> stopped = new LinkedHashMap<>();
+        Map<String, String> targets = new LinkedHashMap<>();
         String started = null;
         StepState runOutcome = null;
         for (JournalEntry e : entries) {
@@ -72,7 +89,29 @@ public final class RunState {
             String vm = e.vm().get();
             steps.computeIfAbsent(vm, k -> new LinkedHashMap<>());
             disks.computeIfAbsent(vm, k -> new LinkedHashMap<>());
+            if (e.step().equals(Step.ROLLBACK) && e.state() == StepState.SUCCEEDED) {
+                // Rolled back: target objects gone, source started; a later run starts the VM over.
+                steps.get(vm).clear();
+                disks.get(vm).clear();
+                outcomes.remove(vm);
+                errors.remove(vm);
+                stopped.put(vm, false);
+                steps.get(vm).put(e.step(), new StepStatus(e.step(), e.state(), e.time(), e.time(),
+                        e.detail("message")));
+                continue;
+            }
+            if (e.step().equals(Step.SOURCE_POWER.id()) && e.state() == StepState.SUCCEEDED
+                    && e.detail("poweredOff").map(Boolean::parseBoolean).orElse(false)) {
+                stopped.put(vm, true);
+            }
+            if (e.step().equals(Step.SOURCE_RESTART) && e.state() == StepState.SUCCEEDED) {
+                // The source ran again: what was copied of it before is stale; its disks are sent again.
+                stopped.put(vm, false);
+                disks.get(vm).replaceAll((k, d) -> new DiskStatus(d.disk(), d.state(), d.done(), d.total(),
+                        d.wireBytes(), d.rate(), Optional.empty(), d.startedAt(), d.updatedAt(), d.message()));
+            }
             if (e.step().equals(Step.VM)) {
+                e.detail("target").ifPresent(t -> targets.put(vm, t));
                 if (e.state() == StepState.STARTED) {
                     outcomes.remove(vm);
                     errors.remove(vm);
@@ -99,7 +138,8 @@ public final class RunState {
         Map<String, VmState> out = new LinkedHashMap<>();
         for (String vm : steps.keySet()) {
             out.put(vm, new VmState(vm, steps.get(vm),
-                    disks.get(vm), Optional.ofNullable(outcomes.get(vm)), Optional.ofNullable(errors.get(vm))));
+                    disks.get(vm), Optional.ofNullable(outcomes.get(vm)), Optional.ofNullable(errors.get(vm)),
+                    stopped.getOrDefault(vm, false), Optional.ofNullable(targets.get(vm))));
         }
         return new RunState(out, Optional.ofNullable(started), Optional.ofNullable(runOutcome),
                 List.copyOf(entries));

@@ -15,6 +15,13 @@ public enum Step {
     public static final String IMPORT_DISK = "import-disk";
     /** The journal step closing a VM's pipeline. */
     public static final String VM = "vm";
+    /**
+     * The journal step that starts a failed VM's source again after the run powered it off (SUCCEEDED: started,
+     * SKIPPED: left off and why, FAILED: the start failed).
+     */
+    public static final String SOURCE_RESTART = "source-restart";
+    /** The journal step of {@code plan run --rollback}: target objects removed, source started; the VM starts over. */
+    public static final String ROLLBACK = "rollback";
     /** The journal step of the whole run (no VM). */
     public static final String RUN = "run";
 

@@ -22,6 +22,14 @@ public interface Target extends AutoCloseable {
     /** Whether the object exists on the target (any owner). */
     boolean exists(Manifest object);
 
+    /**
+     * Removes what the plan made on this target for one VM (rollback): objects carrying the plan's and the VM's
+     * owner labels, and its disks. Objects of other owners are left alone.
+     *
+     * @return what was removed, as {@code Kind/name}
+     */
+    java.util.List<String> removeVm(VmWork vm);
+
     /** Moves disk bytes into this target's volumes. */
     DiskImporter disks();
 

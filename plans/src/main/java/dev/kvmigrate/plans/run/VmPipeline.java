@@ -32,9 +32,11 @@ final class VmPipeline {
     private final RunState before;
     private final DiskPool diskPool;
     private final HookRunner hooks;
+    private final PlanCancel cancel;
 
     VmPipeline(MigrationPlan plan, Target target, Optional<PowerControl> power, Recorder rec, RunState before,
-            DiskPool diskPool, HookRunner hooks) {
+            DiskPool diskPool, HookRunner hooks, PlanCancel cancel) {
+        this.cancel = cancel;
         this.plan = plan;
         this.target = target;
         this.power = power;
@@ -50,59 +52,113 @@ final class VmPipeline {
         // are sent again; only finished hooks and disks still in place are left alone.
         Optional<RunState.VmState> prior = before.vm(w.name());
         rec.vm(w.name(), Step.VM, StepState.STARTED, Map.of("target", w.targetName()));
+        Progress progress = new Progress(prior.map(RunState.VmState::sourceStoppedByPlan).orElse(false),
+                prior.map(p -> p.steps().get(Step.START.id())).map(s -> s.state() == StepState.SUCCEEDED)
+                        .orElse(false));
         try {
             step(w, Step.VALIDATE, () -> validate(w));
             hook(w, Step.PRE_HOOK, prior);
-            step(w, Step.SOURCE_POWER, () -> sourcePower(w));
+            step(w, Step.SOURCE_POWER, () -> sourcePower(w, progress));
             step(w, Step.CREATE_DATAVOLUMES, () -> ensureAll(w.disks().stream().map(DiskWork::manifest).toList()));
             step(w, Step.IMPORT_DISKS, () -> importDisks(w));
             step(w, Step.CREATE_VM, () -> ensureAll(w.vmObjects()));
-            step(w, Step.START, () -> start(w));
+            step(w, Step.START, () -> start(w, progress));
             hook(w, Step.POST_HOOK, prior);
             rec.vm(w.name(), Step.VM, StepState.SUCCEEDED, Map.of("target", w.targetName()));
             return true;
         } catch (StepFailed e) {
+            restartSource(w, progress, e.code == ExitCode.INTERRUPTED);
             rec.vm(w.name(), Step.VM, StepState.FAILED, Map.of("error", e.getMessage(), "step", e.step));
             return false;
+        }
+    }
+
+    /** What the pipeline did to the source and the target so far, for the rollback decision. */
+    private static final class Progress {
+        volatile boolean sourceStopped;
+        volatile boolean targetStarted;
+
+        Progress(boolean sourceStopped, boolean targetStarted) {
+            this.sourceStopped = sourceStopped;
+            this.targetStarted = targetStarted;
+        }
+    }
+
+    /**
+     * After a VM's failure: starts its source again when the plan powered it off (unless the plan says not to, or
+     * the target VM may run). A failing start is recorded as its own step; the VM's own error stays its error.
+     */
+    private void restartSource(VmWork w, Progress progress, boolean interrupted) {
+        SourceRestart.Decision d = SourceRestart.decide(progress.sourceStopped && power.isPresent(),
+                plan.options().restartSourceOrDefault(), progress.targetStarted, interrupted);
+        if (d == null) {
+            return;
+        }
+        if (!d.restart()) {
+            rec.vm(w.name(), Step.SOURCE_RESTART, StepState.SKIPPED, Map.of("message", "source " + d.reason()));
+            return;
+        }
+        rec.vm(w.name(), Step.SOURCE_RESTART, StepState.STARTED, Map.of());
+        try {
+            power.get().powerOn(w.name(), plan.options().runningVmOrDefault().timeoutOrDefault());
+            progress.sourceStopped = false;
+            rec.vm(w.name(), Step.SOURCE_RESTART, StepState.SUCCEEDED, Map.of("message", "source restarted (the"
+                    + " plan had powered it off)"));
+        } catch (RuntimeException e) {
+            rec.vm(w.name(), Step.SOURCE_RESTART, StepState.FAILED, Map.of("error", "source restart failed: "
+                    + e.getMessage() + " (the source stays off; the VM's own failure is reported separately)"));
         }
     }
 
     /** A step's failure, already recorded; stops the VM's pipeline. */
     private static final class StepFailed extends RuntimeException {
         final String step;
+        final ExitCode code;
 
-        StepFailed(String step, String message) {
+        StepFailed(String step, String message, ExitCode code) {
             super(message, null, false, false);
             this.step = step;
+            this.code = code;
         }
     }
 
-    /** A step's result: done with a message, or skipped with the reason. */
-    private record Result(StepState state, String message) {
+    /** A step's result: done with a message, or skipped with the reason; {@code detail} goes to the journal too. */
+    private record Result(StepState state, String message, Map<String, String> detail) {
         static Result done(String m) {
-            return new Result(StepState.SUCCEEDED, m);
+            return new Result(StepState.SUCCEEDED, m, Map.of());
+        }
+
+        /** The source is off because this plan powered it off (the journal keeps that for rollback). */
+        static Result poweredOff(String m) {
+            return new Result(StepState.SUCCEEDED, m, Map.of("poweredOff", "true"));
         }
 
         static Result skipped(String m) {
-            return new Result(StepState.SKIPPED, m);
+            return new Result(StepState.SKIPPED, m, Map.of());
         }
     }
 
     private void step(VmWork w, Step step, Supplier<Result> body) {
+        if (cancel.requested()) {
+            throw new StepFailed(step.id(), "cancelled by `plan cancel` before step " + step.id()
+                    + "; `plan run --resume` continues", ExitCode.INTERRUPTED);
+        }
         rec.vm(w.name(), step.id(), StepState.STARTED, Map.of());
         Result r;
         try {
             r = body.get();
         } catch (KvMigrateException e) {
             rec.vm(w.name(), step.id(), StepState.FAILED, Map.of("error", e.getMessage()));
-            throw new StepFailed(step.id(), e.getMessage());
+            throw new StepFailed(step.id(), e.getMessage(), e.exitCode());
         } catch (RuntimeException e) {
             String m = "VM " + w.name() + ": step " + step.id() + " failed unexpectedly (" + e + "); this is a bug,"
                     + " run again with --debug and report it";
             rec.vm(w.name(), step.id(), StepState.FAILED, Map.of("error", m));
-            throw new StepFailed(step.id(), m);
+            throw new StepFailed(step.id(), m, ExitCode.INTERNAL);
         }
-        rec.vm(w.name(), step.id(), r.state(), Map.of("message", r.message()));
+        Map<String, String> detail = new java.util.HashMap<>(r.detail());
+        detail.put("message", r.message());
+        rec.vm(w.name(), step.id(), r.state(), detail);
     }
 
     private void hook(VmWork w, Step step, Optional<RunState.VmState> prior) {
@@ -124,7 +180,7 @@ final class VmPipeline {
                 + " GPU(s)");
     }
 
-    private Result sourcePower(VmWork w) {
+    private Result sourcePower(VmWork w, Progress progress) {
         if (power.isEmpty()) {
             if (plan.source().kind() == PlanSource.Kind.LIBVIRT || plan.source().kind() == PlanSource.Kind.OVIRT) {
                 // A live source without its power control: never copy disks of a VM that may be running.
@@ -136,7 +192,8 @@ final class VmPipeline {
         }
         PowerState state = power.get().state(w.name());
         if (state == PowerState.SHUTOFF) {
-            return Result.done("shut off");
+            return progress.sourceStopped ? Result.poweredOff("shut off (powered off by this plan earlier)")
+                    : Result.done("shut off");
         }
         PlanOptions.RunningVm policy = plan.options().runningVmOrDefault();
         if (policy.policy() == RunningVmPolicy.REFUSE) {
@@ -147,10 +204,12 @@ final class VmPipeline {
         Duration timeout = policy.timeoutOrDefault();
         if (policy.policy() == RunningVmPolicy.DESTROY) {
             power.get().powerOff(w.name(), timeout);
-            return Result.done("was " + state + ", powered off without asking the guest (policy: destroy)");
+            progress.sourceStopped = true;
+            return Result.poweredOff("was " + state + ", powered off without asking the guest (policy: destroy)");
         }
         power.get().shutdown(w.name(), timeout);
-        return Result.done("was " + state + ", shut down gracefully");
+        progress.sourceStopped = true;
+        return Result.poweredOff("was " + state + ", shut down gracefully");
     }
 
     private Result ensureAll(List<Manifest> objects) {
@@ -197,7 +256,7 @@ final class VmPipeline {
             }
         }
         if (error != null) {
-            throw new KvMigrateException(dev.kvmigrate.common.ExitCode.TARGET_ERROR, error);
+            throw new KvMigrateException(cancel.requested() ? ExitCode.INTERRUPTED : ExitCode.TARGET_ERROR, error);
         }
         if (sent.isEmpty() && skipped == 0) {
             return Result.skipped("no disk to upload");
@@ -207,11 +266,13 @@ final class VmPipeline {
 
     private DiskImporter.DiskResult importOne(DiskWork d) {
         String vm = d.vm();
+        cancel.check("before disk " + d.dataVolume() + " was sent");
         rec.vm(vm, Step.IMPORT_DISK, StepState.STARTED, Map.of("disk", d.dataVolume(), "total",
                 Long.toString(d.virtualSize())));
         long[] lastLog = {0};
         try {
             DiskImporter.DiskResult r = target.disks().importDisk(d, (done, total, wire, rate) -> {
+                cancel.check("while disk " + d.dataVolume() + " was sent (the transfer was aborted)");
                 rec.listener().disk(vm, d.dataVolume(), done, total, rate);
                 long now = System.nanoTime();
                 synchronized (lastLog) {
@@ -236,13 +297,14 @@ final class VmPipeline {
         }
     }
 
-    private Result start(VmWork w) {
+    private Result start(VmWork w, Progress progress) {
         if (!plan.options().start()) {
             return Result.skipped("options.startAfterImport is off");
         }
         if (!(target instanceof VmStarter starter)) {
             return Result.skipped("target " + target.describe() + " runs no VMs");
         }
+        progress.targetStarted = true;
         starter.start(w.namespace(), w.targetName(), Duration.ofMinutes(10));
         return Result.done("Running");
     }

@@ -190,7 +190,7 @@ class PlanRunnerTest {
     }
 
     /** An engine's power control in memory: web-03 runs until it is shut down. */
-    static final class FakeEnginePower implements PowerControl {
+    static class FakeEnginePower implements PowerControl {
         final Map<String, PowerState> states = new ConcurrentHashMap<>(Map.of("web-03", PowerState.RUNNING));
         final List<String> shutdowns = new CopyOnWriteArrayList<>();
 
@@ -209,6 +209,12 @@ class PlanRunnerTest {
         public void powerOff(String vmName, Duration timeout) {
             shutdowns.add(vmName + " powered off");
             states.put(vmName, PowerState.SHUTOFF);
+        }
+
+        @Override
+        public void powerOn(String vmName, Duration timeout) {
+            shutdowns.add(vmName + " started");
+            states.put(vmName, PowerState.RUNNING);
         }
 
         @Override
