@@ -12,8 +12,8 @@ import java.util.OptionalLong;
  * announces the holes by length, so holes never cross the wire. As an {@link ExtentSource} its content reaches the
  * sinks as data and zero runs ({@link LibvirtStreamRuns}): the directory sink leaves holes unwritten (a sparse
  * file), the upload sink's encoder sends them as zero runs, not as bytes. A daemon that refuses the sparse flag
- * gets a plain download, zero-checked per block like any stream. A volume of more than a few segments is fetched by
- * several streams at once ({@link LibvirtSegments}).
+ * gets a plain download, zero-checked per block like any stream. The stream is received on a thread of its own while
+ * this one checks, hashes and writes ({@link LibvirtSegments}, which can also use several streams).
  */
 final class LibvirtRawVolumeSource extends LibvirtHandleSource implements ExtentSource {
 
@@ -43,10 +43,8 @@ final class LibvirtRawVolumeSource extends LibvirtHandleSource implements Extent
             public long accept(BlockVisitor visitor) throws IOException {
                 LibvirtStreamRuns runs = new LibvirtStreamRuns(visitor);
                 boolean sparse;
-                int streams = LibvirtSegments.streamsFor(h.capacity);
                 try {
-                    sparse = streams > 1 ? LibvirtSegments.download(h, streams, runs)
-                            : LibvirtStreams.download(h.conn, h.vol, 0, 0, true, h.counters, runs);
+                    sparse = LibvirtSegments.download(h, LibvirtSegments.streamsFor(h.capacity), runs);
                 } catch (LibvirtStreams.DownloadRefused e) {
                     throw LibvirtVolumeSource.refused(h, e);
                 }

@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
  * faster than one stream where the source serves one stream at a bounded rate (a libvirt volume stream, an imageio
  * range) but serves several side by side. Each worker has a {@link Fetcher} of its own (its own connection); pieces
  * are claimed in disk order, so the pieces in flight are always the lowest unfinished ones, and a worker's chunks
- * wait in its piece's queue until the reader reaches that piece. Memory is bounded by the pieces in flight: at most
- * {@code workers} pieces of data (holes cost nothing).
+ * wait in its piece's queue (bounded) until the reader reaches that piece. With one worker it is a pipeline: the
+ * source is read on the worker's thread while the reader's thread handles what came before.
  *
  * <p>Every piece reaches the receiver whole: a piece its fetcher leaves short ends in a hole (a sparse stream need
  * not announce a trailing hole); one that runs long is an error. A failure of any fetch fails the read, after the
@@ -75,8 +75,11 @@ public final class OrderedPieces {
 
     private static final class Slot {
         final Piece piece;
-        /** A worker ahead of the reader waits here when its piece has come in more chunks than this. */
-        final BlockingQueue<Event> queue = new ArrayBlockingQueue<>(1024);
+        /**
+         * A worker ahead of the reader waits here when its piece has come in more events than this: with chunks of
+         * 256 KiB, 32 MiB of data per piece in flight at most.
+         */
+        final BlockingQueue<Event> queue = new ArrayBlockingQueue<>(128);
 
         Slot(Piece piece) {
             this.piece = piece;

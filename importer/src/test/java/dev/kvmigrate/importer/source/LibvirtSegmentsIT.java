@@ -83,13 +83,13 @@ class LibvirtSegmentsIT {
 
     @Test
     void streamsFollowTheVolumeSizeAndTheSetting() {
-        assertThat(LibvirtSegments.streamsFor(SEG)).isEqualTo(1);
-        assertThat(LibvirtSegments.streamsFor(3 * SEG)).isEqualTo(1);
-        assertThat(LibvirtSegments.streamsFor(4 * SEG)).isEqualTo(2);
-        assertThat(LibvirtSegments.streamsFor(1024 * SEG)).isEqualTo(4);
-        System.setProperty(LibvirtSegments.STREAMS_PROPERTY, "1");
+        assertThat(LibvirtSegments.streamsFor(1024 * SEG)).as("one stream unless asked").isEqualTo(1);
+        System.setProperty(LibvirtSegments.STREAMS_PROPERTY, "4");
         try {
-            assertThat(LibvirtSegments.streamsFor(1024 * SEG)).isEqualTo(1);
+            assertThat(LibvirtSegments.streamsFor(SEG)).isEqualTo(1);
+            assertThat(LibvirtSegments.streamsFor(3 * SEG)).isEqualTo(1);
+            assertThat(LibvirtSegments.streamsFor(4 * SEG)).isEqualTo(2);
+            assertThat(LibvirtSegments.streamsFor(1024 * SEG)).isEqualTo(4);
         } finally {
             System.clearProperty(LibvirtSegments.STREAMS_PROPERTY);
         }
