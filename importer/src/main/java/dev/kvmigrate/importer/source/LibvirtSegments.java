@@ -59,19 +59,8 @@ final class LibvirtSegments {
         AtomicBoolean allSparse = new AtomicBoolean(true);
         List<OrderedPieces.Piece> pieces = streams > 1 ? OrderedPieces.split(0, h.capacity, SEGMENT)
                 : List.of(new OrderedPieces.Piece(0, h.capacity));
-        OrderedPieces.read(pieces, new Segments(h, h.conn, h.vol, allSparse,
-                false), () -> connect(h, allSparse), streams,
-                new OrderedPieces.Receiver() {
-                    @Override
-                    public void data(byte[] buf, int len) throws IOException {
-                        receiver.data(buf, len);
-                    }
-
-                    @Override
-                    public void hole(long length) throws IOException {
-                        receiver.hole(length);
-                    }
-                });
+        OrderedPieces.read(pieces, new Segments(h, h.conn, h.vol, allSparse, false), () -> connect(h, allSparse),
+                streams, receiver);
         return allSparse.get();
     }
 
@@ -81,22 +70,7 @@ final class LibvirtSegments {
         @Override
         public void fetch(OrderedPieces.Piece piece, OrderedPieces.Receiver out) throws IOException {
             boolean sparse = LibvirtStreams.download(conn, vol, piece.offset(), piece.length(), true, h.counters,
-                    new LibvirtStreams.Receiver() {
-                        @Override
-                        public boolean freshBuffers() {
-                            return true;
-                        }
-
-                        @Override
-                        public void data(byte[] buf, int len) throws IOException {
-                            out.data(buf, len);
-                        }
-
-                        @Override
-                        public void hole(long length) throws IOException {
-                            out.hole(length);
-                        }
-                    });
+                    LibvirtStreams.Receiver.keeping(out));
             if (!sparse) {
                 allSparse.set(false);
             }

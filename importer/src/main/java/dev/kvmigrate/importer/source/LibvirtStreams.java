@@ -1,6 +1,7 @@
 package dev.kvmigrate.importer.source;
 
 import com.sun.jna.Library;
+import dev.kvmigrate.importer.transfer.OrderedPieces;
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
@@ -68,8 +69,9 @@ public final class LibvirtStreams {
     }
 
     /** What a download hands on, in order: data chunks and holes. */
-    public interface Receiver {
+    public interface Receiver extends OrderedPieces.Receiver {
         /** {@code buf} is the stream's own buffer, reused for the next chunk, unless {@link #freshBuffers}. */
+        @Override
         void data(byte[] buf, int len) throws IOException;
 
         /** Whether each chunk comes in an array of its own, which the receiver may keep. */
@@ -77,7 +79,25 @@ public final class LibvirtStreams {
             return false;
         }
 
-        void hole(long length) throws IOException;
+        /** {@code out}, given each chunk in an array of its own (it keeps them). */
+        static Receiver keeping(OrderedPieces.Receiver out) {
+            return new Receiver() {
+                @Override
+                public boolean freshBuffers() {
+                    return true;
+                }
+
+                @Override
+                public void data(byte[] buf, int len) throws IOException {
+                    out.data(buf, len);
+                }
+
+                @Override
+                public void hole(long length) throws IOException {
+                    out.hole(length);
+                }
+            };
+        }
     }
 
     /** Counters a source keeps, for progress and tests: bytes that crossed the stream, downloads started. */
