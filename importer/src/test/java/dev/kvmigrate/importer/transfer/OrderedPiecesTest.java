@@ -107,16 +107,26 @@ class OrderedPiecesTest {
     void aFailingFetchFailsTheReadAndStopsTheOthers() {
         List<OrderedPieces.Piece> pieces = OrderedPieces.split(0, 64 * MIB, MIB);
         AtomicInteger fetched = new AtomicInteger();
+        AtomicInteger inFlight = new AtomicInteger();
         OrderedPieces.Fetcher fetcher = (p, out) -> {
             fetched.incrementAndGet();
-            if (p.offset() == 5 * MIB) {
-                throw new IOException("connection reset at piece 5");
+            inFlight.incrementAndGet();
+            try {
+                if (p.offset() == 5 * MIB) {
+                    throw new IOException("connection reset at piece 5");
+                }
+                Thread.sleep(20);
+                out.hole(p.length());
+            } catch (InterruptedException e) {
+                throw new java.io.InterruptedIOException("stopped");
+            } finally {
+                inFlight.decrementAndGet();
             }
-            out.hole(p.length());
         };
         assertThatThrownBy(() -> OrderedPieces.read(pieces, fetcher, () -> Optional.of(fetcher), 4, sink()))
                 .isInstanceOf(IOException.class).hasMessage("connection reset at piece 5");
-        assertThat(fetched.get()).as("workers stopped soon after the failure").isLessThan(64);
+        assertThat(inFlight.get()).as("no fetch still running once the read has failed").isZero();
+        assertThat(fetched.get()).as("the workers were stopped, not left to fetch the rest").isLessThan(64);
     }
 
     @Test
