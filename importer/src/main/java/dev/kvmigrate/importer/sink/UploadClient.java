@@ -208,15 +208,19 @@ final class UploadClient {
             }
             try (r) {
                 watch.enter(Watch.Stage.READING);
-                return new Answer(r.code(), text(r.body(), watch));
+                return new Answer(r.code(), text(r.body(), watch, call));
             }
         } finally {
             watching.cancel(false);
         }
     }
 
-    /** At most {@link #MAX_ANSWER} bytes of an answer, stripped; what came when the answer stops or breaks. */
-    private static String text(ResponseBody body, Watch watch) {
+    /**
+     * At most {@link #MAX_ANSWER} bytes of an answer, stripped; what came when the answer stops or breaks. An answer
+     * cut short drops the connection ({@code call.cancel()}): closing the body instead would let OkHttp drain the
+     * rest to reuse the connection, which reads a hostile proxy's endless body for as long as it allows.
+     */
+    private static String text(ResponseBody body, Watch watch, Call call) {
         Buffer got = new Buffer();
         String cut = "";
         try {
@@ -231,6 +235,7 @@ final class UploadClient {
             long length = body.contentLength();
             if (got.size() >= MAX_ANSWER && (length < 0 || length > MAX_ANSWER)) {
                 cut = " [answer cut at " + MAX_ANSWER + " bytes]";
+                call.cancel();
             }
         } catch (IOException e) {
             cut = watch.verdict != null ? " [" + watch.verdict.getMessage() + "]" : " [answer broke off: "

@@ -142,8 +142,9 @@ class CdiUploadHostileProxyIT {
         ImportResult r = upload(raw, name, QUICK, l);
         assertThat(r.attempts()).isEqualTo(2);
         assertThat(l.retries).singleElement().asString().contains("500").hasSizeLessThan(6 * 1024);
-        // what the proxy got out before the client hung up: socket buffers at most, never the gigabyte
-        assertThat(cluster.faults().errorBodyBytesSent() - before).isLessThan(64L << 20);
+        // what the proxy got out before the client hung up: socket buffers at most (the client drops the connection
+        // instead of draining the rest), never the gigabyte
+        assertThat(cluster.faults().errorBodyBytesSent() - before).isLessThan(16L << 20);
         assertThat(TestImages.identical(raw, cluster.volume("default", name).orElseThrow().file())).isTrue();
     }
 
