@@ -154,7 +154,7 @@ public final class InventoryCodec {
                     + " version of kv-migrate");
         }
         if (V1ALPHA1.equals(inventory.apiVersion())) {
-            return fromV1alpha1(inventory);
+            return fromV1alpha1(inventory, name);
         }
         return V1ALPHA2.equals(inventory.apiVersion()) ? new Inventory(Inventory.API_VERSION, inventory.kind(),
                 inventory.source(), inventory.scannedAt(), inventory.vms()) : inventory;
@@ -164,7 +164,7 @@ public final class InventoryCodec {
      * A v1alpha1 inventory as this version: the same structure, with its concerns renamed or dropped. The VMs go
      * through a tree so that every other field is carried whatever the model holds.
      */
-    static Inventory fromV1alpha1(Inventory old) {
+    static Inventory fromV1alpha1(Inventory old, String name) {
         ObjectNode tree = JSON.valueToTree(old);
         tree.put("apiVersion", Inventory.API_VERSION);
         JsonNode vms = tree.path("vms");
@@ -175,9 +175,12 @@ public final class InventoryCodec {
         }
         try {
             return JSON.treeToValue(tree, Inventory.class);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot upgrade a " + V1ALPHA1 + " inventory: " + e.getOriginalMessage(),
-                    e);
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            // a v1alpha1 file missing what this version requires (a VM without an id): the file's fault
+            String why = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
+            throw KvMigrateException.invalidInput(name + ": this " + V1ALPHA1 + " inventory cannot be upgraded to "
+                    + Inventory.API_VERSION + " (" + why + "); scan the source again with this version of"
+                    + " kv-migrate", e);
         }
     }
 }
