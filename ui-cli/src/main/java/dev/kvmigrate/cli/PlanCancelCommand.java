@@ -25,12 +25,15 @@ final class PlanCancelCommand implements Callable<Integer> {
     @Mixin
     DebugOption debug;
 
+    @Mixin
+    StateDirOption state;
+
     @Parameters(index = "0", paramLabel = "PLAN", description = "Plan file.")
     Path planFile;
 
     @Override
     public Integer call() {
-        LoadedPlan lp = PlanReader.read(planFile);
+        LoadedPlan lp = state.apply(PlanReader.read(planFile));
         PrintWriter out = spec.commandLine().getOut();
         if (!PlanCancel.request(lp)) {
             out.println("plan " + lp.plan().name() + ": no run in progress (its journal is not held); nothing to"

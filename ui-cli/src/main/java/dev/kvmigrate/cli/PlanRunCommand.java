@@ -44,6 +44,9 @@ final class PlanRunCommand implements Callable<Integer> {
     @Mixin
     DebugOption debug;
 
+    @Mixin
+    StateDirOption state;
+
     @Parameters(index = "0", paramLabel = "PLAN", description = "Plan file.")
     Path planFile;
 
@@ -84,7 +87,7 @@ final class PlanRunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        LoadedPlan lp = PlanReader.read(planFile);
+        LoadedPlan lp = state.apply(PlanReader.read(planFile));
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter out = spec.commandLine().getOut();
         PlanConversion.Prepared p = PlanRun.prepare(lp, problem -> err.println("kv-migrate: warning: " + problem));

@@ -31,6 +31,9 @@ final class PlanStatusCommand implements Callable<Integer> {
     @Mixin
     DebugOption debug;
 
+    @Mixin
+    StateDirOption state;
+
     @Parameters(index = "0", paramLabel = "PLAN", description = "Plan file.")
     Path planFile;
 
@@ -44,7 +47,7 @@ final class PlanStatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        LoadedPlan lp = PlanReader.read(planFile);
+        LoadedPlan lp = state.apply(PlanReader.read(planFile));
         PrintWriter out = spec.commandLine().getOut();
         int stillAt = -1;
         while (true) {

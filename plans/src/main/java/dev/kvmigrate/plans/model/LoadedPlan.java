@@ -2,15 +2,33 @@ package dev.kvmigrate.plans.model;
 
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
- * A plan with the file it came from: relative paths in the plan resolve against the file's directory, and the
- * journal lives next to it ({@code <plan>.journal}).
+ * A plan with the file it came from: relative paths in the plan resolve against the file's directory, and the run's
+ * state (journal, report, cancel request, dry-run output) lives next to it ({@code <plan>.journal}, …) unless a state
+ * directory is given ({@code plan run --state-dir}: a plan read from a read-only place, such as a ConfigMap mounted
+ * into a pod).
  */
-public record LoadedPlan(MigrationPlan plan, Path file) {
+public record LoadedPlan(MigrationPlan plan, Path file, Optional<Path> stateDir) {
     public LoadedPlan {
         Objects.requireNonNull(plan, "plan");
         file = file.toAbsolutePath().normalize();
+        stateDir = stateDir.map(d -> d.toAbsolutePath().normalize());
+    }
+
+    public LoadedPlan(MigrationPlan plan, Path file) {
+        this(plan, file, Optional.empty());
+    }
+
+    /** This plan with its run state in {@code dir}. */
+    public LoadedPlan withStateDir(Path dir) {
+        return new LoadedPlan(plan, file, Optional.of(dir));
+    }
+
+    /** {@code <plan file name><suffix>} in the state directory (by default the plan file's directory). */
+    public Path stateFile(String suffix) {
+        return stateDir.orElse(baseDir()).resolve(file.getFileName() + suffix);
     }
 
     public Path baseDir() {
@@ -24,7 +42,7 @@ public record LoadedPlan(MigrationPlan plan, Path file) {
     }
 
     public Path journal() {
-        return file.resolveSibling(file.getFileName() + ".journal");
+        return stateFile(".journal");
     }
 
     /** The directory target, resolved; only for {@code dir:} targets. */

@@ -107,9 +107,11 @@ public final class KubernetesExecutor {
         plan.source().ovirt().flatMap(o -> o.passwordEnv()).ifPresent(var -> env.add(new EnvVarBuilder()
                 .withName(var).withNewValueFrom().withNewSecretKeyRef().withName(base + "-source")
                 .withKey("password").endSecretKeyRef().endValueFrom().build()));
-        String script = "mkdir -p /work && cp /plan/plan.yaml /work/plan.yaml && exec java -jar"
-                + " /opt/kv-migrate/kv-migrate.jar plan run /work/plan.yaml --only \"$KV_MIGRATE_VM\" --resume";
-        env.add(new EnvVar("KV_MIGRATE_VM", vm, null));
+        // The image's own entrypoint runs the CLI (java -cp @/app/jib-classpath-file …KvMigrate; the image has no
+        // shell): the Job gives only its arguments. The plan is read from the mounted ConfigMap, the run's state
+        // (journal, report) goes to the writable /work.
+        List<String> args = List.of("plan", "run", "/plan/plan.yaml", "--only", vm, "--resume", "--state-dir",
+                "/work");
         return new JobBuilder()
                 .withNewMetadata().withName(name).withNamespace(namespace)
                 .addToLabels(PlanConversion.LABEL_PLAN, plan.name())
@@ -119,7 +121,7 @@ public final class KubernetesExecutor {
                 .addToLabels(PlanConversion.LABEL_VM, targetName).endMetadata()
                 .withNewSpec().withServiceAccountName(SERVICE_ACCOUNT).withRestartPolicy("Never")
                 .addNewContainer().withName("kv-migrate").withImage(image)
-                .withCommand("/bin/sh", "-c", script).withEnv(env)
+                .withArgs(args).withEnv(env)
                 .addNewVolumeMount().withName("plan").withMountPath("/plan").withReadOnly(true).endVolumeMount()
                 .addNewVolumeMount().withName("work").withMountPath("/work").endVolumeMount()
                 .endContainer()

@@ -30,7 +30,7 @@ public final class PlanCancel {
 
     /** The request file of a plan. */
     public static Path file(LoadedPlan lp) {
-        return lp.file().resolveSibling(lp.file().getFileName() + ".cancel");
+        return lp.stateFile(".cancel");
     }
 
     /** The watch of a run that holds the plan's journal; removes a request left from before. */

@@ -186,7 +186,7 @@ public final class PlanRun {
             return scaleOut(p, r);
         }
         if (r.dryRun()) {
-            Path dir = lp.file().resolveSibling(lp.file().getFileName() + ".dry-run");
+            Path dir = lp.stateFile(".dry-run");
             ManifestWriter.write(p.result(), dir.resolve("manifests"), OutputFormat.YAML);
             RunReport report = ReportBuilder.dryRun(p, lp.plan().target().describe(), Instant.now());
             return new DryRun(p, dir.resolve("manifests"), ReportWriter.write(report, dir.resolve("report")));
@@ -213,7 +213,7 @@ public final class PlanRun {
             PlanRunner.Outcome outcome = PlanRunner.run(p, target, power.power, journal, new PlanRunner.Settings(
                     r.resume(), r.only(), r.concurrency(), PlanCancel.watch(lp)), listener);
             Path reportDir = target instanceof DirectoryTarget d ? d.dir().resolve("report")
-                    : lp.file().resolveSibling(lp.file().getFileName() + ".report");
+                    : lp.stateFile(".report");
             RunReport report = ReportBuilder.build(p, RunState.of(journal.entries()), target.describe(),
                     Instant.now());
             return new Ran(p, outcome, ReportWriter.write(report, reportDir));
@@ -243,7 +243,7 @@ public final class PlanRun {
                 .toList();
         if (r.dryRun()) {
             String ns = lp.plan().target().cluster().flatMap(c -> c.namespace()).orElse("default");
-            Path file = lp.file().resolveSibling(lp.file().getFileName() + ".jobs.yaml");
+            Path file = lp.stateFile(".jobs.yaml");
             AtomicFile.write(file, KubernetesExecutor.yaml(KubernetesExecutor.objects(p, vms, r.image(), ns)));
             return new ScaledOut(p, vms, Optional.of(file), List.of(), ns);
         }

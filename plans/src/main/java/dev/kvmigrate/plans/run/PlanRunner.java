@@ -80,8 +80,7 @@ public final class PlanRunner {
         rec.run(StepState.STARTED, Map.of("target", target.describe(), "vms", Integer.toString(selected.size()),
                 "waves", Integer.toString(waves.size()), "resume", Boolean.toString(settings.resume())));
         Map<String, Boolean> results = new LinkedHashMap<>();
-        HookRunner hooks = new HookRunner(lp.baseDir(), lp.file().resolveSibling(lp.file().getFileName()
-                + ".hooks"), lp.plan().name());
+        HookRunner hooks = new HookRunner(lp.baseDir(), lp.stateFile(".hooks"), lp.plan().name());
         ExecutorService vmPool = Executors.newFixedThreadPool(n, r -> {
             Thread t = new Thread(r, "plan-vm");
             t.setDaemon(true);
