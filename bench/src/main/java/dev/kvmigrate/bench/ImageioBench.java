@@ -77,11 +77,10 @@ public final class ImageioBench {
             });
             long kvServed = (engine.bytesServed(DISK) - served0) / runs;
             long kvZeros = (engine.zeroBytesServed(DISK) - zeros0) / runs;
-            Path kvFile = out.resolve("disk-" + DISK + ".img");
-            if (!Files.exists(kvFile)) {
-                try (var files = Files.list(out)) {
-                    kvFile = files.filter(p -> p.toString().endsWith(".img")).findFirst().orElseThrow();
-                }
+            Path kvFile;
+            try (var files = Files.list(out)) {
+                kvFile = files.filter(p -> p.toString().endsWith(".img")).findFirst().orElseThrow(
+                        () -> new IllegalStateException("kv-migrate wrote no image into " + out));
             }
             boolean identical = BenchKit.sha256(kvFile).equals(BenchKit.sha256(image));
 

@@ -2,6 +2,7 @@ package dev.kvmigrate.importer.source;
 
 import dev.kvmigrate.importer.format.ZeroBlocks;
 import dev.kvmigrate.importer.transfer.BlockVisitor;
+import dev.kvmigrate.importer.transfer.RunBuilder;
 import java.io.IOException;
 import java.util.Arrays;
 
@@ -15,16 +16,15 @@ final class LibvirtStreamRuns implements LibvirtStreams.Receiver {
     private static final int BLOCK = ZeroBlocks.BLOCK;
     static final int CHUNK = 4 * BLOCK;
 
-    private final BlockVisitor visitor;
+    /** Zero-checks the buffered blocks and merges adjacent zero runs, as for any other source. */
+    private final RunBuilder runs;
     private final byte[] buf = new byte[CHUNK];
     private int fill;
     /** Disk offset of {@code buf[0]}; always a multiple of BLOCK. */
     private long bufStart;
-    private long zeroStart = -1;
-    private long zeroLength;
 
     LibvirtStreamRuns(BlockVisitor visitor) {
-        this.visitor = visitor;
+        this.runs = new RunBuilder(visitor);
     }
 
     /** The disk offset reached so far. */
@@ -66,7 +66,7 @@ final class LibvirtStreamRuns implements LibvirtStreams.Receiver {
         }
         flushBuffer();
         long whole = length / BLOCK * BLOCK;
-        zeros(bufStart, whole);
+        runs.zeros(bufStart, whole);
         bufStart += whole;
         int rest = (int) (length - whole);
         Arrays.fill(buf, 0, rest, (byte) 0);
@@ -76,51 +76,13 @@ final class LibvirtStreamRuns implements LibvirtStreams.Receiver {
     /** The end of the stream: hands on what is buffered; returns the disk size seen. */
     long finish() throws IOException {
         flushBuffer();
-        flushZeros();
+        runs.flush();
         return bufStart;
     }
 
     private void flushBuffer() throws IOException {
-        int runStart = -1;
-        for (int at = 0; at < fill; at += BLOCK) {
-            int len = Math.min(BLOCK, fill - at);
-            if (ZeroBlocks.isZero(buf, at, len)) {
-                if (runStart >= 0) {
-                    flushZeros();
-                    visitor.data(bufStart + runStart, buf, runStart, at - runStart);
-                    runStart = -1;
-                }
-                zeros(bufStart + at, len);
-            } else if (runStart < 0) {
-                runStart = at;
-            }
-        }
-        if (runStart >= 0) {
-            flushZeros();
-            visitor.data(bufStart + runStart, buf, runStart, fill - runStart);
-        }
+        runs.scan(bufStart, buf, fill);
         bufStart += fill;
         fill = 0;
-    }
-
-    private void zeros(long offset, long length) throws IOException {
-        if (length <= 0) {
-            return;
-        }
-        if (zeroStart >= 0 && zeroStart + zeroLength == offset) {
-            zeroLength += length;
-            return;
-        }
-        flushZeros();
-        zeroStart = offset;
-        zeroLength = length;
-    }
-
-    private void flushZeros() throws IOException {
-        if (zeroStart >= 0) {
-            visitor.zeros(zeroStart, zeroLength);
-            zeroStart = -1;
-            zeroLength = 0;
-        }
     }
 }

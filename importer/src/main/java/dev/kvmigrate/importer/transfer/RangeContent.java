@@ -6,8 +6,6 @@ import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.OptionalLong;
 
 /**
@@ -32,8 +30,6 @@ public final class RangeContent implements LogicalContent {
     private final List<Extent> exact;
     private final RangeReader reader;
     private final int readers;
-    /** Offsets of the hole pieces of {@link #pieces}. */
-    private final Set<Long> holes = ConcurrentHashMap.newKeySet();
 
     public RangeContent(long size, List<Extent> dataExtents, RangeReader reader) {
         this(size, dataExtents, reader, 1);
@@ -59,15 +55,12 @@ public final class RangeContent implements LogicalContent {
         long pos = 0;
         for (Extent e : data) {
             if (e.offset() > pos) {
-                OrderedPieces.Piece gap = new OrderedPieces.Piece(pos, e.offset() - pos);
-                holes.add(gap.offset());
-                out.add(gap);
+                out.add(new OrderedPieces.Piece(pos, e.offset() - pos));
             }
             out.addAll(OrderedPieces.split(e.offset(), e.length(), PIECE));
             pos = e.end();
         }
         if (size > pos) {
-            holes.add(pos);
             out.add(new OrderedPieces.Piece(pos, size - pos));
         }
         return out;
@@ -77,7 +70,7 @@ public final class RangeContent implements LogicalContent {
     public long accept(BlockVisitor visitor) throws IOException {
         RunBuilder runs = new RunBuilder(visitor);
         List<OrderedPieces.Piece> pieces = pieces();
-        long dataPieces = pieces.stream().filter(this::isData).count();
+        long dataPieces = data.stream().mapToLong(e -> (e.length() + PIECE - 1) / PIECE).sum();
         OrderedPieces.Fetcher fetcher = this::fetch;
         OrderedPieces.read(pieces, fetcher, () -> Optional.of(fetcher), (int) Math.min(readers, dataPieces),
                 new OrderedPieces.Receiver() {
@@ -99,20 +92,12 @@ public final class RangeContent implements LogicalContent {
         return size;
     }
 
-    private boolean isData(OrderedPieces.Piece p) {
-        return !holes.contains(p.offset());
-    }
-
     /**
      * A data piece by range requests for the source's data extents within it, in chunks of their own; the bytes the
      * piece holds beyond those extents (a block rounded out around a small extent) are zeros and are not requested.
-     * A hole piece without a request.
+     * A piece no data extent reaches into (a gap between the rounded extents) is a hole, without a request.
      */
     private void fetch(OrderedPieces.Piece p, OrderedPieces.Receiver out) throws IOException {
-        if (!isData(p)) {
-            out.hole(p.length());
-            return;
-        }
         long end = p.offset() + p.length();
         List<Extent> within = new ArrayList<>();
         int i = firstEndingAfter(p.offset());
@@ -120,6 +105,10 @@ public final class RangeContent implements LogicalContent {
             Extent e = exact.get(i);
             long from = Math.max(e.offset(), p.offset());
             within.add(new Extent(from, Math.min(e.end(), end) - from));
+        }
+        if (within.isEmpty()) {
+            out.hole(p.length());
+            return;
         }
         int next = 0;
         InputStream in = null;

@@ -7,17 +7,17 @@ import java.io.IOException;
  * Splits block-aligned chunks into data and zero runs, merging adjacent zero runs (across chunks) so a
  * visitor sees one call per hole, and data runs as long as the chunk allows.
  */
-final class RunBuilder {
+public final class RunBuilder {
     private final BlockVisitor visitor;
     private long zeroStart = -1;
     private long zeroLength;
 
-    RunBuilder(BlockVisitor visitor) {
+    public RunBuilder(BlockVisitor visitor) {
         this.visitor = visitor;
     }
 
     /** Zero bytes at {@code offset}; merged with a pending zero run. */
-    void zeros(long offset, long length) throws IOException {
+    public void zeros(long offset, long length) throws IOException {
         if (length <= 0) {
             return;
         }
@@ -31,7 +31,7 @@ final class RunBuilder {
     }
 
     /** A chunk of {@code n} bytes at block-aligned {@code offset}; checked per block. */
-    void scan(long offset, byte[] buf, int n) throws IOException {
+    public void scan(long offset, byte[] buf, int n) throws IOException {
         int runStart = -1;
         for (int at = 0; at < n; at += ZeroBlocks.BLOCK) {
             int len = Math.min(ZeroBlocks.BLOCK, n - at);
@@ -53,7 +53,7 @@ final class RunBuilder {
     }
 
     /** Hands a pending zero run to the visitor. */
-    void flush() throws IOException {
+    public void flush() throws IOException {
         if (zeroStart >= 0) {
             visitor.zeros(zeroStart, zeroLength);
             zeroStart = -1;
