@@ -105,6 +105,9 @@ public final class OrderedPieces {
             running.add(pool.submit(() -> work(first, slots, next)));
             for (int i = 1; i < workers; i++) {
                 running.add(pool.submit(() -> {
+                    if (next.get() >= slots.size()) {
+                        return null; // every piece already claimed: a connection would go unused
+                    }
                     java.util.Optional<Fetcher> f = more.open();
                     if (f.isPresent()) {
                         try (Fetcher mine = f.get()) {

@@ -6,12 +6,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.kvmigrate.importer.format.Extent;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -132,10 +135,21 @@ class OrderedPiecesTest {
     @Test
     void fetchersThatCannotOpenLeaveTheWorkToTheFirst() throws IOException {
         List<OrderedPieces.Piece> pieces = OrderedPieces.split(0, 8 * MIB, MIB);
-        AtomicInteger opens = new AtomicInteger();
+        CountDownLatch opens = new CountDownLatch(3);
         long[] total = {0};
-        OrderedPieces.read(pieces, (p, out) -> out.data(new byte[(int) p.length()], (int) p.length()), () -> {
-            opens.incrementAndGet();
+        boolean[] allTried = {false};
+        OrderedPieces.read(pieces, (p, out) -> {
+            if (p.offset() == 0) {
+                // the first piece waits until every other worker has tried to open: their failures are then certain
+                try {
+                    allTried[0] = opens.await(20, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    throw new InterruptedIOException();
+                }
+            }
+            out.data(new byte[(int) p.length()], (int) p.length());
+        }, () -> {
+            opens.countDown();
             return Optional.empty();
         }, 4, new OrderedPieces.Receiver() {
             @Override
@@ -148,8 +162,8 @@ class OrderedPiecesTest {
                 total[0] += length;
             }
         });
-        assertThat(total[0]).isEqualTo(8 * MIB);
-        assertThat(opens.get()).isEqualTo(3);
+        assertThat(allTried[0]).as("the three other workers each tried to open a fetcher").isTrue();
+        assertThat(total[0]).as("the first fetcher did all the work").isEqualTo(8 * MIB);
     }
 
     private static OrderedPieces.Receiver sink() {
