@@ -1,14 +1,18 @@
 package dev.kvmigrate.cli;
 
 import dev.kvmigrate.common.ExitCode;
+import dev.kvmigrate.common.KvMigrateException;
 import dev.kvmigrate.plans.model.LoadedPlan;
 import dev.kvmigrate.plans.model.PlanReader;
 import dev.kvmigrate.plans.report.ReportWriter;
+import dev.kvmigrate.plans.run.ConversionFacts;
+import dev.kvmigrate.plans.run.KubernetesExecutor;
 import dev.kvmigrate.plans.run.PlanConversion;
 import dev.kvmigrate.plans.run.PlanRun;
 import dev.kvmigrate.plans.run.PlanRunner;
 import dev.kvmigrate.plans.run.RunListener;
 import dev.kvmigrate.plans.run.StepState;
+import dev.kvmigrate.plans.run.VmList;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -81,6 +85,20 @@ final class PlanRunCommand implements Callable<Integer> {
             + " over.")
     boolean rollback;
 
+    @Option(names = "--vm-list", paramLabel = "FILE", description = "Run one VM of this list (a JSON array of VM"
+            + " names, as the scale-out's wave-N.json): the one at --index, else at $JOB_COMPLETION_INDEX (set by"
+            + " Kubernetes in each pod of an Indexed Job).")
+    Path vmList;
+
+    @Option(names = "--index", paramLabel = "N", description = "With --vm-list: the 0-based position of the VM to"
+            + " run (default: $JOB_COMPLETION_INDEX).")
+    Integer index;
+
+    @Option(names = "--cluster-facts", paramLabel = "FILE", description = "Convert with these cluster facts (GPUs,"
+            + " storage profiles, overhead) instead of asking the cluster: the scale-out's pods convert as the"
+            + " workstation that submitted them did.")
+    Path clusterFacts;
+
     @Option(names = "--concurrency", paramLabel = "N", description = "VMs and disk transfers at a time (default:"
             + " the plan's options.concurrency, else 2).")
     Integer concurrency;
@@ -90,7 +108,13 @@ final class PlanRunCommand implements Callable<Integer> {
         LoadedPlan lp = state.apply(PlanReader.read(planFile));
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter out = spec.commandLine().getOut();
-        PlanConversion.Prepared p = PlanRun.prepare(lp, problem -> err.println("kv-migrate: warning: " + problem));
+        if (vmList != null) {
+            only.add(VmList.pick(vmList, Optional.ofNullable(index), System.getenv()));
+        } else if (index != null) {
+            throw new KvMigrateException(ExitCode.USAGE, "--index needs --vm-list");
+        }
+        PlanConversion.Prepared p = PlanRun.prepare(lp, problem -> err.println("kv-migrate: warning: " + problem),
+                Optional.ofNullable(clusterFacts).map(ConversionFacts::read));
         err.println("kv-migrate: plan " + lp.plan().name() + ": " + p.inventory().vms().size() + " VM(s) from "
                 + lp.plan().source().describe() + " → " + lp.plan().target().describe());
         p.result().gpuTarget().why().ifPresent(why -> err.println("kv-migrate: " + why));
@@ -139,8 +163,14 @@ final class PlanRunCommand implements Callable<Integer> {
                     : ExitCode.OK.code();
         }
         PlanRun.ScaledOut s = (PlanRun.ScaledOut) result;
+        KubernetesExecutor.Submission sub = s.submission();
+        out.println("scale-out: " + s.vms().size() + " VM(s) in " + sub.waves().size() + " wave(s) of Indexed Jobs, "
+                + sub.concurrency() + " pod(s) at a time" + (sub.waves().size() > 1 ? "; a coordinator Job starts"
+                + " each wave when the one before has finished" : "") + KubernetesExecutor.bandwidthShare(
+                lp.plan(), sub.pods()).map(b -> "; bandwidth " + lp.plan().options().bandwidth().orElseThrow()
+                + " split as " + b + " B/s per pod").orElse(""));
         if (s.file().isPresent()) {
-            out.println("dry run: " + s.vms().size() + " Job(s) and the plan ConfigMap in " + s.file().get());
+            out.println("dry run: the Jobs, their RBAC and the plan ConfigMap in " + s.file().get());
         } else {
             out.println("created " + (s.created().isEmpty() ? "nothing (all exist)" : String.join(", ", s.created()))
                     + "; follow with `kubectl get jobs -l " + PlanConversion.LABEL_PLAN + "=" + lp.plan().name()

@@ -54,9 +54,12 @@ class OneHandOffTest {
                 .isEqualTo(converted);
 
         PlanConversion.Prepared p = PlanRun.prepare(PlanReader.read(plan));
-        List<HasMetadata> jobs = KubernetesExecutor.objects(p, List.of("designer-ws-01", "inference-02", "web-03"),
-                "img", "mig");
-        String carried = ((ConfigMap) jobs.get(0)).getData().get(KubernetesExecutor.OBJECTS_KEY);
+        List<HasMetadata> jobs = KubernetesExecutor.objects(p, new KubernetesExecutor.Submission(List.of(List.of(
+                "designer-ws-01", "inference-02", "web-03")), 2, java.util.Optional.empty(), "img", "mig"));
+        assertThat(jobs).filteredOn(o -> o.getKind().equals("Role")).extracting(o -> o.getMetadata().getNamespace())
+                .as("the workers may write where the overrides send a VM").containsExactlyInAnyOrder("design", "mig");
+        String carried = jobs.stream().filter(o -> o instanceof ConfigMap).map(o -> (ConfigMap) o).findFirst()
+                .orElseThrow().getData().get(KubernetesExecutor.OBJECTS_KEY);
         assertThat(carried).startsWith("---\n");
         assertThat(List.of(carried.substring(4).split("\n---\n", -1))).map(d -> d.endsWith("\n") ? d : d + "\n")
                 .containsExactlyInAnyOrderElementsOf(converted.values());

@@ -34,6 +34,18 @@ public final class CdiUploadSink implements VolumeSink {
     private final KubernetesClient client;
     private final CdiTarget target;
 
+    /** The upload proxy CDI publishes: its URL and, when CDI publishes it, the PEM of its CA. */
+    public record PublishedProxy(String url, Optional<String> caPem) {}
+
+    /**
+     * The upload proxy as CDIConfig {@code config} publishes it ({@code spec.uploadProxyURLOverride}, else
+     * {@code status.uploadProxyURL}; CA from {@code status.uploadProxyCA}); empty when CDIConfig is unreadable or
+     * names none.
+     */
+    public static Optional<PublishedProxy> publishedProxy(KubernetesClient client) {
+        return new CdiCluster(client).proxyFromConfig().map(p -> new PublishedProxy(p[0], Optional.ofNullable(p[1])));
+    }
+
     public CdiUploadSink(KubernetesClient client, CdiTarget target) {
         this.client = client;
         this.target = target;

@@ -16,14 +16,22 @@ public record PlanTarget(Optional<String> dir, Optional<Cluster> cluster) {
      * A cluster reached through a kubeconfig; absent fields fall back to KUBECONFIG and the current context.
      *
      * @param uploadProxyUrl CDI upload proxy URL, overriding CDIConfig
+     * @param uploadProxyCaFile PEM file of the CA(s) the upload proxy's certificate is checked against (relative to
+     *     the plan file), overriding CDIConfig's {@code status.uploadProxyCA}
      */
     public record Cluster(Optional<String> kubeconfig, Optional<String> context, Optional<String> namespace,
-            Optional<String> uploadProxyUrl) {
+            Optional<String> uploadProxyUrl, Optional<String> uploadProxyCaFile) {
         public Cluster {
             kubeconfig = Objects.requireNonNullElse(kubeconfig, Optional.empty());
             context = Objects.requireNonNullElse(context, Optional.empty());
             namespace = Objects.requireNonNullElse(namespace, Optional.empty());
             uploadProxyUrl = Objects.requireNonNullElse(uploadProxyUrl, Optional.empty());
+            uploadProxyCaFile = Objects.requireNonNullElse(uploadProxyCaFile, Optional.empty());
+        }
+
+        public Cluster(Optional<String> kubeconfig, Optional<String> context, Optional<String> namespace,
+                Optional<String> uploadProxyUrl) {
+            this(kubeconfig, context, namespace, uploadProxyUrl, Optional.empty());
         }
     }
 

@@ -19,7 +19,10 @@ import dev.kvmigrate.inventory.model.Inventory;
 import dev.kvmigrate.plans.model.LoadedPlan;
 import dev.kvmigrate.plans.report.ReportWriter;
 import dev.kvmigrate.plans.report.RunReport;
+import dev.kvmigrate.importer.sink.CdiUploadSink;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -91,7 +94,7 @@ public final class PlanRun {
 
     /** Scale-out: the Jobs written to a file ({@code dryRun}) or created in the cluster. */
     public record ScaledOut(PlanConversion.Prepared prepared, List<String> vms, Optional<Path> file,
-            List<String> created, String namespace) implements Result {}
+            List<String> created, String namespace, KubernetesExecutor.Submission submission) implements Result {}
 
     private PlanRun() {}
 
@@ -105,6 +108,15 @@ public final class PlanRun {
      * each item of the source that could not be read (a broken dump or OVA of a folder) and so is not in the plan.
      */
     public static PlanConversion.Prepared prepare(LoadedPlan lp, Consumer<String> problems) {
+        return prepare(lp, problems, Optional.empty());
+    }
+
+    /**
+     * As {@link #prepare(LoadedPlan, Consumer)}; with {@code facts} the cluster is not asked: the plan is converted
+     * with the facts given (a scale-out pod converts as the workstation that submitted it did).
+     */
+    public static PlanConversion.Prepared prepare(LoadedPlan lp, Consumer<String> problems,
+            Optional<ConversionFacts> facts) {
         Inventory inv;
         try (VmSource src = PlanSources.open(lp)) {
             inv = src.scan(lp.plan().vms().selector());
@@ -112,13 +124,8 @@ public final class PlanRun {
                 sp.problems().forEach(problems);
             }
         }
-        Asked asked = askCluster(lp, inv, problems);
+        ConversionFacts asked = facts.orElseGet(() -> askCluster(lp, inv, problems));
         return PlanConversion.prepare(lp, inv, asked.gpus(), asked.storage());
-    }
-
-    /** What the target cluster told the conversion: GPU facts ({@code gpuTarget: auto}) and storage facts. */
-    record Asked(Optional<ClusterGpus> gpus, Optional<ClusterStorage> storage) {
-        static final Asked NOTHING = new Asked(Optional.empty(), Optional.empty());
     }
 
     /**
@@ -128,11 +135,11 @@ public final class PlanRun {
      * reported; the plan is then converted for the device plugin, with the storage map's modes and CDI's default
      * overhead.
      */
-    static Asked askCluster(LoadedPlan lp, Inventory inv, Consumer<String> problems) {
+    static ConversionFacts askCluster(LoadedPlan lp, Inventory inv, Consumer<String> problems) {
         MigrationPlan plan = lp.plan();
         Optional<PlanTarget.Cluster> c = plan.target().cluster();
         if (c.isEmpty()) {
-            return Asked.NOTHING;
+            return ConversionFacts.NOTHING;
         }
         boolean devices = inv.vms().stream().filter(vm -> plan.vms().selector().matches(vm.name()))
                 .anyMatch(vm -> !vm.gpus().isEmpty() || !vm.hostDevices().isEmpty());
@@ -147,14 +154,14 @@ public final class PlanRun {
                     problems.accept("gpuTarget auto: " + e.getMessage() + "; converting for the device plugin (set"
                             + " mappings.gpuTarget to decide without the cluster)");
                     problems.accept(storageUnknown(e));
-                    return Asked.NOTHING;
+                    return ConversionFacts.NOTHING;
                 }
             }
             try {
-                return new Asked(gpuFacts, Optional.of(ClusterProbe.storage(client)));
+                return new ConversionFacts(gpuFacts, Optional.of(ClusterProbe.storage(client)));
             } catch (KvMigrateException e) {
                 problems.accept(storageUnknown(e));
-                return new Asked(gpuFacts, Optional.empty());
+                return new ConversionFacts(gpuFacts, Optional.empty());
             }
         } catch (KvMigrateException e) {
             if (gpus) {
@@ -162,7 +169,7 @@ public final class PlanRun {
                         + " mappings.gpuTarget to decide without the cluster)");
             }
             problems.accept(storageUnknown(e));
-            return Asked.NOTHING;
+            return ConversionFacts.NOTHING;
         }
     }
 
@@ -239,18 +246,38 @@ public final class PlanRun {
     private static ScaledOut scaleOut(PlanConversion.Prepared p, Request r) {
         LoadedPlan lp = p.plan();
         KubernetesExecutor.requireRunnable(lp);
-        List<String> vms = p.vms().stream().map(VmWork::name).filter(n -> r.only().isEmpty() || r.only().contains(n))
-                .toList();
+        List<VmWork> selected = PlanRunner.select(p, r.only());
+        List<String> vms = selected.stream().map(VmWork::name).toList();
+        int concurrency = r.concurrency().orElse(lp.plan().options().concurrencyOrDefault());
+        Optional<String> planCa = lp.plan().target().cluster().flatMap(c -> c.uploadProxyCaFile()).map(f -> {
+            try {
+                return Files.readString(lp.resolve(f));
+            } catch (IOException e) {
+                throw KvMigrateException.invalidInput("target.cluster.uploadProxyCaFile " + f + ": cannot read "
+                        + lp.resolve(f) + " (" + e.getMessage() + ")");
+            }
+        });
+        Optional<String> planUrl = lp.plan().target().cluster().flatMap(c -> c.uploadProxyUrl());
         if (r.dryRun()) {
+            // No cluster asked: one wave (GPU capacity unknown), the plan's upload proxy as written.
             String ns = lp.plan().target().cluster().flatMap(c -> c.namespace()).orElse("default");
+            KubernetesExecutor.Submission s = new KubernetesExecutor.Submission(List.of(vms), concurrency,
+                    planUrl.map(u -> new CdiUploadSink.PublishedProxy(u, planCa)), r.image(), ns);
             Path file = lp.stateFile(".jobs.yaml");
-            AtomicFile.write(file, KubernetesExecutor.yaml(KubernetesExecutor.objects(p, vms, r.image(), ns)));
-            return new ScaledOut(p, vms, Optional.of(file), List.of(), ns);
+            AtomicFile.write(file, KubernetesExecutor.yaml(KubernetesExecutor.objects(p, s)));
+            return new ScaledOut(p, vms, Optional.of(file), List.of(), ns, s);
         }
         try (ClusterTarget c = PlanTargets.cluster(lp)) {
-            List<HasMetadata> objects = KubernetesExecutor.objects(p, vms, r.image(), c.namespace());
-            return new ScaledOut(p, vms, Optional.empty(), KubernetesExecutor.create(c.client(), objects),
+            List<List<String>> waves = PlanRunner.waves(selected, c, lp.plan().options().start());
+            Optional<CdiUploadSink.PublishedProxy> published = CdiUploadSink.publishedProxy(c.client());
+            Optional<CdiUploadSink.PublishedProxy> proxy = planUrl.map(u -> new CdiUploadSink.PublishedProxy(u,
+                    planCa.or(() -> published.flatMap(CdiUploadSink.PublishedProxy::caPem))))
+                    .or(() -> published.map(pp -> new CdiUploadSink.PublishedProxy(pp.url(), planCa.or(pp::caPem))));
+            KubernetesExecutor.Submission s = new KubernetesExecutor.Submission(waves, concurrency, proxy, r.image(),
                     c.namespace());
+            List<HasMetadata> objects = KubernetesExecutor.objects(p, s);
+            return new ScaledOut(p, vms, Optional.empty(), KubernetesExecutor.create(c.client(), objects),
+                    c.namespace(), s);
         }
     }
 

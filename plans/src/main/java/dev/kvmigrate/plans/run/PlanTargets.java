@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Optional;
 
 /** Opens the target a plan names, with disk imports wired to the importer under the plan's transfer options. */
 public final class PlanTargets {
@@ -71,7 +72,9 @@ public final class PlanTargets {
         ImporterDisks importer = new ImporterDisks(sources(engines), d -> {
             CdiTarget t = CdiTarget.dataVolume(d.manifest().namespace().orElse(ns), d.dataVolume())
                     .withCreate(false);
-            return new CdiUploadSink(client, c.uploadProxyUrl().map(t::withProxyUrl).orElse(t));
+            CdiTarget proxied = c.uploadProxyUrl().map(t::withProxyUrl).orElse(t);
+            return new CdiUploadSink(client, c.uploadProxyCaFile().map(ca -> proxied.withTls(Optional.of(lp.resolve(
+                    ca)), false)).orElse(proxied));
         }, d -> self[0].dataVolumeSucceeded(d.manifest().namespace().orElse(ns), d.dataVolume()),
                 transfer(lp.plan())).closing(engines);
         self[0] = new ClusterTarget(client, ns, lp.plan().name(), importer);
