@@ -19,7 +19,8 @@ import picocli.CommandLine.Spec;
 /** {@code kv-migrate plan cleanup}: deletes what a plan created in its cluster, by the plan's labels. */
 @Command(name = "cleanup", mixinStandardHelpOptions = true,
         description = {"Delete what the plan created in its cluster: VirtualMachines, Jobs (hooks, executor),",
-            "DataVolumes, PVCs, ResourceClaimTemplates and ResourceClaims labelled kv-migrate.dev/plan=<plan>",
+            "DataVolumes, PVCs, ResourceClaimTemplates, ResourceClaims, and the scale-out's ConfigMaps, RoleBindings,",
+            "Roles and ServiceAccounts labelled kv-migrate.dev/plan=<plan>",
             "(and kv-migrate.dev/vm=<target name> with --only), in the target namespace and the overrides'",
             "namespaces. Nothing else is touched. The source and the journal are left as they are.",
             "A dir: target has nothing in a cluster; its output directory is left for you to remove."},

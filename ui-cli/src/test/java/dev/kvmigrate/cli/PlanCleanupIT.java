@@ -40,7 +40,9 @@ class PlanCleanupIT {
     static final String[][] KINDS = {
         {"kubevirt.io/v1", "VirtualMachine"}, {"cdi.kubevirt.io/v1beta1", "DataVolume"},
         {"v1", "PersistentVolumeClaim"}, {"resource.k8s.io/v1", "ResourceClaimTemplate"},
-        {"resource.k8s.io/v1", "ResourceClaim"}, {"batch/v1", "Job"}, {"v1", "ConfigMap"}};
+        {"resource.k8s.io/v1", "ResourceClaim"}, {"batch/v1", "Job"}, {"v1", "ConfigMap"},
+        {"rbac.authorization.k8s.io/v1", "RoleBinding"}, {"rbac.authorization.k8s.io/v1", "Role"},
+        {"v1", "ServiceAccount"}};
 
     @TempDir
     Path tmp;
@@ -124,6 +126,15 @@ class PlanCleanupIT {
             seed(c, "batch/v1", "Job", "kvm-gpu-host-web-03-post", web);
             seed(c, "batch/v1", "Job", "kvm-gpu-host-designer-ws-01-post", Map.of("kv-migrate.dev/plan",
                     "gpu-host"));
+            // what a scale-out leaves: the plan's ConfigMaps (the plan; a VM's run state) and RBAC
+            Map<String, String> plan0 = Map.of("kv-migrate.dev/plan", "gpu-host");
+            seed(c, "v1", "ConfigMap", "kvm-gpu-host-plan", plan0);
+            seed(c, "v1", "ConfigMap", "kvm-gpu-host-run-web-03", web);
+            seed(c, "v1", "ConfigMap", "keep-settings", none);
+            seed(c, "rbac.authorization.k8s.io/v1", "Role", "kvm-gpu-host", plan0);
+            seed(c, "rbac.authorization.k8s.io/v1", "RoleBinding", "kvm-gpu-host", plan0);
+            seed(c, "v1", "ServiceAccount", "kvm-gpu-host", plan0);
+            seed(c, "v1", "ServiceAccount", "keep-sa", none);
             Map<String, Map<String, String>> before = all(c);
             assertThat(ours(before, null)).contains("VirtualMachine/designer-ws-01", "VirtualMachine/web-03",
                     "DataVolume/web-03-vda", "DataVolume/inference-02-vdb");
@@ -138,7 +149,8 @@ class PlanCleanupIT {
             Map<String, Map<String, String>> afterOne = all(c);
             assertThat(ours(afterOne, "web-03")).isEmpty();
             assertThat(afterOne).containsKeys("VirtualMachine/designer-ws-01", "DataVolume/inference-02-vdb",
-                    "Job/kvm-gpu-host-designer-ws-01-post", "VirtualMachine/other-vm", "DataVolume/other-dv");
+                    "Job/kvm-gpu-host-designer-ws-01-post", "VirtualMachine/other-vm", "DataVolume/other-dv",
+                    "ConfigMap/kvm-gpu-host-plan", "Role/kvm-gpu-host", "ServiceAccount/kvm-gpu-host");
             assertThat(one.out()).contains("VirtualMachine", "default/web-03", "deleted")
                     .doesNotContain("designer-ws-01", "other-");
 
@@ -154,7 +166,8 @@ class PlanCleanupIT {
             });
             assertThat(after).as("everything not labelled by the plan stays").isEqualTo(expected);
             assertThat(after).containsKeys("VirtualMachine/keep-vm", "VirtualMachine/other-vm",
-                    "DataVolume/other-dv", "PersistentVolumeClaim/keep-pvc", "Job/other-hook");
+                    "DataVolume/other-dv", "PersistentVolumeClaim/keep-pvc", "Job/other-hook", "ConfigMap/keep-settings",
+                    "ServiceAccount/keep-sa");
 
             CliAccess.Run again = CliAccess.run("plan", "cleanup", plan.toString());
             assertThat(again.code()).isZero();

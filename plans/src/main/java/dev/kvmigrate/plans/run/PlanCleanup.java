@@ -18,7 +18,8 @@ import java.util.TreeSet;
 /**
  * {@code plan cleanup}: deletes what a plan created in its cluster, found by the plan's owner label
  * ({@code kv-migrate.dev/plan}, and {@code kv-migrate.dev/vm} for one VM) — VirtualMachines, hook and executor
- * Jobs, DataVolumes, PVCs, ResourceClaimTemplates and ResourceClaims — in the target namespace and the namespaces
+ * Jobs, DataVolumes, PVCs, ResourceClaimTemplates and ResourceClaims, and the scale-out's ConfigMaps (plan, run
+ * state), RoleBindings, Roles and ServiceAccounts — in the target namespace and the namespaces
  * the plan's overrides name. Nothing without the label is touched; nothing of another plan either.
  */
 public final class PlanCleanup {
@@ -29,7 +30,12 @@ public final class PlanCleanup {
             new String[] {"cdi.kubevirt.io/v1beta1", "DataVolume"},
             new String[] {"v1", "PersistentVolumeClaim"},
             new String[] {"resource.k8s.io/v1", "ResourceClaimTemplate"},
-            new String[] {"resource.k8s.io/v1", "ResourceClaim"});
+            new String[] {"resource.k8s.io/v1", "ResourceClaim"},
+            // the scale-out's: the plan and run state ConfigMaps, then its RBAC (once nothing runs under it)
+            new String[] {"v1", "ConfigMap"},
+            new String[] {"rbac.authorization.k8s.io/v1", "RoleBinding"},
+            new String[] {"rbac.authorization.k8s.io/v1", "Role"},
+            new String[] {"v1", "ServiceAccount"});
 
     /** One object found: what happened to it ({@code deleted}, {@code would delete}, {@code gone}). */
     public record Item(String kind, String namespace, String name, String action) {}
