@@ -1,0 +1,683 @@
+package dev.kvmigrate.cli.podrunner;
+
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
+import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.JobSpec;
+import io.fabric8.kubernetes.api.model.batch.v1.JobStatus;
+import io.fabric8.kubernetes.api.model.batch.v1.PodFailurePolicyOnExitCodesRequirement;
+import io.fabric8.kubernetes.api.model.batch.v1.PodFailurePolicyOnPodConditionsPattern;
+import io.fabric8.kubernetes.api.model.batch.v1.PodFailurePolicyRule;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
+
+/**
+ * A pod runner for tests: the Kubernetes Job controller and kubelet, emulated against an API server (fabric8's CRUD
+ * mock), acting only on what the Job objects say. A background thread lists the Jobs of one namespace every
+ * {@value #POLL_MS} ms (sooner when a pod ends) and drives each, as the Job documentation
+ * (https://kubernetes.io/docs/concepts/workloads/controllers/job/) describes:
+ * <ul>
+ *   <li><b>Suspend</b> ("Suspending a Job"): while {@code spec.suspend} is true no pod starts, and running pods are
+ *       terminated (not counted as failures); unsuspended, the Job starts (or goes on).</li>
+ *   <li><b>Parallelism and completions</b> ("Controlling parallelism", "Completion mode"): at most
+ *       {@code parallelism} (default 1) pods of a Job run at once; {@code completions} (default 1) indexes
+ *       0..n-1 must each succeed, the lowest pending ones starting first. NonIndexed Jobs need {@code completions}
+ *       successful pods: the harness counts them by slot (its {@link PodRecord#index()}); their pods get no index.
+ *       Indexed pods get the {@code batch.kubernetes.io/job-completion-index} annotation/label and
+ *       {@code JOB_COMPLETION_INDEX} ({@link PodSpecs}).</li>
+ *   <li><b>Pod failures</b>, {@code restartPolicy: Never} ("Handling Pod and container failures", "Pod backoff failure
+ *       policy", "Backoff limit per index", "Pod failure policy"): a failed pod is matched against
+ *       {@code podFailurePolicy.rules} in order, the first match deciding: {@code FailJob} fails the Job (reason
+ *       {@code PodFailurePolicy}), {@code FailIndex} fails the pod's index, {@code Ignore} replaces the pod without
+ *       counting it (not in {@code status.failed}, not towards any limit), {@code Count} (or no match) counts it.
+ *       {@code onExitCodes} matches a terminated container's exit code ({@code containerName} optional, {@code In}
+ *       / {@code NotIn}, exit code 0 never matching {@code NotIn}); {@code onPodConditions} matches a pod condition
+ *       ({@code status} default True); the only condition a pod gets here is {@code DisruptionTarget}, on a pod the
+ *       harness {@linkplain #killWhen evicts}. A pod that never started (no container exit code) matches no
+ *       {@code onExitCodes} rule. A counted failure: with {@code backoffLimitPerIndex}, the index fails once its
+ *       failures exceed it, the other indexes going on, and the Job fails ({@code MaxFailedIndexesExceeded}) once
+ *       the failed indexes exceed {@code maxFailedIndexes}; in any case the Job fails ({@code BackoffLimitExceeded})
+ *       once the failed pods exceed {@code backoffLimit} (default 6; 2147483647 with {@code backoffLimitPerIndex}).
+ *       When every index has finished and some failed, the Job fails ({@code FailedIndexes}); when all succeeded it
+ *       is {@code Complete}.</li>
+ *   <li><b>Status</b>, through the status subresource: {@code active}, {@code succeeded}, {@code failed} (zero
+ *       values omitted, as the API server does), {@code startTime}, {@code completionTime} (successful Jobs only),
+ *       {@code completedIndexes} and {@code failedIndexes} ({@link #intervals(Collection)}; the latter only with
+ *       {@code backoffLimitPerIndex}), and the terminal condition {@code Complete} or {@code Failed} (status
+ *       {@code True}). A Job with such a condition starts no pod, also one a previous controller finished. When the
+ *       Job fails, its running pods are killed.</li>
+ * </ul>
+ * Not emulated: the exponential back-off delay between retries (a retry starts at the next poll), {@code OnFailure}
+ * (in-pod container restarts), {@code activeDeadlineSeconds}, {@code successPolicy}, work-queue Jobs (parallelism
+ * without completions), more than one container, Pod objects in the API, the {@code FailureTarget}/{@code
+ * SuccessCriteriaMet}/{@code Suspended} conditions. A Job that uses them is refused: {@link #awaitFinished} throws,
+ * naming what.
+ */
+public final class JobController implements AutoCloseable {
+    static final long POLL_MS = 100;
+    private static final String SUFFIX_CHARS = "bcdfghjklmnpqrstvwxz2456789";
+
+    /**
+     * One pod attempt, as recorded.
+     *
+     * @param index the completion index (NonIndexed Jobs: the completion slot the harness counted it in)
+     * @param attempt 1 for the index's first pod, then 2, 3, … for its retries
+     * @param end null while it runs
+     * @param exitCode the container's exit code (137 when SIGKILLed); -1 when it failed to start; null while running
+     * @param killed the harness killed it (SIGKILL): {@link #killWhen}, or the Job failing, being suspended or deleted
+     * @param disrupted it was killed as a disruption (eviction): it has the {@code DisruptionTarget} condition
+     * @param reason why it failed to start or was killed; empty otherwise
+     * @param sandbox the pod's host directory ({@code stdout}, {@code stderr}, {@code volumes/})
+     */
+    public record PodRecord(String jobName, String podName, int index, int attempt, Instant start, Instant end,
+            Integer exitCode, boolean killed, boolean disrupted, String reason, Path sandbox) {
+        public boolean running() {
+            return end == null;
+        }
+
+        public String stdout() {
+            return read(sandbox.resolve("stdout"));
+        }
+
+        public String stderr() {
+            return read(sandbox.resolve("stderr"));
+        }
+
+        private static String read(Path p) {
+            try {
+                return Files.isRegularFile(p) ? Files.readString(p) : "";
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    private enum Cause { NONE, KILL, JOB_FINISHED, SUSPENDED, DELETED }
+
+    /** A pod attempt while the controller tracks it. Its end is set by the process's exit callback. */
+    private static final class Pod {
+        final String jobName;
+        final String podName;
+        final int index;
+        final int attempt;
+        final Instant start = Instant.now();
+        final Path sandbox;
+        Process process;
+        Instant end;
+        Integer exitCode;
+        Cause cause = Cause.NONE;
+        boolean disrupted;
+        String reason = "";
+
+        Pod(String jobName, String podName, int index, int attempt, Path sandbox) {
+            this.jobName = jobName;
+            this.podName = podName;
+            this.index = index;
+            this.attempt = attempt;
+            this.sandbox = sandbox;
+        }
+
+        synchronized boolean ended() {
+            return end != null;
+        }
+
+        synchronized void ended(int code, String why) {
+            if (end == null) {
+                end = Instant.now();
+                exitCode = code;
+                if (!why.isEmpty()) {
+                    reason = why;
+                }
+            }
+        }
+
+        /** SIGKILL to the container's process and its descendants (a container's whole process tree dies). */
+        synchronized void kill(Cause why, boolean asDisruption, String text) {
+            if (end != null || cause != Cause.NONE) {
+                return;
+            }
+            cause = why;
+            disrupted = asDisruption;
+            reason = text;
+            if (process != null) {
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
+                process.destroyForcibly();
+            }
+        }
+
+        synchronized PodRecord record() {
+            return new PodRecord(jobName, podName, index, attempt, start, end, exitCode, cause != Cause.NONE,
+                    disrupted, reason, sandbox);
+        }
+    }
+
+    private static final class Index {
+        int failures;
+        boolean succeeded;
+        boolean failed;
+        int attempts;
+        Pod running;
+    }
+
+    /** What the controller knows of one Job (by uid). Touched by the controller thread only. */
+    private static final class JobState {
+        Job job;
+        Index[] indexes;
+        final List<Pod> running = new ArrayList<>();
+        int succeededPods;
+        int failedPods;
+        Instant startTime;
+        Instant completionTime;
+        JobCondition terminal;
+        /** It was finished when first seen: its status is not ours to write. */
+        boolean finishedBefore;
+        JobStatus written;
+    }
+
+    private record KillRule(String jobName, int index, BooleanSupplier condition, boolean asDisruption) {}
+
+    private final KubernetesClient client;
+    private final String namespace;
+    private final PodLauncher launcher;
+    private final Path sandboxRoot;
+    private final Map<String, String> serviceEnv;
+    private final Map<String, JobState> jobs = new HashMap<>();
+    private final List<Pod> pods = new CopyOnWriteArrayList<>();
+    private final List<KillRule> kills = new CopyOnWriteArrayList<>();
+    private final Map<String, String> refused = new ConcurrentHashMap<>();
+    private final Random suffixes = new Random(42);
+    private final Object wake = new Object();
+    private final Thread thread;
+    private volatile boolean closed;
+    private volatile RuntimeException lastError;
+
+    /**
+     * Starts the controller.
+     *
+     * @param client a client of the API server (the mock); its master URL is the {@code KUBERNETES_SERVICE_HOST}
+     *     and {@code _PORT} every pod gets
+     * @param namespace the namespace whose Jobs it runs
+     * @param launcher the container runtime
+     * @param sandboxRoot where the pods' directories are made ({@code <root>/<namespace>/<pod>})
+     */
+    public JobController(KubernetesClient client, String namespace, PodLauncher launcher, Path sandboxRoot) {
+        this.client = client;
+        this.namespace = namespace;
+        this.launcher = launcher;
+        this.sandboxRoot = sandboxRoot;
+        URI api = URI.create(client.getConfiguration().getMasterUrl());
+        int port = api.getPort() > 0 ? api.getPort() : "http".equals(api.getScheme()) ? 80 : 443;
+        this.serviceEnv = Map.of("KUBERNETES_SERVICE_HOST", api.getHost().replaceAll("^\\[|\\]$", ""),
+                "KUBERNETES_SERVICE_PORT", Integer.toString(port));
+        this.thread = new Thread(this::loop, "podrunner-" + namespace);
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /**
+     * Kills (SIGKILL) the first pod of {@code jobName}'s index {@code index} that is running when {@code condition}
+     * becomes true (checked at each poll while such a pod runs), once. {@code asDisruption}: the pod is evicted, so it
+     * has the {@code DisruptionTarget} condition; otherwise it is a plain kill (exit 137, no condition).
+     */
+    public void killWhen(String jobName, int index, BooleanSupplier condition, boolean asDisruption) {
+        kills.add(new KillRule(jobName, index, condition, asDisruption));
+    }
+
+    /** Every pod attempt so far, in start order. */
+    public List<PodRecord> pods() {
+        return pods.stream().map(Pod::record).toList();
+    }
+
+    /** {@code jobName}'s pod attempts so far, in start order. */
+    public List<PodRecord> pods(String jobName) {
+        return pods.stream().filter(p -> p.jobName.equals(jobName)).map(Pod::record).toList();
+    }
+
+    /**
+     * Waits until {@code jobName} has a {@code Complete} or {@code Failed} condition in the API and all its pods
+     * have ended; returns the Job as the API server has it then.
+     *
+     * @throws IllegalStateException when the harness refused the Job (something it does not emulate)
+     * @throws TimeoutException when it does not finish in time (the message has its pods)
+     */
+    public Job awaitFinished(String jobName, Duration timeout) throws InterruptedException, TimeoutException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            String why = refused.get(jobName);
+            if (why != null) {
+                throw new IllegalStateException("the pod runner refused Job " + jobName + ": " + why);
+            }
+            Job job = client.batch().v1().jobs().inNamespace(namespace).withName(jobName).get();
+            if (job != null && finishedCondition(job).isPresent()
+                    && pods(jobName).stream().noneMatch(PodRecord::running)) {
+                return job;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new TimeoutException("Job " + jobName + " did not finish in " + timeout + "; status "
+                        + (job == null ? "(no such Job)" : job.getStatus()) + "; pods " + pods(jobName)
+                        + (lastError == null ? "" : "; controller error: " + lastError));
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    /** The Job's {@code Complete} or {@code Failed} condition with status True, if any. */
+    public static Optional<JobCondition> finishedCondition(Job job) {
+        if (job.getStatus() == null || job.getStatus().getConditions() == null) {
+            return Optional.empty();
+        }
+        return job.getStatus().getConditions().stream().filter(c -> ("Complete".equals(c.getType())
+                || "Failed".equals(c.getType())) && "True".equals(c.getStatus())).findFirst();
+    }
+
+    /**
+     * A set of indexes in the Job status' interval format ({@code completedIndexes}, {@code failedIndexes}):
+     * ascending, comma-separated, a run of consecutive indexes written {@code first-last} ({@code "0-2,5"}), a single
+     * one as itself; empty for none.
+     */
+    public static String intervals(Collection<Integer> indexes) {
+        StringBuilder b = new StringBuilder();
+        Integer first = null;
+        Integer last = null;
+        for (int i : new TreeSet<>(indexes)) {
+            if (last != null && i == last + 1) {
+                last = i;
+                continue;
+            }
+            appendInterval(b, first, last);
+            first = i;
+            last = i;
+        }
+        appendInterval(b, first, last);
+        return b.toString();
+    }
+
+    private static void appendInterval(StringBuilder b, Integer first, Integer last) {
+        if (first == null) {
+            return;
+        }
+        if (b.length() > 0) {
+            b.append(',');
+        }
+        b.append(first);
+        if (!first.equals(last)) {
+            b.append('-').append(last);
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        closed = true;
+        synchronized (wake) {
+            wake.notifyAll();
+        }
+        thread.join(10_000);
+        for (Pod p : pods) {
+            p.kill(Cause.DELETED, false, "controller closed");
+        }
+    }
+
+    private void wake() {
+        synchronized (wake) {
+            wake.notifyAll();
+        }
+    }
+
+    private void loop() {
+        while (!closed) {
+            try {
+                tick();
+                lastError = null;
+            } catch (RuntimeException e) {
+                lastError = e;
+            }
+            synchronized (wake) {
+                if (!closed) {
+                    try {
+                        wake.wait(POLL_MS);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }
+        }
+    }
+
+    private void tick() {
+        Set<String> seen = new HashSet<>();
+        for (Job job : client.batch().v1().jobs().inNamespace(namespace).list().getItems()) {
+            String key = job.getMetadata().getUid() != null ? job.getMetadata().getUid() : job.getMetadata().getName();
+            seen.add(key);
+            if (refused.containsKey(job.getMetadata().getName())) {
+                continue;
+            }
+            JobState st = jobs.get(key);
+            if (st == null) {
+                Optional<String> why = unsupported(job);
+                if (why.isPresent()) {
+                    refused.put(job.getMetadata().getName(), why.get());
+                    continue;
+                }
+                st = new JobState();
+                st.terminal = finishedCondition(job).orElse(null);
+                st.finishedBefore = st.terminal != null;
+                int completions = job.getSpec().getCompletions() == null ? 1 : job.getSpec().getCompletions();
+                st.indexes = new Index[completions];
+                for (int i = 0; i < completions; i++) {
+                    st.indexes[i] = new Index();
+                }
+                jobs.put(key, st);
+            }
+            st.job = job;
+            try {
+                drive(st);
+            } catch (IllegalArgumentException e) {
+                refused.put(job.getMetadata().getName(), e.getMessage());
+                st.running.forEach(p -> p.kill(Cause.DELETED, false, "refused: " + e.getMessage()));
+            }
+        }
+        for (Iterator<Map.Entry<String, JobState>> it = jobs.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<String, JobState> e = it.next();
+            if (!seen.contains(e.getKey())) {
+                e.getValue().running.forEach(p -> p.kill(Cause.DELETED, false, "Job deleted"));
+                it.remove();
+            }
+        }
+    }
+
+    /** What of {@code job} the harness does not emulate (or the API server would reject), if anything. */
+    static Optional<String> unsupported(Job job) {
+        JobSpec s = job.getSpec();
+        var t = s.getTemplate() == null ? null : s.getTemplate().getSpec();
+        boolean indexed = "Indexed".equals(s.getCompletionMode());
+        if (t == null || t.getContainers() == null || t.getContainers().size() != 1
+                || (t.getInitContainers() != null && !t.getInitContainers().isEmpty())) {
+            return Optional.of("the pod runner runs pods of exactly one container and no init containers");
+        }
+        if (!"Never".equals(t.getRestartPolicy())) {
+            return Optional.of("restartPolicy " + t.getRestartPolicy() + " is not emulated (Never only)");
+        }
+        if (indexed && s.getCompletions() == null) {
+            return Optional.of("an Indexed Job needs completions (the API server rejects it)");
+        }
+        if (!indexed && s.getCompletions() == null && s.getParallelism() != null && s.getParallelism() > 1) {
+            return Optional.of("work-queue Jobs (parallelism without completions) are not emulated");
+        }
+        if (!indexed && (s.getBackoffLimitPerIndex() != null || s.getMaxFailedIndexes() != null)) {
+            return Optional.of("backoffLimitPerIndex/maxFailedIndexes need an Indexed Job (the API server rejects"
+                    + " it)");
+        }
+        if (s.getActiveDeadlineSeconds() != null || s.getSuccessPolicy() != null) {
+            return Optional.of("activeDeadlineSeconds and successPolicy are not emulated");
+        }
+        if (s.getPodFailurePolicy() != null && s.getPodFailurePolicy().getRules() != null) {
+            for (PodFailurePolicyRule r : s.getPodFailurePolicy().getRules()) {
+                if ("FailIndex".equals(r.getAction()) && s.getBackoffLimitPerIndex() == null) {
+                    return Optional.of("podFailurePolicy action FailIndex needs backoffLimitPerIndex (the API"
+                            + " server rejects it)");
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private void drive(JobState st) {
+        Job job = st.job;
+        String name = job.getMetadata().getName();
+        for (Iterator<Pod> it = st.running.iterator(); it.hasNext(); ) {
+            Pod p = it.next();
+            if (p.ended()) {
+                it.remove();
+                st.indexes[p.index].running = null;
+                ended(st, p);
+            }
+        }
+        if (st.terminal == null) {
+            checkFinished(st);
+        }
+        boolean suspended = Boolean.TRUE.equals(job.getSpec().getSuspend());
+        if (st.terminal != null) {
+            st.running.forEach(p -> p.kill(Cause.JOB_FINISHED, false, "Job " + st.terminal.getReason()));
+        } else if (suspended) {
+            // "Suspending a Job": active pods are terminated; startTime is reset when the Job is resumed
+            st.running.forEach(p -> p.kill(Cause.SUSPENDED, false, "Job suspended"));
+            st.startTime = null;
+        } else {
+            for (Pod p : st.running) {
+                for (KillRule k : kills) {
+                    if (k.jobName.equals(name) && k.index == p.index && k.condition.getAsBoolean()
+                            && kills.remove(k)) {
+                        p.kill(Cause.KILL, k.asDisruption, k.asDisruption ? "evicted (DisruptionTarget)"
+                                : "killed");
+                    }
+                }
+            }
+            startPods(st);
+        }
+        writeStatus(st);
+    }
+
+    /** Handles a pod that ended: success, or a failure through the pod failure policy and the limits. */
+    private void ended(JobState st, Pod p) {
+        if (p.cause == Cause.JOB_FINISHED || p.cause == Cause.SUSPENDED || p.cause == Cause.DELETED) {
+            return;
+        }
+        Index ix = st.indexes[p.index];
+        if (p.exitCode == 0) {
+            ix.succeeded = true;
+            st.succeededPods++;
+            return;
+        }
+        JobSpec s = st.job.getSpec();
+        String action = "Count";
+        int ruleIndex = -1;
+        List<PodFailurePolicyRule> rules = s.getPodFailurePolicy() == null || s.getPodFailurePolicy().getRules() == null
+                ? List.of() : s.getPodFailurePolicy().getRules();
+        for (int r = 0; r < rules.size(); r++) {
+            if (matches(st, rules.get(r), p)) {
+                action = rules.get(r).getAction();
+                ruleIndex = r;
+                break;
+            }
+        }
+        if ("Ignore".equals(action)) {
+            return;
+        }
+        st.failedPods++;
+        if ("FailJob".equals(action)) {
+            fail(st, "PodFailurePolicy", "Container " + container(st) + " for pod " + namespace + "/" + p.podName
+                    + " failed with exit code " + p.exitCode + " matching FailJob rule at index " + ruleIndex);
+            return;
+        }
+        if ("FailIndex".equals(action)) {
+            failIndex(st, ix);
+        } else if (s.getBackoffLimitPerIndex() != null && ++ix.failures > s.getBackoffLimitPerIndex()) {
+            failIndex(st, ix);
+        }
+        int backoffLimit = s.getBackoffLimit() != null ? s.getBackoffLimit()
+                : s.getBackoffLimitPerIndex() != null ? Integer.MAX_VALUE : 6;
+        if (st.terminal == null && st.failedPods > backoffLimit) {
+            fail(st, "BackoffLimitExceeded", "Job has reached the specified backoff limit");
+        }
+    }
+
+    private static String container(JobState st) {
+        return st.job.getSpec().getTemplate().getSpec().getContainers().get(0).getName();
+    }
+
+    private void failIndex(JobState st, Index ix) {
+        ix.failed = true;
+        Integer max = st.job.getSpec().getMaxFailedIndexes();
+        long failed = Arrays.stream(st.indexes).filter(i -> i.failed).count();
+        if (max != null && failed > max) {
+            fail(st, "MaxFailedIndexesExceeded", "Job has exceeded the specified maximal number of failed indexes");
+        }
+    }
+
+    /** Whether {@code rule} matches failed pod {@code p} (one container; a pod that never started has no exit code). */
+    private static boolean matches(JobState st, PodFailurePolicyRule rule, Pod p) {
+        PodFailurePolicyOnExitCodesRequirement codes = rule.getOnExitCodes();
+        if (codes != null) {
+            if (p.process == null || (codes.getContainerName() != null
+                    && !codes.getContainerName().equals(container(st)))) {
+                return false;
+            }
+            boolean in = codes.getValues().contains(p.exitCode);
+            return "In".equals(codes.getOperator()) ? in : "NotIn".equals(codes.getOperator()) && !in
+                    && p.exitCode != 0;
+        }
+        if (rule.getOnPodConditions() != null) {
+            for (PodFailurePolicyOnPodConditionsPattern c : rule.getOnPodConditions()) {
+                // the only condition a pod gets here is DisruptionTarget=True, on an evicted pod
+                boolean wantTrue = c.getStatus() == null || "True".equals(c.getStatus());
+                if ("DisruptionTarget".equals(c.getType()) && wantTrue && p.disrupted) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private void fail(JobState st, String reason, String message) {
+        st.terminal = condition("Failed", reason, message);
+    }
+
+    private void checkFinished(JobState st) {
+        boolean allSucceeded = true;
+        boolean allDone = true;
+        for (Index ix : st.indexes) {
+            allSucceeded &= ix.succeeded;
+            allDone &= ix.succeeded || ix.failed;
+        }
+        if (allSucceeded) {
+            st.completionTime = Instant.now();
+            st.terminal = condition("Complete", null, null);
+        } else if (allDone) {
+            fail(st, "FailedIndexes", "Job has failed indexes");
+        }
+    }
+
+    private static JobCondition condition(String type, String reason, String message) {
+        String now = time(Instant.now());
+        return new JobConditionBuilder().withType(type).withStatus("True").withReason(reason).withMessage(message)
+                .withLastProbeTime(now).withLastTransitionTime(now).build();
+    }
+
+    private void startPods(JobState st) {
+        int parallelism = st.job.getSpec().getParallelism() == null ? 1 : st.job.getSpec().getParallelism();
+        for (int i = 0; i < st.indexes.length && st.running.size() < parallelism; i++) {
+            Index ix = st.indexes[i];
+            if (!ix.succeeded && !ix.failed && ix.running == null) {
+                start(st, i);
+            }
+        }
+    }
+
+    private void start(JobState st, int i) {
+        Job job = st.job;
+        Index ix = st.indexes[i];
+        if (st.startTime == null) {
+            st.startTime = Instant.now();
+        }
+        boolean indexed = "Indexed".equals(job.getSpec().getCompletionMode());
+        StringBuilder suffix = new StringBuilder();
+        for (int k = 0; k < 5; k++) {
+            suffix.append(SUFFIX_CHARS.charAt(suffixes.nextInt(SUFFIX_CHARS.length())));
+        }
+        String name = job.getMetadata().getName();
+        String podName = name + (indexed ? "-" + i : "") + "-" + suffix;
+        Path sandbox = sandboxRoot.resolve(namespace).resolve(podName);
+        Pod pod = new Pod(name, podName, i, ++ix.attempts, sandbox);
+        try {
+            Files.createDirectories(sandbox);
+            String uid = UUID.nameUUIDFromBytes(podName.getBytes(StandardCharsets.UTF_8)).toString();
+            PodSpecs.Pod identity = PodSpecs.pod(job, podName, uid, i, pod.attempt);
+            LaunchSpec spec = PodSpecs.build(client, job, identity, sandbox, serviceEnv);
+            synchronized (pod) {
+                pod.process = launcher.launch(spec);
+            }
+            pod.process.onExit().thenAccept(proc -> {
+                pod.ended(proc.exitValue(), "");
+                wake();
+            });
+        } catch (PodSpecs.StartFailure e) {
+            pod.ended(-1, e.getMessage());
+        } catch (IOException e) {
+            pod.ended(-1, "StartError: " + e.getMessage());
+        }
+        ix.running = pod;
+        st.running.add(pod);
+        pods.add(pod);
+        if (pod.ended()) {
+            wake();
+        }
+    }
+
+    private void writeStatus(JobState st) {
+        if (st.finishedBefore) {
+            return;
+        }
+        JobSpec s = st.job.getSpec();
+        boolean indexed = "Indexed".equals(s.getCompletionMode());
+        JobStatus status = new JobStatus();
+        status.setActive(st.running.isEmpty() ? null : st.running.size());
+        status.setSucceeded(st.succeededPods == 0 ? null : st.succeededPods);
+        status.setFailed(st.failedPods == 0 ? null : st.failedPods);
+        status.setStartTime(st.startTime == null ? null : time(st.startTime));
+        status.setCompletionTime(st.completionTime == null ? null : time(st.completionTime));
+        if (indexed) {
+            List<Integer> done = new ArrayList<>();
+            List<Integer> failed = new ArrayList<>();
+            for (int i = 0; i < st.indexes.length; i++) {
+                if (st.indexes[i].succeeded) {
+                    done.add(i);
+                }
+                if (st.indexes[i].failed) {
+                    failed.add(i);
+                }
+            }
+            status.setCompletedIndexes(done.isEmpty() ? null : intervals(done));
+            status.setFailedIndexes(s.getBackoffLimitPerIndex() == null ? null : intervals(failed));
+        }
+        if (st.terminal != null) {
+            status.setConditions(List.of(st.terminal));
+        }
+        if (status.equals(st.written)) {
+            return;
+        }
+        client.batch().v1().jobs().inNamespace(namespace).withName(st.job.getMetadata().getName())
+                .editStatus(j -> new JobBuilder(j).withStatus(status).build());
+        st.written = status;
+    }
+
+    private static String time(Instant t) {
+        return DateTimeFormatter.ISO_INSTANT.format(t.truncatedTo(ChronoUnit.SECONDS));
+    }
+}
