@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -30,7 +31,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p><b>One ConfigMap per VM.</b> Kubernetes refuses objects over 1 MiB (etcd's request limit), so nothing may grow
  * with the fleet: each VM's entries live in their own ConfigMap, {@code kvm-<plan>-run-<vm>}, labelled
  * {@code kv-migrate.dev/plan} and {@code kv-migrate.dev/vm} (found by label for {@link #all}), annotated
- * {@code kv-migrate.dev/vm-name} with the VM's real name (a Kubernetes name loses case and characters), its data
+ * {@code kv-migrate.dev/vm-name} with the VM's real name for people (a Kubernetes name loses case and characters;
+ * the code goes by the VM its entries name, as stages never read annotations back as input), its data
  * key {@code journal.jsonl} holding exactly the JSON Lines of the file journal ({@link Journal#line}). One VM's
  * pod writes one object, so pods of different VMs never contend. A VM with 4 disks records about 40 entries
  * (~10 KiB); {@link #LIMIT_BYTES} (512 KiB) leaves half the API server's limit as margin.
@@ -38,8 +40,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p><b>Names.</b> When {@code kvm-<plan>-run-<vm>} is already a valid name it is the name. When it is not (upper
  * case, {@code _} or {@code .}, longer than 63), {@link KubernetesName} would map different VMs onto one name
  * ({@code Web_01} and {@code web-01}, or two long names sharing 63 characters), so the lossy name is cut to leave
- * room for {@code -} and 8 hex digits of the SHA-256 of the real name. A ConfigMap whose annotation names another
- * VM is never overwritten: that is an error naming both.
+ * room for {@code -} and 8 hex digits of the SHA-256 of the real name. A ConfigMap holding another VM's entries is
+ * never overwritten: that is an error naming both.
  *
  * <p><b>Conflicts.</b> Every write is a read-modify-write with the read {@code resourceVersion} as precondition
  * (create when absent). A 409 (another writer in between — a pod that overlaps its retry, or two runs of one VM)
@@ -111,8 +113,8 @@ public final class ClusterRunState {
 
     /** What the cluster holds for a VM, in journal order; empty when nothing. */
     public List<JournalEntry> entries(String vm) {
-        ConfigMap cm = read(vm);
-        return cm == null ? List.of() : parse(cm);
+        Stored there = read(vm);
+        return there == null ? List.of() : there.entries();
     }
 
     /**
@@ -167,12 +169,12 @@ public final class ClusterRunState {
         }
         Map<String, List<JournalEntry>> out = new TreeMap<>();
         for (ConfigMap cm : items) {
-            Map<String, String> ann = cm.getMetadata().getAnnotations();
-            if (cm.getData() == null || !cm.getData().containsKey(DATA_KEY) || ann == null
-                    || !ann.containsKey(ANNOTATION_VM_NAME)) {
-                continue; // labelled by the plan, but not a run's record (a plan ConfigMap of the executor)
+            if (cm.getData() == null || !cm.getData().containsKey(DATA_KEY)) {
+                continue; // labelled by the plan, but not a run's record (the executor's plan ConfigMap)
             }
-            out.put(ann.get(ANNOTATION_VM_NAME), parse(cm));
+            // The VM is the one its entries name (the annotation is for people: nothing reads it back).
+            List<JournalEntry> entries = parse(cm);
+            entries.stream().flatMap(e -> e.vm().stream()).findFirst().ifPresent(vm -> out.put(vm, entries));
         }
         return out;
     }
@@ -189,8 +191,14 @@ public final class ClusterRunState {
         }
         String name = configMapName(plan, vm);
         for (int attempt = 1; attempt <= TRIES; attempt++) {
-            ConfigMap cm = read(vm);
-            List<JournalEntry> merged = merge(cm == null ? List.of() : parse(cm), mine);
+            Stored stored = read(vm);
+            ConfigMap cm = stored == null ? null : stored.object();
+            List<JournalEntry> there = stored == null ? List.of() : stored.entries();
+            List<JournalEntry> merged = merge(there, mine);
+            if (cm != null && merged.equals(there)) { // all there already (another writer, or a retry, put them)
+                pending.remove(vm);
+                return;
+            }
             String text = fit(vm, merged);
             try {
                 if (cm == null) {
@@ -284,8 +292,11 @@ public final class ClusterRunState {
                 .addToAnnotations(ANNOTATION_VM_NAME, vm).endMetadata().addToData(DATA_KEY, text).build();
     }
 
-    /** The VM's ConfigMap, or null; one of another VM (a name collision) is an error. */
-    private ConfigMap read(String vm) {
+    /** A VM's ConfigMap as read, and its entries. */
+    private record Stored(ConfigMap object, List<JournalEntry> entries) {}
+
+    /** The VM's ConfigMap, or null; one holding another VM's entries (a name collision) is an error. */
+    private Stored read(String vm) {
         String name = configMapName(plan, vm);
         ConfigMap cm;
         try {
@@ -297,14 +308,15 @@ public final class ClusterRunState {
         if (cm == null) {
             return null;
         }
-        Map<String, String> ann = cm.getMetadata().getAnnotations();
-        String owner = ann == null ? null : ann.get(ANNOTATION_VM_NAME);
-        if (!vm.equals(owner)) {
+        List<JournalEntry> entries = parse(cm);
+        Optional<String> other = entries.stream().flatMap(e -> e.vm().stream()).filter(v -> !v.equals(vm))
+                .findFirst();
+        if (other.isPresent()) {
             throw new KvMigrateException(ExitCode.TARGET_ERROR, "ConfigMap " + namespace + "/" + name + " is not the"
-                    + " run's journal of VM " + vm + " (its " + ANNOTATION_VM_NAME + " annotation says " + owner
-                    + "); it is left as it is: rename or delete the object that took the name");
+                    + " run's journal of VM " + vm + " (it holds entries of VM " + other.get() + "); it is left as it"
+                    + " is: rename or delete the object that took the name");
         }
-        return cm;
+        return new Stored(cm, entries);
     }
 
     private List<JournalEntry> parse(ConfigMap cm) {

@@ -73,6 +73,20 @@ class ClusterRunStateTest {
     }
 
     @Test
+    void aConfigMapHoldingAnotherVmsEntriesIsNeverOverwritten() {
+        ClusterRunState state = new ClusterRunState(client, ns(), "clash");
+        JournalEntry theirs = entry(1, "db-x", Step.VM, StepState.STARTED, Map.of());
+        client.configMaps().inNamespace(ns()).resource(new ConfigMapBuilder().withNewMetadata()
+                .withName(ClusterRunState.configMapName("clash", "db-02")).endMetadata()
+                .addToData(ClusterRunState.DATA_KEY, Journal.line(theirs)).build()).create();
+        assertThatThrownBy(() -> state.record("db-02", entry(1, "db-02", Step.VM, StepState.STARTED, Map.of())))
+                .isInstanceOf(KvMigrateException.class).hasMessageContaining("kvm-clash-run-db-02")
+                .hasMessageContaining("entries of VM db-x");
+        assertThat(client.configMaps().inNamespace(ns()).withName("kvm-clash-run-db-02").get().getData())
+                .containsEntry(ClusterRunState.DATA_KEY, Journal.line(theirs));
+    }
+
+    @Test
     void theMockRefusesAStaleResourceVersionWith409() {
         String n = ns();
         client.configMaps().inNamespace(n).resource(new ConfigMapBuilder().withNewMetadata().withName("rv")
