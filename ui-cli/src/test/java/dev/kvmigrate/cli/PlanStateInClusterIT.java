@@ -142,6 +142,33 @@ class PlanStateInClusterIT {
         }
     }
 
+    @Test
+    void watchingFromTheClusterEndsWhenEveryVmOfThePlanHasAnOutcome() throws Exception {
+        try (ClusterStandIn cluster = start()) {
+            Path plan = plan(cluster, "");
+            Files.writeString(plan, Files.readString(plan).replace("names: [designer-ws-01, inference-02, web-03]",
+                    "names: [web-03]"));
+            CliRun run = CliRun.run("plan", "run", plan.toString(), "--state-in-cluster");
+            assertThat(run.code()).as(run.out() + run.err()).isZero();
+            CompletableFuture<CliRun> watch = CompletableFuture.supplyAsync(() -> CliRun.run("plan", "status",
+                    plan.toString(), "--from-cluster", "--watch"));
+            CliRun watched = watch.get(30, TimeUnit.SECONDS);
+            assertThat(watched.code()).as(watched.err()).isZero();
+            assertThat(watched.out()).contains("1 of 1 VM(s) ended").doesNotContain("without an outcome");
+        }
+    }
+
+    @Test
+    void theClusterStateNeedsAClusterTarget() throws Exception {
+        Path plan = ExampleCopy.into(tmp, null);
+        CliRun run = CliRun.run("plan", "run", plan.toString(), "--state-in-cluster");
+        assertThat(run.code()).isEqualTo(2);
+        assertThat(run.err()).contains("--state-in-cluster", "needs a cluster target");
+        CliRun status = CliRun.run("plan", "status", plan.toString(), "--from-cluster");
+        assertThat(status.code()).isEqualTo(2);
+        assertThat(status.err()).contains("--from-cluster reads the plan's target cluster");
+    }
+
     private ClusterStandIn start() throws Exception {
         return ClusterStandIn.start(tmp.resolve("volumes"), SharedDir.require("schemas/cdi-swagger.json"));
     }
