@@ -99,6 +99,11 @@ final class PlanRunCommand implements Callable<Integer> {
             + " workstation that submitted them did.")
     Path clusterFacts;
 
+    @Option(names = "--state-in-cluster", description = "Keep the run's journal in the cluster (a ConfigMap per VM)"
+            + " so a retried pod resumes from it and `plan status --from-cluster` shows it; used by the scale-out"
+            + " Jobs. Cluster targets only.")
+    boolean stateInCluster;
+
     @Option(names = "--concurrency", paramLabel = "N", description = "VMs and disk transfers at a time (default:"
             + " the plan's options.concurrency, else 2).")
     Integer concurrency;
@@ -120,7 +125,7 @@ final class PlanRunCommand implements Callable<Integer> {
         p.result().gpuTarget().why().ifPresent(why -> err.println("kv-migrate: " + why));
         PlanRun.Request request = new PlanRun.Request(dryRun, resume, new HashSet<>(only),
                 Optional.ofNullable(concurrency), executor == Executor.kubernetes ? PlanRun.Executor.KUBERNETES
-                        : PlanRun.Executor.LOCAL, image, applyAdminPatch, rollback);
+                        : PlanRun.Executor.LOCAL, image, applyAdminPatch, rollback, stateInCluster);
         PlanRun.Result result = PlanRun.run(p, request, note -> {
             err.println("kv-migrate: " + note);
             err.flush();

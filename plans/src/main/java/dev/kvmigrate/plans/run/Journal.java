@@ -23,6 +23,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * The append-only journal of a plan run: JSON Lines next to the plan, every entry forced to disk before
@@ -36,6 +37,11 @@ import java.util.Optional;
  * open and close the journal freely: POSIX record locks belong to a process and any {@code close} of the locked
  * file by that process would drop them. For the same reason a second run in the same JVM is refused from a
  * process-wide registry of held plans, before the lock file is touched.
+ *
+ * <p>Two hooks let the journal live beyond one machine ({@code plan run --state-in-cluster}, see
+ * {@link ClusterRunState}): {@link #open(Path, Consumer)} hands every appended entry to a mirror once it is on disk,
+ * and {@link #seed} fills an empty journal with entries kept elsewhere, so a retried pod with an empty disk resumes
+ * where the last one stopped. {@link #line} and {@link #parse} are the one JSON Lines form of an entry, for both.
  */
 public final class Journal implements AutoCloseable {
     private static final ObjectMapper JSON = Mappers.json().copy()
@@ -51,17 +57,19 @@ public final class Journal implements AutoCloseable {
     private final FileChannel lockChannel;
     private final FileLock lock;
     private final Clock clock;
+    private final Consumer<JournalEntry> mirror;
     private long seq;
     private boolean closed;
 
     private Journal(Path path, Path lockKey, FileChannel channel, FileChannel lockChannel, FileLock lock, Clock clock,
-            long seq) {
+            Consumer<JournalEntry> mirror, long seq) {
         this.path = path;
         this.lockKey = lockKey;
         this.channel = channel;
         this.lockChannel = lockChannel;
         this.lock = lock;
         this.clock = clock;
+        this.mirror = mirror;
         this.seq = seq;
     }
 
@@ -76,10 +84,57 @@ public final class Journal implements AutoCloseable {
      * @throws KvMigrateException {@link ExitCode#USAGE} naming the holder's pid when another run holds the plan
      */
     public static Journal open(Path path) {
-        return open(path, Clock.systemUTC());
+        return open(path, Clock.systemUTC(), e -> { });
+    }
+
+    /**
+     * As {@link #open(Path)}, handing every appended entry to {@code mirror} after it is forced to disk (still inside
+     * {@link #append}, so the mirror sees the entries in journal order). An exception of the mirror comes out of
+     * {@link #append}; the entry is in the journal by then.
+     */
+    public static Journal open(Path path, Consumer<JournalEntry> mirror) {
+        return open(path, Clock.systemUTC(), mirror);
     }
 
     static Journal open(Path path, Clock clock) {
+        return open(path, clock, e -> { });
+    }
+
+    /**
+     * Fills an empty (or missing) journal with {@code entries} as they are (sequence numbers and times kept), under
+     * the plan's lock, forced to disk. A later {@link #open} continues after the highest sequence number.
+     *
+     * @throws KvMigrateException {@link ExitCode#USAGE} when the journal has entries already (never mixed with
+     *     another history) or another run holds it
+     */
+    public static void seed(Path path, List<JournalEntry> entries) {
+        try (Journal j = open(path)) {
+            j.write(entries);
+        }
+    }
+
+    private synchronized void write(List<JournalEntry> entries) {
+        if (!entries().isEmpty()) {
+            throw new KvMigrateException(ExitCode.USAGE, "journal " + path + " has entries already: it is not seeded"
+                    + " from elsewhere; resume from it, or move it away to take the other copy");
+        }
+        StringBuilder b = new StringBuilder();
+        for (JournalEntry e : entries) {
+            b.append(line(e));
+            seq = Math.max(seq, e.seq());
+        }
+        try {
+            ByteBuffer buf = ByteBuffer.wrap(b.toString().getBytes(StandardCharsets.UTF_8));
+            while (buf.hasRemaining()) {
+                channel.write(buf);
+            }
+            channel.force(false);
+        } catch (IOException e) {
+            throw KvMigrateException.io("cannot seed journal " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    static Journal open(Path path, Clock clock, Consumer<JournalEntry> mirror) {
         Path lockFile = lockFile(path);
         FileChannel lc = null;
         FileChannel ch = null;
@@ -102,15 +157,16 @@ public final class Journal implements AutoCloseable {
                 lc.force(true);
                 ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
                         StandardOpenOption.WRITE);
-                Scan scan = scan(path, readAll(ch));
+                Scan scan = scan("journal " + path, readAll(ch), MOVE_AWAY);
                 if (scan.validLength() < ch.size()) {
                     // A torn last line from a crash: drop it so the next entry starts on a fresh line.
                     ch.truncate(scan.validLength());
                     ch.force(true);
                 }
                 ch.position(scan.validLength());
-                long last = scan.entries().isEmpty() ? 0 : scan.entries().get(scan.entries().size() - 1).seq();
-                Journal j = new Journal(path, key, ch, lc, lock, clock, last);
+                // The highest, not the last: a journal seeded from several VMs' records interleaves their numbers.
+                long last = scan.entries().stream().mapToLong(JournalEntry::seq).max().orElse(0);
+                Journal j = new Journal(path, key, ch, lc, lock, clock, mirror, last);
                 HELD.put(key, j);
                 return j;
             } catch (IOException e) {
@@ -166,8 +222,7 @@ public final class Journal implements AutoCloseable {
         }
         JournalEntry entry = new JournalEntry(seq + 1, clock.instant().toString(), vm, step, state, detail);
         try {
-            byte[] line = (JSON.writeValueAsString(entry) + "\n").getBytes(StandardCharsets.UTF_8);
-            ByteBuffer buf = ByteBuffer.wrap(line);
+            ByteBuffer buf = ByteBuffer.wrap(line(entry).getBytes(StandardCharsets.UTF_8));
             while (buf.hasRemaining()) {
                 channel.write(buf);
             }
@@ -176,13 +231,14 @@ public final class Journal implements AutoCloseable {
             throw KvMigrateException.io("cannot append to journal " + path + ": " + e.getMessage(), e);
         }
         seq = entry.seq();
+        mirror.accept(entry);
         return entry;
     }
 
     /** All complete entries, read through this holder's own channel. */
     public synchronized List<JournalEntry> entries() {
         try {
-            return scan(path, readAll(channel)).entries();
+            return scan("journal " + path, readAll(channel), MOVE_AWAY).entries();
         } catch (IOException e) {
             throw KvMigrateException.io("cannot read journal " + path + ": " + e.getMessage(), e);
         }
@@ -197,7 +253,7 @@ public final class Journal implements AutoCloseable {
             return List.of();
         }
         try {
-            return scan(path, Files.readAllBytes(path)).entries();
+            return scan("journal " + path, Files.readAllBytes(path), MOVE_AWAY).entries();
         } catch (IOException e) {
             throw KvMigrateException.io("cannot read journal " + path + ": " + e.getMessage(), e);
         }
@@ -301,9 +357,32 @@ public final class Journal implements AutoCloseable {
         }
     }
 
+    /** One entry as one line of the journal (JSON, newline-terminated): the only serialized form of an entry. */
+    static String line(JournalEntry entry) {
+        try {
+            return JSON.writeValueAsString(entry) + "\n";
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("journal entry not serializable: " + entry, e);
+        }
+    }
+
+    /**
+     * The complete entries of JSON Lines written by {@link #line} (a last line without newline is not one).
+     *
+     * @param where what the text is, for the error ({@code ConfigMap ns/name key journal.jsonl})
+     * @param fix what to do about a corrupt line
+     * @throws KvMigrateException (invalid input) naming {@code where} and the line when a line is corrupt
+     */
+    static List<JournalEntry> parse(String where, String text, String fix) {
+        return scan(where, text.getBytes(StandardCharsets.UTF_8), fix).entries();
+    }
+
+    private static final String MOVE_AWAY = "it is written only by kv-migrate — restore it from a backup or move it"
+            + " away to start the plan afresh";
+
     private record Scan(List<JournalEntry> entries, long validLength) {}
 
-    private static Scan scan(Path path, byte[] bytes) {
+    private static Scan scan(String path, byte[] bytes, String fix) {
         List<JournalEntry> entries = new ArrayList<>();
         int start = 0;
         int lineNo = 0;
@@ -320,9 +399,8 @@ public final class Journal implements AutoCloseable {
             try {
                 entries.add(JSON.readValue(line, JournalEntry.class));
             } catch (JsonProcessingException e) {
-                throw KvMigrateException.invalidInput("journal " + path + ":" + lineNo + " is corrupt ("
-                        + e.getOriginalMessage() + "); it is written only by kv-migrate — restore it from a backup"
-                        + " or move it away to start the plan afresh");
+                throw KvMigrateException.invalidInput(path + ":" + lineNo + " is corrupt ("
+                        + e.getOriginalMessage() + "); " + fix);
             }
         }
         return new Scan(List.copyOf(entries), start);

@@ -56,12 +56,19 @@ public final class PlanRun {
      * @param image the container image of the Jobs
      * @param applyAdminPatch merge-patch the KubeVirt CR of a cluster target with what the plan needs
      * @param rollback give the {@code only} VMs up: remove their target objects, start their sources
+     * @param stateInCluster keep the journal's VM entries in the cluster too ({@link ClusterRunState}): an empty
+     *     local journal is seeded from it, every entry is mirrored to it; cluster targets only
      */
     public record Request(boolean dryRun, boolean resume, Set<String> only, Optional<Integer> concurrency,
-            Executor executor, String image, boolean applyAdminPatch, boolean rollback) {
+            Executor executor, String image, boolean applyAdminPatch, boolean rollback, boolean stateInCluster) {
         public Request(boolean dryRun, boolean resume, Set<String> only, Optional<Integer> concurrency,
                 Executor executor, String image, boolean applyAdminPatch) {
             this(dryRun, resume, only, concurrency, executor, image, applyAdminPatch, false);
+        }
+
+        public Request(boolean dryRun, boolean resume, Set<String> only, Optional<Integer> concurrency,
+                Executor executor, String image, boolean applyAdminPatch, boolean rollback) {
+            this(dryRun, resume, only, concurrency, executor, image, applyAdminPatch, rollback, false);
         }
 
         public Request {
@@ -202,9 +209,68 @@ public final class PlanRun {
             throw new KvMigrateException(ExitCode.USAGE, "--apply-admin-patch needs a cluster target; dir: targets"
                     + " get admin/kubevirt-cr-patch.yaml");
         }
+        if (r.stateInCluster()) {
+            return runWithClusterState(p, r, notes, listener);
+        }
         // The plan's lock is taken first and held until the report is written: nothing of a run happens unlocked.
-        try (Journal journal = Journal.open(lp.journal()); Target target = PlanTargets.open(lp);
-                OptionalPower power = new OptionalPower(PlanSources.power(lp))) {
+        try (Journal journal = Journal.open(lp.journal()); Target target = PlanTargets.open(lp)) {
+            return runLocked(p, r, notes, listener, journal, target);
+        }
+    }
+
+    /**
+     * {@code --state-in-cluster}: the cluster's copy of the VMs' entries seeds an empty local journal (a retried pod
+     * starts with an empty state directory), and every VM entry appended is mirrored to it; pending progress is
+     * pushed when the run ends, whichever way.
+     */
+    private static Result runWithClusterState(PlanConversion.Prepared p, PlanRun.Request r, Consumer<String> notes,
+            RunListener listener) {
+        LoadedPlan lp = p.plan();
+        if (lp.plan().target().isDir()) {
+            throw new KvMigrateException(ExitCode.USAGE, "--state-in-cluster keeps the run's journal in the target"
+                    + " cluster: it needs a cluster target; the plan's target is " + lp.plan().target().describe()
+                    + " (drop --state-in-cluster: the local journal is the run's state)");
+        }
+        // The cluster is read before the plan's lock is taken for the run: seeding takes (and drops) the lock itself.
+        try (ClusterTarget target = PlanTargets.cluster(lp)) {
+            ClusterRunState cluster = new ClusterRunState(target.client(), target.namespace(), lp.plan().name());
+            if (Journal.read(lp.journal()).isEmpty()) {
+                List<JournalEntry> seed = new java.util.ArrayList<>();
+                if (r.only().isEmpty()) {
+                    cluster.all().values().forEach(seed::addAll);
+                } else {
+                    r.only().stream().sorted().forEach(vm -> seed.addAll(cluster.entries(vm)));
+                }
+                if (!seed.isEmpty()) {
+                    Journal.seed(lp.journal(), seed);
+                    notes.accept("seeded the journal " + lp.journal() + " with " + seed.size() + " entr"
+                            + (seed.size() == 1 ? "y" : "ies") + " kept in the cluster (namespace "
+                            + target.namespace() + ")");
+                }
+            }
+            try (Journal journal = Journal.open(lp.journal(), e -> e.vm().ifPresent(vm -> cluster.record(vm, e)))) {
+                Result result;
+                try {
+                    result = runLocked(p, r, notes, listener, journal, target);
+                } catch (RuntimeException e) {
+                    try {
+                        cluster.flush();
+                    } catch (RuntimeException f) {
+                        e.addSuppressed(f);
+                    }
+                    throw e;
+                }
+                cluster.flush();
+                return result;
+            }
+        }
+    }
+
+    /** The run under the plan's lock ({@code journal} held) against an open target. */
+    private static Result runLocked(PlanConversion.Prepared p, PlanRun.Request r, Consumer<String> notes,
+            RunListener listener, Journal journal, Target target) {
+        LoadedPlan lp = p.plan();
+        try (OptionalPower power = new OptionalPower(PlanSources.power(lp))) {
             if (target instanceof DirectoryTarget d) {
                 d.ownImages(journal.entries());
                 int left = d.removeLeftovers();

@@ -20,7 +20,9 @@ public final class ReportBuilder {
     private ReportBuilder() {}
 
     public static RunReport build(PlanConversion.Prepared p, RunState state, String target, Instant finished) {
-        String started = state.started().orElse(finished.toString());
+        // A state from the cluster has no run-wide entries (ClusterRunState keeps VMs' only): its first entry then.
+        String started = state.started().or(() -> state.entries().stream().map(JournalEntry::time)
+                .min(java.util.Comparator.comparing(Instant::parse))).orElse(finished.toString());
         Map<String, VmTimes.Span> spans = VmTimes.spans(state.entries());
         Map<String, Integer> waves = VmTimes.waves(state.entries(), spans);
         List<VmReport> vms = new ArrayList<>();
