@@ -93,7 +93,7 @@ public final class Converter {
             results.add(unit);
         }
         if (options.cluster().isPresent()) {
-            results = capacity(results, options.cluster().get());
+            results = capacity(results, options.cluster().get(), options.plan().isPresent());
         }
         AdminPatch patch = AdminPatch.of(results.stream().filter(v -> !v.blocked())
                 .map(v -> new AdminPatch.VmDevices(v.targetName(), v.devices(), v.persistentState())).toList(),
@@ -103,14 +103,17 @@ public final class Converter {
 
     /**
      * The units with those the cluster has no devices for blocked (GPU_CAPACITY_EXCEEDED, naming the pool and the
-     * counts): the VMs are served in inventory order, the ones past the capacity go without.
+     * counts): the VMs are served in inventory order, the ones past the capacity go without. For a plan
+     * ({@code eachAlone}) each VM is checked alone: a plan runs its VMs in GPU waves whose needs fit the cluster, so
+     * only a VM that by itself needs more than the cluster has can never run there.
      */
-    static List<MigrationUnit> capacity(List<MigrationUnit> units, ClusterGpus cluster) {
+    static List<MigrationUnit> capacity(List<MigrationUnit> units, ClusterGpus cluster, boolean eachAlone) {
         List<GpuCapacity.Need> needs = units.stream().filter(u -> !u.blocked() && !u.devices().isEmpty())
                 .map(u -> GpuCapacity.of(u.targetName(), u.devices())).toList();
         Map<String, List<String>> shortBy = new HashMap<>();
-        GpuCapacity.check(needs, cluster).forEach(s -> shortBy.computeIfAbsent(s.vm(), k -> new ArrayList<>())
-                .add(s.message()));
+        List<List<GpuCapacity.Need>> checks = eachAlone ? needs.stream().map(List::of).toList() : List.of(needs);
+        checks.forEach(c -> GpuCapacity.check(c, cluster).forEach(s -> shortBy.computeIfAbsent(s.vm(),
+                k -> new ArrayList<>()).add(s.message())));
         if (shortBy.isEmpty()) {
             return units;
         }

@@ -179,7 +179,8 @@ final class PlanRunCommand implements Callable<Integer> {
         } else {
             out.println("created " + (s.created().isEmpty() ? "nothing (all exist)" : String.join(", ", s.created()))
                     + "; follow with `kubectl get jobs -l " + PlanConversion.LABEL_PLAN + "=" + lp.plan().name()
-                    + " -n " + s.namespace() + "`");
+                    + " -n " + s.namespace() + "`, or `kv-migrate plan status " + lp.file().getFileName()
+                    + " --from-cluster --watch`");
         }
         return ExitCode.OK.code();
     }

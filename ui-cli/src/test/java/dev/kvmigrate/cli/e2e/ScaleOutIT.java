@@ -152,7 +152,7 @@ class ScaleOutIT {
             CliAccess.Run submit = CliAccess.run("plan", "run", plan.toString(),
                     "--executor", "kubernetes", "--image", "registry.example/kv-migrate:test");
             assertThat(submit.code()).as(submit.out() + submit.err()).isZero();
-            assertThat(submit.out()).contains("12 VM(s) in 2 wave(s)", "3 pod(s) at a time",
+            assertThat(submit.out()).as(submit.err()).contains("12 VM(s) in 2 wave(s)", "3 pod(s) at a time",
                     "split as 2000000 B/s per pod");
 
             String wave1 = KubernetesExecutor.waveJob("farm", 1);
