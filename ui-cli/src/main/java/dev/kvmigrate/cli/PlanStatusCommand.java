@@ -11,6 +11,7 @@ import dev.kvmigrate.plans.run.ClusterRunState;
 import dev.kvmigrate.plans.run.ClusterTarget;
 import dev.kvmigrate.plans.run.JournalEntry;
 import dev.kvmigrate.plans.run.Journal;
+import dev.kvmigrate.plans.run.KubernetesExecutor;
 import dev.kvmigrate.plans.run.PlanConversion;
 import dev.kvmigrate.plans.run.PlanRun;
 import dev.kvmigrate.plans.run.PlanTargets;
@@ -22,6 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -103,7 +105,7 @@ final class PlanStatusCommand implements Callable<Integer> {
             out.flush();
             boolean running = state.started().isPresent() && state.runOutcome().isEmpty();
             if (!watch || !running) {
-                report(lp, state, lp.plan().target().describe());
+                report(lp, state, lp.plan().target().describe(), Optional.empty());
                 return 0;
             }
             if (!held && state.entries().size() == stillAt) {
@@ -147,7 +149,7 @@ final class PlanStatusCommand implements Callable<Integer> {
             }
             out.flush();
             if (!watch || open == 0) {
-                report(lp, state, c.describe());
+                report(lp, state, c.describe(), scaleOutShare(c, lp));
                 return 0;
             }
             if (!entries.equals(last)) {
@@ -167,13 +169,22 @@ final class PlanStatusCommand implements Callable<Integer> {
     }
 
     /** {@code --report DIR}: the report of the state shown, as {@code plan run} writes it. */
-    private void report(LoadedPlan lp, RunState state, String target) {
+    /** The bandwidth share a scale-out's pods ran under, as its plan ConfigMap states it. */
+    private static Optional<String> scaleOutShare(ClusterTarget c, LoadedPlan lp) {
+        var cm = c.client().configMaps().inNamespace(c.namespace()).withName(KubernetesExecutor.base(
+                lp.plan().name()) + "-plan").get();
+        return Optional.ofNullable(cm == null || cm.getMetadata().getAnnotations() == null ? null
+                : cm.getMetadata().getAnnotations().get(KubernetesExecutor.BANDWIDTH_ANNOTATION));
+    }
+
+    private void report(LoadedPlan lp, RunState state, String target, Optional<String> bandwidth) {
         if (reportDir == null) {
             return;
         }
         PrintWriter err = spec.commandLine().getErr();
         PlanConversion.Prepared p = PlanRun.prepare(lp, problem -> err.println("kv-migrate: warning: " + problem));
-        Path written = ReportWriter.write(ReportBuilder.build(p, state, target, Instant.now()), reportDir);
+        Path written = ReportWriter.write(bandwidth.isPresent() ? ReportBuilder.build(p, state, target, Instant.now(),
+                bandwidth) : ReportBuilder.build(p, state, target, Instant.now()), reportDir);
         err.println("kv-migrate: report: " + written + " (also " + ReportWriter.JSON_FILE + ", "
                 + ReportWriter.JUNIT_FILE + ")");
         err.flush();

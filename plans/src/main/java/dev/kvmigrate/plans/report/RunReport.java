@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.function.Predicate;
@@ -21,8 +22,15 @@ import java.util.function.Predicate;
  * @param throughput transfer rate over time, for the chart
  */
 public record RunReport(String plan, String target, String startedAt, String finishedAt, Outcome outcome,
-        List<VmReport> vms, List<ThroughputSample> throughput) {
+        List<VmReport> vms, List<ThroughputSample> throughput, Optional<String> bandwidth) {
+    /** A report without a bandwidth cap to state. */
+    public RunReport(String plan, String target, String startedAt, String finishedAt, Outcome outcome,
+            List<VmReport> vms, List<ThroughputSample> throughput) {
+        this(plan, target, startedAt, finishedAt, outcome, vms, throughput, Optional.empty());
+    }
+
     public RunReport {
+        bandwidth = Objects.requireNonNullElse(bandwidth, Optional.empty());
         Objects.requireNonNull(plan, "plan");
         Objects.requireNonNull(target, "target");
         Objects.requireNonNull(startedAt, "startedAt");

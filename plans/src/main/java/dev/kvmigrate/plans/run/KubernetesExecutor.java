@@ -322,7 +322,7 @@ public final class KubernetesExecutor {
         ConfigMapBuilder b = new ConfigMapBuilder().withNewMetadata().withName(base(lp.plan().name()) + "-plan")
                 .withNamespace(s.namespace()).addToLabels(PlanConversion.LABEL_PLAN, lp.plan().name()).endMetadata()
                 .withData(data);
-        share.ifPresent(v -> b.editMetadata().addToAnnotations(BANDWIDTH_ANNOTATION, v + " per pod ("
+        share.ifPresent(v -> b.editMetadata().addToAnnotations(BANDWIDTH_ANNOTATION, v + " B/s per pod ("
                 + lp.plan().options().bandwidth().orElseThrow() + " / " + s.pods() + " pods)").endMetadata());
         return b.build();
     }

@@ -20,6 +20,16 @@ public final class ReportBuilder {
     private ReportBuilder() {}
 
     public static RunReport build(PlanConversion.Prepared p, RunState state, String target, Instant finished) {
+        return build(p, state, target, finished, p.plan().plan().options().bandwidth().map(b -> b + " (the plan's"
+                + " cap)"));
+    }
+
+    /**
+     * As {@link #build(PlanConversion.Prepared, RunState, String, Instant)}, stating {@code bandwidth} as the cap the
+     * run was under (a scale-out's: the plan's cap split per pod).
+     */
+    public static RunReport build(PlanConversion.Prepared p, RunState state, String target, Instant finished,
+            Optional<String> bandwidth) {
         // A state from the cluster has no run-wide entries (ClusterRunState keeps VMs' only): its first entry then.
         String started = state.started().or(() -> state.entries().stream().map(JournalEntry::time)
                 .min(java.util.Comparator.comparing(Instant::parse))).orElse(finished.toString());
@@ -34,7 +44,7 @@ public final class ReportBuilder {
         boolean anyFailed = vms.stream().anyMatch(v -> v.outcome() == Outcome.FAILED);
         Outcome run = allOk ? Outcome.SUCCEEDED : anyFailed ? Outcome.FAILED : Outcome.PENDING;
         return new RunReport(p.plan().plan().name(), target, started, finished.toString(), run, vms,
-                throughput(state, Instant.parse(started)));
+                throughput(state, Instant.parse(started)), bandwidth);
     }
 
     /** A dry run: every VM with its conversion, nothing migrated. */

@@ -78,6 +78,10 @@ class ScaleOutIT {
     }
 
     static String domain(int i, List<Path> disks) {
+        return domain(i, disks, true);
+    }
+
+    static String domain(int i, List<Path> disks, boolean gpu) {
         StringBuilder d = new StringBuilder("  <domain type='test'>\n    <name>" + name(i) + "</name>\n"
                 + "    <uuid>3f0c1e6a-1b7e-4f8a-9d0e-0c5a3f1e2b" + String.format("%02d", i) + "</uuid>\n"
                 + "    <memory unit='GiB'>2</memory>\n    <vcpu>2</vcpu>\n"
@@ -88,11 +92,24 @@ class ScaleOutIT {
                     .append(disk.toAbsolutePath()).append("'/><target dev='vd").append(dev++)
                     .append("' bus='virtio'/></disk>\n");
         }
-        // one NVIDIA A2 passed through (the node device below)
-        d.append("      <hostdev mode='subsystem' type='pci' managed='yes'><source><address domain='0x0000'"
-                + " bus='0xca' slot='0x00' function='0x0'/></source></hostdev>\n    </devices>\n"
-                + "    <test:runstate>5</test:runstate>\n  </domain>\n");
+        if (gpu) { // one NVIDIA A2 passed through (the node device below)
+            d.append("      <hostdev mode='subsystem' type='pci' managed='yes'><source><address domain='0x0000'"
+                    + " bus='0xca' slot='0x00' function='0x0'/></source></hostdev>\n");
+        }
+        d.append("    </devices>\n    <test:runstate>5</test:runstate>\n  </domain>\n");
         return d.toString();
+    }
+
+    static final String HOST_HEAD = "<node xmlns:test='http://libvirt.org/schemas/domain/test/1.0'>\n"
+            + "  <cpu><mhz>2000</mhz><model>x86_64</model><active>4</active><nodes>1</nodes><sockets>1</sockets>"
+            + "<cores>4</cores><threads>1</threads></cpu>\n  <memory>16777216</memory>\n";
+
+    /** A kubeconfig for the stand-in's API server. */
+    static Path kubeconfig(Path tmp, KubernetesClient c) throws Exception {
+        return Files.writeString(tmp.resolve("kubeconfig"), "apiVersion: v1\nkind: Config\nclusters:\n- name: mock\n"
+                + "  cluster:\n    server: " + c.getMasterUrl() + "\n    insecure-skip-tls-verify: true\n"
+                + "contexts:\n- name: mock\n  context: {cluster: mock, user: u, namespace: " + NS + "}\n"
+                + "current-context: mock\nusers:\n- name: u\n  user: {token: t}\n");
     }
 
     static String name(int i) {
@@ -113,9 +130,7 @@ class ScaleOutIT {
     @Test
     void twelveVmsInTwoGpuWavesRunThroughTheGeneratedIndexedJobs() throws Exception {
         Map<String, List<Path>> disks = new TreeMap<>();
-        StringBuilder host = new StringBuilder("<node xmlns:test='http://libvirt.org/schemas/domain/test/1.0'>\n"
-                + "  <cpu><mhz>2000</mhz><model>x86_64</model><active>4</active><nodes>1</nodes><sockets>1</sockets>"
-                + "<cores>4</cores><threads>1</threads></cpu>\n  <memory>16777216</memory>\n");
+        StringBuilder host = new StringBuilder(HOST_HEAD);
         for (int i = 1; i <= VMS; i++) {
             List<Path> mine = new ArrayList<>();
             mine.add(image(tmp.resolve("images/" + name(i) + "-a.raw"), SMALL, 512 << 10, i));
@@ -138,10 +153,7 @@ class ScaleOutIT {
             KubernetesClient c = cluster.client();
             // 2 nodes × 3 A2 = 6 GPUs for 12 VMs that want one each: two waves
             GpuClusters.legacy(c, Map.of("nvidia.com/GA107GL_A2___A16", 3));
-            Files.writeString(tmp.resolve("kubeconfig"), "apiVersion: v1\nkind: Config\nclusters:\n- name: mock\n"
-                    + "  cluster:\n    server: " + c.getMasterUrl() + "\n    insecure-skip-tls-verify: true\n"
-                    + "contexts:\n- name: mock\n  context: {cluster: mock, user: u, namespace: " + NS + "}\n"
-                    + "current-context: mock\nusers:\n- name: u\n  user: {token: t}\n");
+            kubeconfig(tmp, c);
             Path plan = Files.writeString(tmp.resolve("farm.yaml"), "apiVersion: kv-migrate.dev/v1alpha1\n"
                     + "kind: MigrationPlan\nmetadata: {name: farm}\nsource: {libvirt: \"test://" + hostXml + "\"}\n"
                     + "target: {cluster: {kubeconfig: kubeconfig, context: mock, namespace: " + NS
@@ -224,6 +236,63 @@ class ScaleOutIT {
             assertThat(report.code()).as(report.out() + report.err()).isZero();
             JsonNode r = Mappers.json().readTree(tmp.resolve("report/report.json").toFile());
             assertThat(r.toString()).contains("farm-01", "farm-12");
+            assertThat(r.path("bandwidth").asText()).as("the report states each pod's share of the cap")
+                    .isEqualTo("2000000 B/s per pod (6M / 3 pods)");
+            assertThat(Files.readString(tmp.resolve("report/report.html"))).contains("2000000 B/s per pod");
+        }
+    }
+
+    @Test
+    void aVmThatFailsFailsOnlyItsIndexAfterItsRetries() throws Exception {
+        StringBuilder host = new StringBuilder(HOST_HEAD);
+        Map<String, Path> disks = new TreeMap<>();
+        for (int i = 1; i <= 3; i++) {
+            Path disk = image(tmp.resolve("images/" + name(i) + "-a.raw"), SMALL, 256 << 10, i);
+            disks.put(name(i), disk);
+            host.append(domain(i, List.of(disk), false));
+        }
+        Path hostXml = Files.writeString(tmp.resolve("host.xml"), host.append("</node>\n").toString());
+        try (ClusterStandIn cluster = ClusterStandIn.start(tmp.resolve("volumes"),
+                SharedDir.require("schemas/cdi-swagger.json"))) {
+            KubernetesClient c = cluster.client();
+            kubeconfig(tmp, c);
+            Path plan = Files.writeString(tmp.resolve("farm.yaml"), "apiVersion: kv-migrate.dev/v1alpha1\n"
+                    + "kind: MigrationPlan\nmetadata: {name: farm}\nsource: {libvirt: \"test://" + hostXml + "\"}\n"
+                    + "target: {cluster: {kubeconfig: kubeconfig, context: mock, namespace: " + NS
+                    + ", uploadProxyUrl: \"" + cluster.uploadProxyUrl() + "\"}}\noptions: {concurrency: 2}\n");
+            CliAccess.Run submit = CliAccess.run("plan", "run", plan.toString(), "--executor", "kubernetes",
+                    "--image", "registry.example/kv-migrate:test");
+            assertThat(submit.code()).as(submit.out() + submit.err()).isZero();
+            assertThat(submit.out()).contains("3 VM(s) in 1 wave(s)", "2 pod(s) at a time");
+            List<String> order = new ArrayList<>();
+            Mappers.json().readTree(c.configMaps().inNamespace(NS).withName("kvm-farm-plan").get().getData()
+                    .get("wave-1.json")).forEach(n -> order.add(n.asText()));
+            // farm-02's disk goes away after the submission: its pods cannot send it, whatever they try
+            Files.delete(disks.get("farm-02"));
+            String wave1 = KubernetesExecutor.waveJob("farm", 1);
+            try (JobController jobs = new JobController(c, NS, new KvMigrateLauncher(URI.create(c.getMasterUrl()
+                    .toString())), tmp.resolve("pods"))) {
+                Job w1 = jobs.awaitFinished(wave1, Duration.ofMinutes(4));
+                int failed = order.indexOf("farm-02");
+                var condition = JobController.finishedCondition(w1).orElseThrow();
+                assertThat(condition.getType()).as(jobs.pods().toString()).isEqualTo("Failed");
+                assertThat(condition.getReason()).isEqualTo("FailedIndexes");
+                assertThat(w1.getStatus().getFailedIndexes()).isEqualTo(Integer.toString(failed));
+                assertThat(jobs.pods(wave1)).filteredOn(p -> p.index() == failed).as("tried 1 + backoffLimitPerIndex"
+                        + " times").hasSize(1 + KubernetesExecutor.RETRIES_PER_VM)
+                        .allSatisfy(p -> assertThat(p.exitCode()).isEqualTo(1));
+                assertThat(jobs.pods(wave1)).filteredOn(p -> p.index() != failed).hasSize(2)
+                        .allSatisfy(p -> assertThat(p.exitCode()).isZero());
+            }
+            for (String vm : List.of("farm-01", "farm-03")) {
+                SourceImages.assertIdentical(disks.get(vm), cluster.volume(NS, vm + "-vda").orElseThrow().file(), vm);
+            }
+            CliAccess.Run status = CliAccess.run("plan", "status", plan.toString(), "--from-cluster");
+            assertThat(status.code()).as(status.out() + status.err()).isZero();
+            assertThat(status.out()).contains("farm-01", "farm-02", "farm-03", "FAILED");
+            RunState.VmState two = state(c, "farm-02").vm("farm-02").orElseThrow();
+            assertThat(two.outcome()).contains(StepState.FAILED);
+            assertThat(two.error().orElseThrow()).contains("farm-02");
         }
     }
 
