@@ -173,8 +173,8 @@ final class PlanStatusCommand implements Callable<Integer> {
     private static Optional<String> scaleOutShare(ClusterTarget c, LoadedPlan lp) {
         var cm = c.client().configMaps().inNamespace(c.namespace()).withName(KubernetesExecutor.base(
                 lp.plan().name()) + "-plan").get();
-        return Optional.ofNullable(cm == null || cm.getMetadata().getAnnotations() == null ? null
-                : cm.getMetadata().getAnnotations().get(KubernetesExecutor.BANDWIDTH_ANNOTATION));
+        return Optional.ofNullable(cm == null || cm.getData() == null ? null
+                : cm.getData().get(KubernetesExecutor.BANDWIDTH_KEY));
     }
 
     private void report(LoadedPlan lp, RunState state, String target, Optional<String> bandwidth) {

@@ -64,7 +64,7 @@ import java.util.TreeSet;
  *       finished. The workstation may exit after submitting; the cluster holds the order (the suspended Jobs are
  *       there for {@code kubectl} to see).</li>
  *   <li><b>Bandwidth</b>: the plan's cap is split evenly across the pods that can run at once: each pod's plan says
- *       {@code cap / parallelism} (annotation {@code kv-migrate.dev/bandwidth-share} on the ConfigMap).</li>
+ *       {@code cap / parallelism} (and {@code bandwidth-share} in the ConfigMap, for people and the report).</li>
  *   <li><b>RBAC</b>, least privilege, namespaced only: a ServiceAccount, Role and RoleBinding for the workers
  *       (their run state ConfigMaps, the kinds of object their migration units hold, DataVolumes/PVCs, upload
  *       tokens, hook Jobs) in each namespace they write to, and another set for the coordinator (get/list/watch/patch
@@ -85,7 +85,8 @@ public final class KubernetesExecutor {
     public static final String FACTS_KEY = "cluster-facts.json";
     /** The ConfigMap's key holding the upload proxy's CA, when known. */
     public static final String PROXY_CA_KEY = "uploadproxy-ca.pem";
-    public static final String BANDWIDTH_ANNOTATION = "kv-migrate.dev/bandwidth-share";
+    /** The ConfigMap's key stating each pod's share of the plan's bandwidth cap, for people and the report. */
+    public static final String BANDWIDTH_KEY = "bandwidth-share";
     /** Retries of one VM's pod ({@code backoffLimitPerIndex}); each retry resumes from the cluster's run state. */
     public static final int RETRIES_PER_VM = 2;
     /** Exit codes no retry mends: usage (2) and invalid plan or input (3). */
@@ -319,11 +320,11 @@ public final class KubernetesExecutor {
         data.put(OBJECTS_KEY, docs.toString());
         data.put(FACTS_KEY, ConversionFacts.of(inCluster).toJson());
         caPem.ifPresent(pem -> data.put(PROXY_CA_KEY, pem));
+        share.ifPresent(v -> data.put(BANDWIDTH_KEY, v + " B/s per pod (" + lp.plan().options().bandwidth()
+                .orElseThrow() + " / " + s.pods() + " pods)"));
         ConfigMapBuilder b = new ConfigMapBuilder().withNewMetadata().withName(base(lp.plan().name()) + "-plan")
                 .withNamespace(s.namespace()).addToLabels(PlanConversion.LABEL_PLAN, lp.plan().name()).endMetadata()
                 .withData(data);
-        share.ifPresent(v -> b.editMetadata().addToAnnotations(BANDWIDTH_ANNOTATION, v + " B/s per pod ("
-                + lp.plan().options().bandwidth().orElseThrow() + " / " + s.pods() + " pods)").endMetadata());
         return b.build();
     }
 

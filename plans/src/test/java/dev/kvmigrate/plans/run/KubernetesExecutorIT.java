@@ -94,8 +94,7 @@ class KubernetesExecutorIT {
         assertThat(cm.getData().get("wave-2.json")).isEqualTo("[\"cad-ws-02\"]");
         // 100M (10^8 B/s) over the 2 pods that run at once
         assertThat(inPod.options().bandwidth()).contains("50000000");
-        assertThat(cm.getMetadata().getAnnotations().get("kv-migrate.dev/bandwidth-share")).contains("50000000",
-                "2 pods");
+        assertThat(cm.getData().get("bandwidth-share")).isEqualTo("50000000 B/s per pod (100M / 2 pods)");
 
         Job wave1 = (Job) objects.get(7);
         assertThat(wave1.getMetadata().getName()).isEqualTo("kvm-wave-1-wave-1");
