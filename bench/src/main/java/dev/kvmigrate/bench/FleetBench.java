@@ -18,7 +18,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -36,7 +35,8 @@ import java.util.concurrent.Future;
  * virtctl sends it; qcow2 files as they are) into the same stand-in.
  *
  * <p>Measured: total wall time (kv-migrate: the whole {@code plan run}, JVM start-up, DataVolumes, waits and VM
- * creation included; curl: the 4 streams, DataVolumes and tokens made beforehand), median of {@code --runs};
+ * creation included; curl: the 4 streams, DataVolumes and tokens made beforehand), median of {@code --runs}, the
+ * ratio being the quotient of the medians;
  * kv-migrate's peak RSS (GNU time's maximum resident set, the largest over the runs); body bytes that reached the
  * upload proxy ({@code wire_bytes}); and whether every volume's guest-visible bytes match its source (the stand-in
  * runs in discard mode: it digests what it receives, XXH3 over 64 KiB blocks, converting qcow2 as CDI does, and keeps
@@ -129,8 +129,8 @@ public final class FleetBench {
                         + " bytes, identical %s)", r + 1, curl[r], k.seconds(), k.rssMib(), k.wire(),
                         k.identical() ? "yes" : "no"));
             }
-            double kvMedian = median(kvS);
-            double curlMedian = median(curl);
+            double kvMedian = BenchKit.median(kvS);
+            double curlMedian = BenchKit.median(curl);
             results.add(String.format(Locale.ROOT, "RESULT bench=fleet case=uncapped kv_s=%.2f base=4xcurl"
                     + " base_s=%.2f ratio=%.3f wire_bytes=%d identical=%s kv_rss_mib=%d runs=%d", kvMedian,
                     curlMedian, kvMedian / curlMedian, wire, identical ? "yes" : "no", rss, runs));
@@ -363,12 +363,6 @@ public final class FleetBench {
     }
 
     // ---------------------------------------------------------------- helpers
-
-    static double median(double[] values) {
-        double[] s = values.clone();
-        Arrays.sort(s);
-        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-    }
 
     /** A plan rate ({@code 100M} = 10^8 bytes/s, {@code 100Mi} = 100·2^20; plain digits are bytes/s). */
     static double bytesPerSecond(String rate) {

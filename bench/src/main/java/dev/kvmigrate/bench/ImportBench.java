@@ -86,8 +86,8 @@ public final class ImportBench {
                     deleteVolumes(dir.resolve("volumes"));
                 }
                 allIdentical &= identical;
-                double kv = FleetBench.median(kvS);
-                double curl = FleetBench.median(curlS);
+                double kv = BenchKit.median(kvS);
+                double curl = BenchKit.median(curlS);
                 results.add(String.format(Locale.ROOT, "RESULT bench=import case=%s kv_s=%.2f base=curl base_s=%.2f"
                         + " ratio=%.3f wire_bytes=%d identical=%s kv_rss_mib=%d encoding=%s runs=%d", k.id(), kv,
                         curl, kv / curl, last.wireBytes(), identical ? "yes" : "no", rss, last.encoding(), runs));
