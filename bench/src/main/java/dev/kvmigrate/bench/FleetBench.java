@@ -45,8 +45,10 @@ import java.util.concurrent.Future;
  * within 5 % of the cap.
  *
  * <p>RESULT lines: {@code bench=fleet case=uncapped kv_s base=4xcurl base_s ratio wire_bytes identical kv_rss_mib
- * runs} and {@code bench=fleet case=capped cap cap_mbps (megabits/s) kv_s windows worst_window_pct cap_held
- * wire_bytes identical kv_rss_mib runs=1}. The process exits 1 when a volume differs from its source.
+ * runs} and {@code bench=fleet case=capped cap cap_mbps (megabits/s) kv_s windows worst_window_pct over_pct under_pct cap_held
+ * wire_bytes identical kv_rss_mib runs=1}: worst_window_pct is the largest deviation from the cap of any full window,
+ * over_pct / under_pct the largest above and below it (going over is the cap failing; falling under on a busy
+ * machine can be load). The process exits 1 when a volume differs from its source.
  *
  * <p>Usage: {@code FleetBench --kv LAUNCHER [--small] [--vms 20] [--min-mib 512] [--max-mib 4096] [--runs 3]
  * [--cap 100M] [--cache DIR] [--work DIR]}
@@ -141,13 +143,19 @@ public final class FleetBench {
             double perWindow = capBps * WINDOW.toNanos() / 1e9;
             List<Long> windows = capped.windows();
             double worst = 0;
+            double over = 0;
+            double under = 0;
             for (long w : windows) {
-                worst = Math.max(worst, Math.abs(w / perWindow - 1) * 100);
+                double pct = (w / perWindow - 1) * 100;
+                worst = Math.max(worst, Math.abs(pct));
+                over = Math.max(over, pct);
+                under = Math.max(under, -pct);
             }
             info("capped run, bytes per 5 s window (the last, partial one left out): " + windows);
             results.add(String.format(Locale.ROOT, "RESULT bench=fleet case=capped cap=%s cap_mbps=%.0f kv_s=%.2f"
-                    + " windows=%d worst_window_pct=%.1f cap_held=%s wire_bytes=%d identical=%s kv_rss_mib=%d runs=1",
-                    cap, capBps * 8 / 1e6, capped.seconds(), windows.size(), worst,
+                    + " windows=%d worst_window_pct=%.1f over_pct=%.1f under_pct=%.1f cap_held=%s wire_bytes=%d"
+                    + " identical=%s kv_rss_mib=%d runs=1", cap, capBps * 8 / 1e6, capped.seconds(), windows.size(),
+                    worst, over, under,
                     !windows.isEmpty() && worst <= 5.0 ? "yes" : "no", capped.wire(),
                     capped.identical() ? "yes" : "no", capped.rssMib()));
         } finally {
