@@ -60,6 +60,13 @@ final class BenchKit {
         return s[runs / 2];
     }
 
+    /** The median of {@code values} (the mean of the middle two when their number is even). */
+    static double median(double[] values) {
+        double[] s = values.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+
     /** Runs {@code cmd} with {@code env} added; its output when it succeeds (or when {@code mayFail}). */
     static String run(List<String> cmd, Map<String, String> env, boolean mayFail) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);

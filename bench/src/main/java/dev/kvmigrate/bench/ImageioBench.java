@@ -100,11 +100,13 @@ public final class ImageioBench {
             });
             System.out.printf(Locale.ROOT, "INFO disk %d MiB, %d bytes of data in %d extents; curl with its set-up"
                     + " (token, transfer, extents) %.2f s%n", sizeMib, dataBytes, curl.lastExtents, curlAll);
-            System.out.printf(Locale.ROOT, "RESULT imageio %d MiB %.0f %% data: kv-migrate %.2f s (JVM start-up,"
-                    + " login, transfer and finalize included), curl of the data extents %.2f s, ratio %.2f (target"
-                    + " <= 1.10); ratio against curl with its set-up %.2f; bytes read by kv-migrate %d of %d data,"
-                    + " zero-extent bytes read %d; identical: %s%n", sizeMib, data * 100, kvS, curlData,
-                    kvS / curlData, kvS / curlAll, kvServed, dataBytes, kvZeros, identical ? "yes" : "NO");
+            System.out.printf(Locale.ROOT, "INFO kv-migrate's time includes JVM start-up, login, transfer and"
+                    + " finalize; target ratio <= 1.10 against curl of the data extents%n");
+            System.out.printf(Locale.ROOT, "RESULT bench=imageio case=%dmib-%.0fpct kv_s=%.2f base=curl-extents"
+                    + " base_s=%.2f ratio=%.3f base2=curl-with-setup base2_s=%.2f ratio2=%.3f read_bytes=%d"
+                    + " data_bytes=%d zero_bytes_read=%d identical=%s runs=%d%n", sizeMib, data * 100, kvS, curlData,
+                    kvS / curlData, curlAll, kvS / curlAll, kvServed, dataBytes, kvZeros, identical ? "yes" : "no",
+                    runs);
         } finally {
             BenchKit.deleteTree(dir);
         }

@@ -27,12 +27,20 @@ import java.util.stream.Stream;
  * proxy. Times are the upload itself for both (kv: from its transfer-phase event to its process-phase event; curl:
  * its time_total); kv's end-to-end wall time (JVM start, DataVolume creation, waits) is printed on an INFO line.
  *
- * <p>Usage: {@code ImportBench --kv-cp CLASSPATH [--work DIR] [--cases abc] [--xmx 160m]}
+ * <p>Each case runs {@code --runs} times (default 3): kv_s and base_s are medians, ratio their quotient; kv's RSS
+ * is the largest of the runs. A RESULT line per case ({@code bench=import case=… kv_s base=curl base_s ratio
+ * wire_bytes identical kv_rss_mib encoding runs}); the process exits 1 when a volume differs from its image.
+ *
+ * <p>Usage: {@code ImportBench --kv-cp CLASSPATH [--work DIR] [--cases abc] [--xmx 160m] [--runs 3]
+ * [--small]} ({@code --small}: the same three cases at 1/16 of the size, for CI)
  */
 public final class ImportBench {
     private static final ObjectMapper JSON = Mappers.json();
 
     private record Case(String id, Path image, Path reference, long allocated) {}
+
+    /** One run of a case: upload seconds of each, kv's peak RSS and wire bytes, whether the volume matched. */
+    private record Run(double kvS, double curlS, long rssMib, long wireBytes, boolean identical, String encoding) {}
 
     private ImportBench() {}
 
@@ -41,12 +49,16 @@ public final class ImportBench {
         Path work = Path.of(System.getProperty("java.io.tmpdir"));
         String cases = "abc";
         String xmx = "160m";
+        int runs = 3;
+        long scale = 1;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--kv-cp" -> kvCp = args[++i];
                 case "--work" -> work = Path.of(args[++i]);
                 case "--cases" -> cases = args[++i];
                 case "--xmx" -> xmx = args[++i];
+                case "--runs" -> runs = Integer.parseInt(args[++i]);
+                case "--small" -> scale = 16;
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
@@ -55,12 +67,30 @@ public final class ImportBench {
         }
         Path dir = Files.createTempDirectory(work, "kv-import-bench-");
         List<String> results = new ArrayList<>();
+        boolean allIdentical = true;
         try (ClusterStandIn cluster = ClusterStandIn.start(dir.resolve("volumes"), swagger())) {
             Path kubeconfig = kubeconfig(dir, cluster);
             for (char c : cases.toCharArray()) {
-                Case k = make(dir, c);
-                results.add(run(k, cluster, kubeconfig, kvCp, xmx, dir));
-                deleteVolumes(dir.resolve("volumes"));
+                Case k = make(dir, c, scale);
+                double[] kvS = new double[runs];
+                double[] curlS = new double[runs];
+                long rss = 0;
+                boolean identical = true;
+                Run last = null;
+                for (int r = 0; r < runs; r++) {
+                    last = run(k, r, cluster, kubeconfig, kvCp, xmx, dir);
+                    kvS[r] = last.kvS();
+                    curlS[r] = last.curlS();
+                    rss = Math.max(rss, last.rssMib());
+                    identical &= last.identical();
+                    deleteVolumes(dir.resolve("volumes"));
+                }
+                allIdentical &= identical;
+                double kv = BenchKit.median(kvS);
+                double curl = BenchKit.median(curlS);
+                results.add(String.format(Locale.ROOT, "RESULT bench=import case=%s kv_s=%.2f base=curl base_s=%.2f"
+                        + " ratio=%.3f wire_bytes=%d identical=%s kv_rss_mib=%d encoding=%s runs=%d", k.id(), kv,
+                        curl, kv / curl, last.wireBytes(), identical ? "yes" : "no", rss, last.encoding(), runs));
                 Files.deleteIfExists(k.image());
                 Files.deleteIfExists(k.reference());
             }
@@ -68,6 +98,9 @@ public final class ImportBench {
             deleteTree(dir);
         }
         results.forEach(System.out::println);
+        if (!allIdentical) {
+            System.exit(1);
+        }
     }
 
     private static Path swagger() {
@@ -79,13 +112,13 @@ public final class ImportBench {
         return p;
     }
 
-    private static Case make(Path dir, char id) throws Exception {
-        long gib = 1L << 30;
+    private static Case make(Path dir, char id, long scale) throws Exception {
+        long gib = (1L << 30) / scale;
         info("case " + id + ": making the image");
         return switch (id) {
             case 'a' -> {
                 Path a = dir.resolve("a.raw");
-                exec(List.of("dd", "if=/dev/urandom", "of=" + a, "bs=4M", "count=512", "status=none"));
+                exec(List.of("dd", "if=/dev/urandom", "of=" + a, "bs=4M", "count=" + 512 / scale, "status=none"));
                 yield new Case("a", a, a, TestImages.allocated(a));
             }
             case 'b' -> {
@@ -101,10 +134,10 @@ public final class ImportBench {
         };
     }
 
-    private static String run(Case k, ClusterStandIn cluster, Path kubeconfig, String kvCp, String xmx, Path dir)
-            throws Exception {
+    private static Run run(Case k, int r, ClusterStandIn cluster, Path kubeconfig, String kvCp, String xmx,
+            Path dir) throws Exception {
         // curl: the virtctl baseline, into its own DataVolume made ready the same way.
-        String curlDv = "case-" + k.id() + "-curl";
+        String curlDv = "case-" + k.id() + "-" + r + "-curl";
         createDataVolume(cluster, curlDv, Files.size(k.reference()));
         awaitPhase(cluster, curlDv, "UploadReady");
         String token = token(cluster, curlDv);
@@ -122,7 +155,7 @@ public final class ImportBench {
         List<String> kv = List.of("/usr/bin/time", "-f", "%M", "-o", rss.toString(),
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + xmx, "-XX:+UseSerialGC",
                 "-cp", kvCp, "dev.kvmigrate.cli.KvMigrate", "import", k.image().toString(),
-                "--to", "dv/case-" + k.id() + "-kv", "--kubeconfig", kubeconfig.toString(), "-o", "json");
+                "--to", "dv/case-" + k.id() + "-" + r + "-kv", "--kubeconfig", kubeconfig.toString(), "-o", "json");
         long t0 = System.nanoTime();
         Process p = new ProcessBuilder(kv).redirectError(err.toFile()).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -134,13 +167,13 @@ public final class ImportBench {
         JsonNode result = JSON.readTree(out).get(0);
         double kvS = uploadSeconds(Files.readAllLines(err));
         long rssMib = Long.parseLong(Files.readString(rss).strip().lines().reduce((x, y) -> y).orElse("0")) / 1024;
-        Path volume = cluster.volume("default", "case-" + k.id() + "-kv").orElseThrow().file();
+        Path volume = cluster.volume("default", "case-" + k.id() + "-" + r + "-kv").orElseThrow().file();
         boolean identical = TestImages.identical(k.reference(), volume);
-        info(String.format(Locale.ROOT, "case %s: kv end-to-end %.2f s (JVM start, DataVolume, waits included),"
-                + " allocated data %d bytes, encoding %s", k.id(), wall, k.allocated(), result.get("encoding").asText()));
-        return String.format(Locale.ROOT, "RESULT case=%s kv_s=%.2f curl_s=%.2f ratio=%.3f wire_bytes=%d kv_rss_mib=%d"
-                + " identical=%s", k.id(), kvS, curlS, kvS / curlS, result.get("wireBytes").asLong(), rssMib,
-                identical ? "yes" : "no");
+        info(String.format(Locale.ROOT, "case %s run %d: kv upload %.2f s, curl %.2f s; kv end-to-end %.2f s (JVM"
+                + " start, DataVolume, waits included), allocated data %d bytes, encoding %s", k.id(), r + 1, kvS,
+                curlS, wall, k.allocated(), result.get("encoding").asText()));
+        return new Run(kvS, curlS, rssMib, result.get("wireBytes").asLong(), identical,
+                result.get("encoding").asText().replace(' ', '_'));
     }
 
     /** From the last transfer-phase event (the attempt that worked) to the process-phase event. */

@@ -43,7 +43,8 @@ import java.util.stream.Stream;
  * page cache. So each baseline is also measured followed by {@code sync --data FILE} (as durable as kv-migrate's
  * output), printed beside it.
  *
- * <p>Usage: {@code LibvirtBench --kv LAUNCHER [--uri qemu:///system] [--runs 3] [--work /var/lib/libvirt/images]}
+ * <p>Usage: {@code LibvirtBench --kv LAUNCHER [--uri qemu:///system] [--runs 3] [--work /var/lib/libvirt/images]
+ * [--sparse-mib 4096] [--dense-mib 1024]} (CI runs it small: {@code --runs 1 --sparse-mib 256 --dense-mib 64}).
  */
 public final class LibvirtBench {
     private static final long MIB = BenchKit.MIB;
@@ -56,12 +57,16 @@ public final class LibvirtBench {
         String uri = "qemu:///system";
         int runs = 3;
         Path work = Path.of("/var/lib/libvirt/images");
+        long sparseMib = 4096;
+        long denseMib = 1024;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--kv" -> kvLauncher = args[++i];
                 case "--uri" -> uri = args[++i];
                 case "--runs" -> runs = Integer.parseInt(args[++i]);
                 case "--work" -> work = Path.of(args[++i]);
+                case "--sparse-mib" -> sparseMib = Long.parseLong(args[++i]);
+                case "--dense-mib" -> denseMib = Long.parseLong(args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
@@ -74,8 +79,8 @@ public final class LibvirtBench {
         Path out = Files.createDirectories(home.resolve("out"));
         List<String> results = new ArrayList<>();
         try {
-            BenchKit.sparseRandom(pool.resolve("sparse.raw"), 4096 * MIB, 0.10, 1);
-            BenchKit.sparseRandom(pool.resolve("dense.raw"), 1024 * MIB, 1.0, 2);
+            BenchKit.sparseRandom(pool.resolve("sparse.raw"), sparseMib * MIB, 0.10, 1);
+            BenchKit.sparseRandom(pool.resolve("dense.raw"), denseMib * MIB, 1.0, 2);
             run(List.of("virsh", "-c", uri, "pool-destroy", POOL), true);
             run(List.of("virsh", "-c", uri, "pool-create-as", POOL, "dir", "--target", pool.toString()), false);
             Kv kv = new Kv(kvLauncher, uri, out);
@@ -83,24 +88,24 @@ public final class LibvirtBench {
             double startUp = BenchKit.median(runs, () -> time(kv.command(List.of("--version"), "")));
             System.out.printf(Locale.ROOT, "INFO JVM start-up (kv-migrate --version): %.2f s%n", startUp);
 
-            Case sparse = measure("sparse 4 GiB, 10 % data", "sparse.raw", true, uri, out, kv, runs);
+            Case sparse = measure("sparse " + sparseMib + " MiB, 10 % data", "sparse.raw", true, uri, out, kv, runs);
             Case denseOfSparse = measureKvDense("sparse.raw", out, kv, runs);
-            Case dense = measure("dense 1 GiB", "dense.raw", false, uri, out, kv, runs);
+            Case dense = measure("dense " + denseMib + " MiB", "dense.raw", false, uri, out, kv, runs);
             long denseBytes = inProcess(uri, "sparse.raw", out, false).received();
 
-            results.add(String.format(Locale.ROOT, "RESULT libvirt %s: kv-migrate %.2f s (JVM start-up %.2f s"
-                    + " included), virsh vol-download --sparse %.2f s, ratio %.2f (target <= 1.20); virsh"
-                    + " vol-download --sparse + fdatasync %.2f s, ratio %.2f; kv-migrate dense download of the same"
-                    + " volume %.2f s, sparse/dense %.2f (target <= 0.30); bytes read over the stream %d sparse vs %d"
-                    + " dense; outputs identical: %s", sparse.name(), sparse.kv(), startUp, sparse.baseline(),
+            // kv_s includes the JVM start-up (startup_s); targets: ratio <= 1.20, ratio3 (sparse/dense) <= 0.30
+            results.add(String.format(Locale.ROOT, "RESULT bench=libvirt case=sparse-%dmib-10pct kv_s=%.2f"
+                    + " base=virsh-sparse base_s=%.2f ratio=%.3f base2=virsh-sparse+fdatasync base2_s=%.2f"
+                    + " ratio2=%.3f base3=kv-dense base3_s=%.2f ratio3=%.3f wire_bytes=%d dense_wire_bytes=%d"
+                    + " identical=%s startup_s=%.2f runs=%d", sparseMib, sparse.kv(), sparse.baseline(),
                     sparse.kv() / sparse.baseline(), sparse.durable(), sparse.kv() / sparse.durable(),
                     denseOfSparse.kv(), sparse.kv() / denseOfSparse.kv(), sparse.bytes(), denseBytes,
-                    sparse.identical() && denseOfSparse.identical() ? "yes" : "NO"));
-            results.add(String.format(Locale.ROOT, "RESULT libvirt %s: kv-migrate %.2f s (JVM start-up %.2f s"
-                    + " included), virsh vol-download %.2f s, ratio %.2f (target <= 1.20); virsh vol-download +"
-                    + " fdatasync %.2f s, ratio %.2f; bytes read over the stream %d; outputs identical: %s",
-                    dense.name(), dense.kv(), startUp, dense.baseline(), dense.kv() / dense.baseline(),
-                    dense.durable(), dense.kv() / dense.durable(), dense.bytes(), dense.identical() ? "yes" : "NO"));
+                    sparse.identical() && denseOfSparse.identical() ? "yes" : "no", startUp, runs));
+            results.add(String.format(Locale.ROOT, "RESULT bench=libvirt case=dense-%dmib kv_s=%.2f base=virsh"
+                    + " base_s=%.2f ratio=%.3f base2=virsh+fdatasync base2_s=%.2f ratio2=%.3f wire_bytes=%d"
+                    + " identical=%s startup_s=%.2f runs=%d", denseMib, dense.kv(), dense.baseline(),
+                    dense.kv() / dense.baseline(), dense.durable(), dense.kv() / dense.durable(), dense.bytes(),
+                    dense.identical() ? "yes" : "no", startUp, runs));
         } finally {
             run(List.of("virsh", "-c", uri, "pool-destroy", POOL), true);
             BenchKit.deleteTree(home);

@@ -44,6 +44,12 @@ public final class ReportBench {
         double warmJson = median(() -> ReportWriter.json(report));
         System.out.printf("warm, median of %d: html %.3f s, baseline json %.3f s: html/json %.1fx%n", WARM_RUNS,
                 warmHtml, warmJson, warmHtml / warmJson);
+        System.out.printf(java.util.Locale.ROOT, "RESULT bench=report case=%d-vms-first kv_s=%.3f base=json base_s=%.3f"
+                + " ratio=%.2f html_mb=%.1f target_s=%.0f met=%s runs=1%n", n, html.seconds(), json.seconds(),
+                html.seconds() / json.seconds(), html.megabytes(), TARGET_SECONDS,
+                html.seconds() < TARGET_SECONDS ? "yes" : "no");
+        System.out.printf(java.util.Locale.ROOT, "RESULT bench=report case=%d-vms-warm kv_s=%.3f base=json base_s=%.3f"
+                + " ratio=%.2f runs=%d%n", n, warmHtml, warmJson, warmHtml / warmJson, WARM_RUNS);
     }
 
     /** Wall time, this thread's CPU time (the same on an idle machine; less on a loaded one), output size. */

@@ -67,16 +67,20 @@ public final class ScanBench {
                     (System.nanoTime() - t1) / 1e9);
 
             String virsh = which("virsh");
+            String baseline;
             if (virsh == null) {
-                System.out.println("virsh baseline: SKIPPED — virsh is not installed (apt-get install libvirt-clients)");
+                System.out.println("INFO virsh baseline: SKIPPED — virsh is not installed (apt-get install"
+                        + " libvirt-clients)");
+                baseline = "base=none ratio=na";
             } else {
                 double base = virshSession(virsh, uri, inv);
                 System.out.printf(Locale.ROOT, "virsh baseline (one batched session: list --all + %d dumpxml): %.2f s%n",
                         n, base);
-                System.out.printf(Locale.ROOT, "ratio kv-migrate/virsh: %.2f%n", ours / base);
+                baseline = String.format(Locale.ROOT, "base=virsh-session base_s=%.2f ratio=%.3f", base, ours / base);
             }
-            System.out.printf(Locale.ROOT, "RESULT domains=%d kv_s=%.2f target_s=3.00 %s%n", n, ours,
-                    ours <= 3.0 ? "met" : "MISSED");
+            // one cold scan in a fresh JVM: the case a user meets (a second scan in the same JVM is warm, above)
+            System.out.printf(Locale.ROOT, "RESULT bench=scan case=%d-domains kv_s=%.2f %s target_s=3.00 met=%s"
+                    + " runs=1%n", n, ours, baseline, ours <= 3.0 ? "yes" : "no");
         } finally {
             Files.deleteIfExists(node);
             Files.deleteIfExists(dir);

@@ -199,6 +199,27 @@ public final class ClusterStandIn implements AutoCloseable {
         return proxy.bodyBytes();
     }
 
+    /**
+     * Discard mode, for benches whose volumes would not fit the disk: each upload body is unwrapped, converted
+     * like CDI does (qcow2 &amp; co through qemu-img on a scratch file, deleted at once), its guest-visible bytes
+     * digested ({@link Volume#receivedDigest()}, XXH3 as {@link Volume#digest} computes it) and dropped; no volume
+     * file is written. Size checks and the upload's status codes are as in normal mode.
+     */
+    public ClusterStandIn discardVolumes(boolean on) {
+        proxy.discard = on;
+        return this;
+    }
+
+    /**
+     * Starts counting every upload body byte the proxy receives from now on into {@code window}-long windows of
+     * time (replacing any meter started before); bench/fleet checks a bandwidth cap with it.
+     */
+    public ReceiveMeter meter(Duration window) {
+        ReceiveMeter m = ReceiveMeter.of(window);
+        proxy.meter = m;
+        return m;
+    }
+
     /** Upload tokens minted so far. */
     public int tokensMinted() {
         return tokens.minted();

@@ -33,6 +33,10 @@ final class UploadProxy implements AutoCloseable {
     private final Function<String, Optional<Volume>> volumes;
     private final Faults faults;
     private final AtomicLong bodyBytes = new AtomicLong();
+    /** Set by {@link ClusterStandIn#meter}: every body byte received is also counted into its time window. */
+    volatile ReceiveMeter meter;
+    /** Set by {@link ClusterStandIn#discardVolumes}: bodies are digested and dropped, no volume file is written. */
+    volatile boolean discard;
     private final Thread acceptor;
     private final String scheme;
 
@@ -171,7 +175,11 @@ final class UploadProxy implements AutoCloseable {
             volume.countUpload();
             InputStream counted = new Counting(body, faults.takeCut(), faults.slowBytesPerSecond());
             try {
-                VolumeWriter.write(counted, volume);
+                if (discard) {
+                    VolumeWriter.digestAndDiscard(counted, volume);
+                } else {
+                    VolumeWriter.write(counted, volume);
+                }
             } catch (VolumeWriter.Rejected e) {
                 body.drain();
                 return respond(out, 400, e.getMessage(), true);
@@ -337,6 +345,10 @@ final class UploadProxy implements AutoCloseable {
             if (r > 0) {
                 n += r;
                 bodyBytes.addAndGet(r);
+                ReceiveMeter m = meter;
+                if (m != null) {
+                    m.add(r);
+                }
             }
             return r;
         }

@@ -21,6 +21,7 @@ public final class Volume {
     private volatile State state = State.PENDING;
     private volatile String failure;
     private volatile int uploads;
+    private volatile String receivedDigest;
     final AtomicBoolean busy = new AtomicBoolean();
 
     Volume(String namespace, String name, long capacity, Path file) {
@@ -53,6 +54,18 @@ public final class Volume {
         dev.kvmigrate.importer.transfer.ContentDigest d = checksum.start();
         new dev.kvmigrate.importer.transfer.FileSliceContent(file, 0, java.nio.file.Files.size(file)).accept(d);
         return d.finish();
+    }
+
+    /**
+     * In discard mode ({@link ClusterStandIn#discardVolumes}): the {@link dev.kvmigrate.importer.transfer.Checksum#XXH3}
+     * digest of the guest-visible bytes the last successful upload delivered (no file is kept); empty otherwise.
+     */
+    public Optional<String> receivedDigest() {
+        return Optional.ofNullable(receivedDigest);
+    }
+
+    void receivedDigest(String d) {
+        receivedDigest = d;
     }
 
     public State state() {

@@ -4,6 +4,9 @@ import dev.kvmigrate.common.image.Compression;
 import dev.kvmigrate.common.image.ImageFormat;
 import dev.kvmigrate.common.image.ImageInfo;
 import dev.kvmigrate.common.image.ImageProbe;
+import dev.kvmigrate.importer.transfer.Checksum;
+import dev.kvmigrate.importer.transfer.ContentDigest;
+import dev.kvmigrate.importer.transfer.FileSliceContent;
 import dev.kvmigrate.importer.transfer.Unwrap;
 import java.io.IOException;
 import java.io.InputStream;
@@ -56,6 +59,49 @@ final class VolumeWriter {
                 ? writeRaw(in, volume, tmp) : convert(in, info, volume, tmp);
         Files.move(tmp, volume.file(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         return size;
+    }
+
+    /**
+     * Discard mode: as {@link #write}, but the volume's bytes are only digested ({@link Checksum#XXH3}, recorded in
+     * {@link Volume#receivedDigest()}) and dropped; non-raw images are converted on scratch files deleted at once.
+     */
+    static void digestAndDiscard(InputStream body, Volume volume) throws IOException {
+        PushbackInputStream outer = new PushbackInputStream(body, 16);
+        byte[] magic = outer.readNBytes(16);
+        outer.unread(magic);
+        Compression c = ImageProbe.compression(ByteBuffer.wrap(magic));
+        InputStream plain = c == Compression.NONE ? outer : Unwrap.open(outer, c);
+        PushbackInputStream in = new PushbackInputStream(plain, CHUNK);
+        byte[] head = in.readNBytes(CHUNK);
+        in.unread(head);
+        ImageInfo info = ImageProbe.probe(new SeekableInMemoryByteChannel(head));
+        ContentDigest digest = Checksum.XXH3.start();
+        if (info.format() == ImageFormat.RAW || info.format() == ImageFormat.ISO) {
+            byte[] buf = new byte[CHUNK];
+            long pos = 0;
+            int n;
+            while ((n = in.readNBytes(buf, 0, CHUNK)) > 0) {
+                if (pos + n > volume.capacity()) {
+                    throw new Rejected("image is larger than the volume: more than " + volume.capacity()
+                            + " bytes received for PVC " + volume.name());
+                }
+                digest.data(pos, buf, 0, n); // 1 MiB reads keep every run block-aligned
+                pos += n;
+                if (n < CHUNK) {
+                    break;
+                }
+            }
+        } else {
+            Path tmp = volume.file().resolveSibling(volume.file().getFileName() + ".converted");
+            try {
+                Files.deleteIfExists(tmp);
+                convert(in, info, volume, tmp);
+                new FileSliceContent(tmp, 0, Files.size(tmp)).accept(digest);
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+        }
+        volume.receivedDigest(digest.finish());
     }
 
     private static long writeRaw(InputStream in, Volume volume, Path tmp) throws IOException {
