@@ -30,9 +30,12 @@ import java.util.stream.Collectors;
  * <p>Compression runs on worker threads (processors − 1, at least one), pipelined with the caller's thread, which
  * reads, hashes and writes finished frames in order. What it measures, for the chooser:
  * <ul>
- *   <li>the link: wire bytes per second of time spent inside {@code out.write} (the upload body's writes block
- *       when the socket is full, so this is the rate the link takes bytes at; when compression is the bottleneck
- *       the writes return at once and the estimate rises, which steers towards lighter levels);</li>
+ *   <li>the link: wire bytes per second of time spent inside {@code out.write}. The upload body's writes block
+ *       when the socket is full, so in a window where writing took at least {@link #LINK_BOUND} of the time this
+ *       is the rate the link (and receiver) take bytes at. In a window where compression set the pace the writes
+ *       return at once; then the estimate only rises to the rate achieved, so a CPU-bound level does not fake a
+ *       fast link. Before any saturated window the buffered write rate stands in (optimistic: lighter levels are
+ *       tried, saturate the link and correct it);</li>
  *   <li>per level, input bytes per second and wire/input ratio on this disk's data: from every compressed chunk,
  *       and from a probe of {@link #PROBE} bytes at each of {@link #CANDIDATES} at every re-evaluation.</li>
  * </ul>
@@ -51,6 +54,8 @@ final class AdaptiveZstdEncoder implements BlockVisitor {
     static final long EVERY_NANOS = 2_000_000_000L;
     /** Wire bytes a link sample needs: more than socket buffers and rate-limit bursts absorb without blocking. */
     static final long LINK_SAMPLE = 8 << 20;
+    /** Share of a window's time spent in writes above which the link, not compression, set the pace. */
+    static final double LINK_BOUND = 0.4;
     /** Weight of a new sample in the running estimates. */
     private static final double NEW = 0.5;
 
@@ -60,7 +65,9 @@ final class AdaptiveZstdEncoder implements BlockVisitor {
     private final ExecutorService pool;
     private final ArrayDeque<Entry> pending = new ArrayDeque<>();
     private final ArrayDeque<byte[]> free = new ArrayDeque<>();
-    private final Map<Integer, LevelChooser.Measure> measures = new HashMap<>(); // guarded by itself
+    /** Per level: input bytes, nanoseconds, output bytes (decayed at each evaluation); guarded by itself. */
+    private final Map<Integer, double[]> sums = new HashMap<>();
+    private volatile Map<Integer, LevelChooser.Measure> lastMeasures = Map.of();
     private final Map<Integer, Long> inputByLevel = new TreeMap<>();
     private final ThreadLocal<ZstdCompressCtx> ctx = ThreadLocal.withInitial(ZstdCompressCtx::new);
     private final ThreadLocal<Boolean> warm = ThreadLocal.withInitial(() -> false);
@@ -74,6 +81,8 @@ final class AdaptiveZstdEncoder implements BlockVisitor {
     private OptionalDouble link = OptionalDouble.empty();
     private long windowWireBytes;
     private long windowWriteNanos;
+    private long windowStart = System.nanoTime();
+    private boolean linkOptimistic;
     private long sinceEval;
     private long lastEval = System.nanoTime();
     private boolean evaluatedOnce;
@@ -183,15 +192,27 @@ final class AdaptiveZstdEncoder implements BlockVisitor {
 
     private void evaluate(long now) {
         if (windowWireBytes >= LINK_SAMPLE && windowWriteNanos > 0) {
-            double sample = windowWireBytes * 1e9 / windowWriteNanos;
-            link = OptionalDouble.of(link.isEmpty() ? sample : (1 - NEW) * link.getAsDouble() + NEW * sample);
+            double blocked = windowWireBytes * 1e9 / windowWriteNanos;
+            double achieved = windowWireBytes * 1e9 / Math.max(1, now - windowStart);
+            if (windowWriteNanos >= LINK_BOUND * (now - windowStart)) {
+                // the writes blocked: the link (or the receiver) set the pace, this is its rate
+                link = OptionalDouble.of(link.isEmpty() || linkOptimistic ? blocked
+                        : (1 - NEW) * link.getAsDouble() + NEW * blocked);
+                linkOptimistic = false;
+            } else if (link.isEmpty() || linkOptimistic) {
+                // never saturated yet: the write rate into buffers, an upper bound that lighter levels will test
+                link = OptionalDouble.of(blocked);
+                linkOptimistic = true;
+            } else {
+                // compression set the pace: the link took all of it, which says nothing against what it took before
+                link = OptionalDouble.of(Math.max(link.getAsDouble(), achieved));
+            }
             windowWireBytes = 0;
             windowWriteNanos = 0;
+            windowStart = now;
         }
-        Map<Integer, LevelChooser.Measure> seen;
-        synchronized (measures) {
-            seen = Map.copyOf(measures);
-        }
+        Map<Integer, LevelChooser.Measure> seen = measureAndDecay();
+        lastMeasures = seen;
         int next = LevelChooser.choose(link, seen, workers);
         if (next != level) {
             LOG.info("zstd level {} -> {}: link ~{} MB/s, {} compressing thread(s), measured {}",
@@ -238,15 +259,34 @@ final class AdaptiveZstdEncoder implements BlockVisitor {
         long t0 = System.nanoTime();
         int n = c.compressByteArray(dst, 0, dst.length, buf, 0, len);
         long nanos = Math.max(1, System.nanoTime() - t0);
-        record(l, len * 1e9 / nanos, (double) n / len);
+        record(l, len, nanos, n);
         return keep ? Arrays.copyOf(dst, n) : null;
     }
 
-    private void record(int l, double speed, double ratio) {
-        synchronized (measures) {
-            LevelChooser.Measure old = measures.get(l);
-            measures.put(l, old == null ? new LevelChooser.Measure(speed, ratio) : new LevelChooser.Measure(
-                    (1 - NEW) * old.bytesPerSecondPerCore() + NEW * speed, (1 - NEW) * old.ratio() + NEW * ratio));
+    /** Adds one compression to its level's sums (so speed is total bytes over total time, not a mean of rates). */
+    private void record(int l, long in, long nanos, long out) {
+        synchronized (sums) {
+            double[] sum = sums.computeIfAbsent(l, k -> new double[3]);
+            sum[0] += in;
+            sum[1] += nanos;
+            sum[2] += out;
+        }
+    }
+
+    /** Speed and ratio per level from the sums; the sums then lose half their weight, so new data counts most. */
+    private Map<Integer, LevelChooser.Measure> measureAndDecay() {
+        synchronized (sums) {
+            Map<Integer, LevelChooser.Measure> m = new HashMap<>();
+            for (Map.Entry<Integer, double[]> e : sums.entrySet()) {
+                double[] sum = e.getValue();
+                if (sum[0] > 0 && sum[1] > 0 && sum[2] > 0) {
+                    m.put(e.getKey(), new LevelChooser.Measure(sum[0] * 1e9 / sum[1], sum[2] / sum[0]));
+                }
+                for (int i = 0; i < sum.length; i++) {
+                    sum[i] *= 1 - NEW;
+                }
+            }
+            return m;
         }
     }
 
@@ -343,10 +383,8 @@ final class AdaptiveZstdEncoder implements BlockVisitor {
         return (long) link.orElse(0);
     }
 
-    /** The measures so far (for tests and logs). */
+    /** The measures the last evaluation used (for tests and logs). */
     Map<Integer, LevelChooser.Measure> measures() {
-        synchronized (measures) {
-            return Map.copyOf(measures);
-        }
+        return lastMeasures;
     }
 }

@@ -175,7 +175,8 @@ class CdiUploadSinkIT {
         assertThat(r.encoding()).isEqualTo("zstd-adaptive");
         assertThat(TestImages.identical(mixed, volume(slow))).isTrue();
         assertThat(r.levels()).as("a 20 MB/s link is worth compressing for").doesNotStartWith("none").isNotEmpty();
-        assertThat(r.linkBytesPerSecond()).isBetween(5_000_000L, 40_000_000L);
+        // the limiter lets a 5 MB burst through unblocked, which the first samples count as link
+        assertThat(r.linkBytesPerSecond()).isBetween(5_000_000L, 80_000_000L);
         assertThat(r.wireBytes()).isLessThan(data / 2);
 
         String fast = name();
@@ -184,7 +185,7 @@ class CdiUploadSinkIT {
         assertThat(TestImages.identical(mixed, volume(fast))).isTrue();
         assertThat(f.digest()).isEqualTo(r.digest());
         assertThat(f.levels()).isNotEmpty();
-        assertThat(f.linkBytesPerSecond()).isPositive();
+        assertThat(f.linkBytesPerSecond()).isGreaterThan(r.linkBytesPerSecond());
     }
 
     @Test

@@ -31,7 +31,8 @@ class AdaptiveZstdEncoderTest {
                 case 0, 1, 2, 3 -> {
                     StringBuilder sb = new StringBuilder();
                     while (sb.length() < MIB) {
-                        sb.append(words[rnd.nextInt(words.length)]).append(rnd.nextInt(10) == 0 ? '\n' : ' ');
+                        sb.append(words[rnd.nextInt(words.length)]).append(rnd.nextInt(10) == 0 ? '\n' : ' ')
+                                .append(Integer.toHexString(rnd.nextInt(1 << 20))).append(' ');
                     }
                     System.arraycopy(sb.toString().getBytes(StandardCharsets.US_ASCII), 0, b, 0, MIB);
                 }
