@@ -106,7 +106,9 @@ public final class LinkBench {
                 }
                 shape(link);
                 results.add(b.compare(link, "raw", image.raw(), image.raw(), rawZst, rawZstdS));
-                results.add(b.compare(link, "qcow2", image.qcow2(), image.raw(), qcowZst, qcowZstdS));
+                if (!small || name.equals(links.get(0))) { // CI mode: qcow2 (sent as it is) on one link only
+                    results.add(b.compare(link, "qcow2", image.qcow2(), image.raw(), qcowZst, qcowZstdS));
+                }
             }
         } finally {
             BenchKit.deleteTree(dir);
