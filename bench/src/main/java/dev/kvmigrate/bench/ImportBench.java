@@ -103,7 +103,7 @@ public final class ImportBench {
         }
     }
 
-    private static Path swagger() {
+    static Path swagger() {
         Path p = Path.of(System.getProperty("kvmigrate.shared", "../shared"), "schemas/cdi-swagger.json");
         if (!Files.isRegularFile(p)) {
             throw new IllegalStateException("CDI swagger not found at " + p.toAbsolutePath()
@@ -177,7 +177,7 @@ public final class ImportBench {
     }
 
     /** From the last transfer-phase event (the attempt that worked) to the process-phase event. */
-    private static double uploadSeconds(List<String> events) throws IOException {
+    static double uploadSeconds(List<String> events) throws IOException {
         Instant start = null;
         Instant end = null;
         for (String line : events) {
@@ -199,7 +199,7 @@ public final class ImportBench {
         return Duration.between(start, end).toNanos() / 1e9;
     }
 
-    private static void createDataVolume(ClusterStandIn cluster, String name, long size) {
+    static void createDataVolume(ClusterStandIn cluster, String name, long size) {
         GenericKubernetesResource dv = new GenericKubernetesResource();
         dv.setApiVersion("cdi.kubevirt.io/v1beta1");
         dv.setKind("DataVolume");
@@ -210,7 +210,7 @@ public final class ImportBench {
                 .create();
     }
 
-    private static void awaitPhase(ClusterStandIn cluster, String name, String phase) throws InterruptedException {
+    static void awaitPhase(ClusterStandIn cluster, String name, String phase) throws InterruptedException {
         for (int i = 0; i < 300; i++) {
             GenericKubernetesResource dv = cluster.client().genericKubernetesResources(CdiResources.DATA_VOLUME)
                     .inNamespace("default").withName(name).get();
@@ -223,7 +223,7 @@ public final class ImportBench {
         throw new IllegalStateException("DataVolume " + name + " never reached " + phase);
     }
 
-    private static String token(ClusterStandIn cluster, String pvc) {
+    static String token(ClusterStandIn cluster, String pvc) {
         GenericKubernetesResource req = new GenericKubernetesResource();
         req.setApiVersion("upload.cdi.kubevirt.io/v1beta1");
         req.setKind("UploadTokenRequest");
@@ -235,7 +235,7 @@ public final class ImportBench {
         return ((Map<?, ?>) answer.getAdditionalProperties().get("status")).get("token").toString();
     }
 
-    private static Path kubeconfig(Path dir, ClusterStandIn cluster) throws IOException {
+    static Path kubeconfig(Path dir, ClusterStandIn cluster) throws IOException {
         Path k = dir.resolve("kubeconfig");
         Files.writeString(k, "apiVersion: v1\nkind: Config\nclusters: [{name: s, cluster: {server: \""
                 + cluster.client().getMasterUrl() + "\"}}]\nusers: [{name: u, user: {token: t}}]\n"

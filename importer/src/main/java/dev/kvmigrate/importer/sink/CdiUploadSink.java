@@ -71,7 +71,7 @@ public final class CdiUploadSink implements VolumeSink {
         UploadClient http = proxy(settings.stallTimeout());
         Optional<WireEncoding> encoding = settings.compress().encodingFor(image);
         if (encoding.isPresent() && settings.compress() == dev.kvmigrate.importer.transfer.Compress.AUTO
-                && encoding.get() == WireEncoding.ZSTD_SPARSE && !new CdiCluster(client).cdiReadsZstd()) {
+                && encoding.get() == WireEncoding.ZSTD_ADAPTIVE && !new CdiCluster(client).cdiReadsZstd()) {
             encoding = Optional.of(WireEncoding.GZIP); // CDI before v1.57 cannot unwrap zstd
         }
         boolean async;
@@ -134,7 +134,9 @@ public final class CdiUploadSink implements VolumeSink {
                             ImportResult.Outcome.IMPORTED, format, encoding.map(WireEncoding::label).orElse("as-is"),
                             sent.contentBytes(), sent.wireBytes(), sent.digest(),
                             scope(sent.scope()), attempt,
-                            (System.nanoTime() - start) / 1e9);
+                            (System.nanoTime() - start) / 1e9,
+                            sent.adaptation().map(Sent.Adaptation::levels).orElse(""),
+                            sent.adaptation().map(Sent.Adaptation::linkBytesPerSecond).orElse(0L));
                 }
                 case 409 -> {
                     return provenPresent(disk, image, format, volume, settings, attempt, start, listener,

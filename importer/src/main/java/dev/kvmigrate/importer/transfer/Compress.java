@@ -4,7 +4,10 @@ import java.util.Optional;
 
 /** The {@code --compress} choice for raw images; container formats (qcow2 & co) always go as they are. */
 public enum Compress {
-    /** zstd frames with data stored and holes as RLE blocks: cost follows allocated data, no compression CPU. */
+    /**
+     * zstd frames with holes as RLE blocks and data at a level that follows the link: stored when the link is
+     * faster than compressing, heavier as the link gets slower (see {@link LevelChooser}).
+     */
     AUTO,
     /** zstd level 1 for data, holes as RLE frames. */
     ZSTD,
@@ -19,14 +22,14 @@ public enum Compress {
     /**
      * The wire encoding for {@code image}; empty = send the stored bytes unchanged. {@code AUTO} sends a local raw
      * image that the filesystem reports at least 90 % allocated as it is (known length; framing would only cost
-     * the receiver a decoding pass), and every other raw image as zstd-sparse.
+     * the receiver a decoding pass), and every other raw image as zstd-adaptive.
      */
     public Optional<WireEncoding> encodingFor(InspectedImage image) {
         if (!image.isRaw()) {
             return Optional.empty();
         }
         return Optional.of(switch (this) {
-            case AUTO -> dense(image) ? WireEncoding.RAW : WireEncoding.ZSTD_SPARSE;
+            case AUTO -> dense(image) ? WireEncoding.RAW : WireEncoding.ZSTD_ADAPTIVE;
             case ZSTD -> WireEncoding.ZSTD;
             case GZIP -> WireEncoding.GZIP;
             case NONE -> WireEncoding.RAW;

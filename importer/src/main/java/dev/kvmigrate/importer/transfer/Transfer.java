@@ -68,10 +68,15 @@ public final class Transfer {
                     meter.advance(length);
                 }
             };
-            long n = logical(image).accept(BlockVisitor.tee(digest, encoder, progress));
-            encoder.finish();
+            long n;
+            try {
+                n = logical(image).accept(BlockVisitor.tee(digest, encoder, progress));
+                encoder.finish();
+            } finally {
+                encoder.close();
+            }
             meter.report();
-            return new Sent(n, meter.wireBytes(), digest.finish(), Sent.DigestScope.DISK);
+            return new Sent(n, meter.wireBytes(), digest.finish(), Sent.DigestScope.DISK, encoder.adaptation());
         }
         byte[] buf = new byte[COPY];
         long n = 0;

@@ -13,6 +13,7 @@ public final class WireEncoder implements BlockVisitor {
     private final WireEncoding encoding;
     private final OutputStream out;
     private final ZstdSparseWriter sparse;
+    private final AdaptiveZstdEncoder adaptive;
     private OutputStream compressor;
     private boolean compressorDirty;
     private boolean wroteAnything;
@@ -21,6 +22,7 @@ public final class WireEncoder implements BlockVisitor {
         this.encoding = encoding;
         this.out = out;
         this.sparse = new ZstdSparseWriter(out);
+        this.adaptive = encoding == WireEncoding.ZSTD_ADAPTIVE ? new AdaptiveZstdEncoder(out) : null;
         if (encoding == WireEncoding.GZIP) {
             compressor = new GZIPOutputStream(out, 256 * 1024) {
                 {
@@ -38,6 +40,7 @@ public final class WireEncoder implements BlockVisitor {
         switch (encoding) {
             case RAW -> out.write(buf, off, len);
             case ZSTD_SPARSE -> sparse.raw(buf, off, len);
+            case ZSTD_ADAPTIVE -> adaptive.data(offset, buf, off, len);
             case ZSTD -> {
                 sparse.endFrame();
                 compressor.write(buf, off, len);
@@ -53,6 +56,7 @@ public final class WireEncoder implements BlockVisitor {
         switch (encoding) {
             case RAW -> writeZeros(out, length);
             case ZSTD_SPARSE -> sparse.zeros(length);
+            case ZSTD_ADAPTIVE -> adaptive.zeros(offset, length);
             case ZSTD -> {
                 if (compressorDirty) {
                     compressor.flush(); // ends the compressed frame; the hole goes as its own RLE frame
@@ -81,6 +85,7 @@ public final class WireEncoder implements BlockVisitor {
                 sparse.startFrame(); // an empty disk still sends one (empty) frame
                 sparse.endFrame();
             }
+            case ZSTD_ADAPTIVE -> adaptive.finish();
             case ZSTD -> {
                 if (!wroteAnything) {
                     sparse.startFrame(); // an empty disk still sends one (empty) frame
@@ -93,5 +98,18 @@ public final class WireEncoder implements BlockVisitor {
             case GZIP -> ((GZIPOutputStream) compressor).finish();
         }
         out.flush();
+    }
+
+    /** Releases what the encoder holds (compression threads); after {@link #finish()} or a failure. */
+    public void close() {
+        if (adaptive != null) {
+            adaptive.close();
+        }
+    }
+
+    /** For {@link WireEncoding#ZSTD_ADAPTIVE}: the levels used and the link estimate; empty otherwise. */
+    public java.util.Optional<Sent.Adaptation> adaptation() {
+        return adaptive == null ? java.util.Optional.empty()
+                : java.util.Optional.of(new Sent.Adaptation(adaptive.levels(), adaptive.linkBytesPerSecond()));
     }
 }

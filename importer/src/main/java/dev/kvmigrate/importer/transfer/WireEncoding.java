@@ -6,6 +6,11 @@ public enum WireEncoding {
     RAW("raw"),
     /** Zstandard frames holding data as raw blocks and zero runs as RLE blocks: holes cost nothing, data no CPU. */
     ZSTD_SPARSE("zstd-sparse"),
+    /**
+     * Zstandard frames per chunk of data at a level chosen from the measured link rate and compression speed
+     * (see {@link LevelChooser}), stored when the link is faster than compressing; zero runs as RLE blocks.
+     */
+    ZSTD_ADAPTIVE("zstd-adaptive"),
     /** Zstandard-compressed data (level 1) with zero runs as RLE frames. */
     ZSTD("zstd"),
     /** gzip (level 1) of every byte, for CDI older than v1.57 which cannot read zstd. */

@@ -132,8 +132,60 @@ class CdiUploadSinkIT {
         ImportResult r = upload(new LocalFileSource(raw), CdiTarget.dataVolume("default", name()), FAST,
                 new RecordingListener());
         long sent = cluster.uploadBodyBytes() - before;
-        assertThat(r.encoding()).isEqualTo("zstd-sparse");
+        assertThat(r.encoding()).isEqualTo("zstd-adaptive");
         assertThat(sent).isEqualTo(r.wireBytes()).isLessThan((long) (TestImages.allocated(raw) * 1.2));
+    }
+
+    @Test
+    void adaptiveLevelsOnMixedContentLandIdenticalOnASlowAndAFastLink() throws Exception {
+        Path mixed = tmp.resolve("mixed.raw");
+        try (var ch = java.nio.channels.FileChannel.open(mixed, java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.WRITE)) {
+            // an OS-like disk: text, binary noise, small zero runs inside data, holes; 1 MiB pieces of 96 MiB
+            java.util.Random rnd = new java.util.Random(5);
+            String[] words = "usr lib share doc the of and license copyright gnu kernel module".split(" ");
+            for (int i = 0; i < 96; i++) {
+                byte[] b = new byte[1 << 20];
+                switch (i % 6) {
+                    case 0, 1, 2 -> {
+                        StringBuilder sb = new StringBuilder();
+                        while (sb.length() < b.length) {
+                            sb.append(words[rnd.nextInt(words.length)]).append(rnd.nextInt(8) == 0 ? '\n' : ' ');
+                        }
+                        System.arraycopy(sb.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, b, 0,
+                                b.length);
+                        java.util.Arrays.fill(b, 128 * 1024, 192 * 1024, (byte) 0);
+                    }
+                    case 3 -> rnd.nextBytes(b);
+                    default -> b = null;
+                }
+                if (b != null) {
+                    ch.write(java.nio.ByteBuffer.wrap(b), (long) i << 20);
+                }
+            }
+            ch.truncate(96L << 20);
+            if (ch.size() < 96L << 20) {
+                ch.write(java.nio.ByteBuffer.wrap(new byte[1]), (96L << 20) - 1);
+            }
+        }
+        long data = TestImages.allocated(mixed);
+        String slow = name();
+        ImportResult r = upload(new LocalFileSource(mixed), CdiTarget.dataVolume("default", slow),
+                FAST.withLimiter(dev.kvmigrate.importer.transfer.RateLimiter.of(20_000_000)), new RecordingListener());
+        assertThat(r.encoding()).isEqualTo("zstd-adaptive");
+        assertThat(TestImages.identical(mixed, volume(slow))).isTrue();
+        assertThat(r.levels()).as("a 20 MB/s link is worth compressing for").doesNotStartWith("none").isNotEmpty();
+        // the limiter lets a 5 MB burst through unblocked, which the first samples count as link
+        assertThat(r.linkBytesPerSecond()).isBetween(5_000_000L, 80_000_000L);
+        assertThat(r.wireBytes()).isLessThan(data / 2);
+
+        String fast = name();
+        ImportResult f = upload(new LocalFileSource(mixed), CdiTarget.dataVolume("default", fast), FAST,
+                new RecordingListener());
+        assertThat(TestImages.identical(mixed, volume(fast))).isTrue();
+        assertThat(f.digest()).isEqualTo(r.digest());
+        assertThat(f.levels()).isNotEmpty();
+        assertThat(f.linkBytesPerSecond()).isGreaterThan(r.linkBytesPerSecond());
     }
 
     @Test

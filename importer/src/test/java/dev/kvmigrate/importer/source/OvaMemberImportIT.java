@@ -213,8 +213,8 @@ class OvaMemberImportIT {
             // containers go as stored bytes and CDI converts them; raw goes framed with holes skipped, or as it is
             // when it is a local slice the filesystem reports dense (a plain tar stores the zeros)
             if (member == Member.RAW) {
-                assertThat(r.encoding()).isIn(archive == Archive.PLAIN ? List.of("raw", "zstd-sparse")
-                        : List.of("zstd-sparse"));
+                assertThat(r.encoding()).isIn(archive == Archive.PLAIN ? List.of("raw", "zstd-adaptive")
+                        : List.of("zstd-adaptive"));
             } else {
                 assertThat(r.encoding()).isEqualTo("as-is");
             }

@@ -49,10 +49,10 @@ class WireEncoderTest {
         InputStream decoded = switch (encoding) {
             case RAW -> in;
             case GZIP -> new GZIPInputStream(in);
-            case ZSTD, ZSTD_SPARSE -> new ZstdInputStreamNoFinalizer(in);
+            case ZSTD, ZSTD_SPARSE, ZSTD_ADAPTIVE -> new ZstdInputStreamNoFinalizer(in);
         };
         assertThat(decoded.readAllBytes()).isEqualTo(disk);
-        if (encoding == WireEncoding.ZSTD_SPARSE) {
+        if (encoding == WireEncoding.ZSTD_SPARSE || encoding == WireEncoding.ZSTD_ADAPTIVE) {
             assertThat((long) wire.size()).isLessThan(disk.length);
         }
     }

@@ -1,0 +1,390 @@
+package dev.kvmigrate.importer.transfer;
+
+import com.github.luben.zstd.Zstd;
+import com.github.luben.zstd.ZstdCompressCtx;
+import dev.kvmigrate.importer.format.ZstdSparseWriter;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Collectors;
+
+/**
+ * The measuring plumbing behind {@link WireEncoding#ZSTD_ADAPTIVE}: data is cut into chunks of up to
+ * {@link #CHUNK} bytes, each sent as its own zstd frame (stored, or compressed at the level {@link LevelChooser}
+ * picks), holes of {@link #HOLE} bytes or more as RLE blocks between them; a decoder reads the concatenation.
+ *
+ * <p>Compression runs on worker threads (processors − 1, at least one), pipelined with the caller's thread, which
+ * reads, hashes and writes finished frames in order. What it measures, for the chooser:
+ * <ul>
+ *   <li>the link: wire bytes per second of time spent inside {@code out.write}. The upload body's writes block
+ *       when the socket is full, so in a window where writing took at least {@link #LINK_BOUND} of the time this
+ *       is the rate the link (and receiver) take bytes at. In a window where compression set the pace the writes
+ *       return at once; then the estimate only rises to the rate achieved, so a CPU-bound level does not fake a
+ *       fast link. Before any saturated window the buffered write rate stands in (optimistic: lighter levels are
+ *       tried, saturate the link and correct it);</li>
+ *   <li>per level, input bytes per second and wire/input ratio on this disk's data: from every compressed chunk,
+ *       and from a probe of {@link #PROBE} bytes at each of {@link #CANDIDATES} at every re-evaluation.</li>
+ * </ul>
+ * The level is re-evaluated after the first {@link #FIRST_EVAL} bytes (once the link has a sample), then every {@link #EVERY} bytes or
+ * {@link #EVERY_NANOS}, so a changing link or change of content is followed. Holds at most (workers + 2) chunks.
+ */
+final class AdaptiveZstdEncoder implements BlockVisitor {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AdaptiveZstdEncoder.class);
+
+    static final int CHUNK = 4 << 20;
+    static final long HOLE = 1 << 20;
+    static final int PROBE = 1 << 20;
+    static final int[] CANDIDATES = {1, 3, 6};
+    static final long FIRST_EVAL = 16L << 20;
+    static final long EVERY = 64L << 20;
+    static final long EVERY_NANOS = 2_000_000_000L;
+    /** Wire bytes a link sample needs: more than socket buffers and rate-limit bursts absorb without blocking. */
+    static final long LINK_SAMPLE = 8 << 20;
+    /** Share of a window's time spent in writes above which the link, not compression, set the pace. */
+    static final double LINK_BOUND = 0.4;
+    /** Weight of a new sample in the running estimates. */
+    private static final double NEW = 0.5;
+
+    private final OutputStream out;
+    private final ZstdSparseWriter sparse;
+    private final int workers;
+    private final ExecutorService pool;
+    private final ArrayDeque<Entry> pending = new ArrayDeque<>();
+    private final ArrayDeque<byte[]> free = new ArrayDeque<>();
+    /** Per level: input bytes, nanoseconds, output bytes (decayed at each evaluation); guarded by itself. */
+    private final Map<Integer, double[]> sums = new HashMap<>();
+    private volatile Map<Integer, LevelChooser.Measure> lastMeasures = Map.of();
+    private final Map<Integer, Long> inputByLevel = new TreeMap<>();
+    private final ThreadLocal<ZstdCompressCtx> ctx = ThreadLocal.withInitial(ZstdCompressCtx::new);
+    private final ThreadLocal<Boolean> warm = ThreadLocal.withInitial(() -> false);
+
+    private byte[] chunk;
+    private int fill;
+    private List<int[]> zeroRuns = new ArrayList<>();
+    private int chunks; // data entries in pending
+
+    private int level = LevelChooser.FIRST;
+    private OptionalDouble link = OptionalDouble.empty();
+    private long windowWireBytes;
+    private long windowWriteNanos;
+    private long windowStart = System.nanoTime();
+    private boolean linkOptimistic;
+    private long sinceEval;
+    private long lastEval = System.nanoTime();
+    private boolean evaluatedOnce;
+    private boolean probeDue = true;
+    private boolean wroteAnything;
+
+    AdaptiveZstdEncoder(OutputStream out) {
+        this(out, Math.max(1, Runtime.getRuntime().availableProcessors() - 1));
+    }
+
+    AdaptiveZstdEncoder(OutputStream out, int workers) {
+        this.out = out;
+        this.sparse = new ZstdSparseWriter(out);
+        this.workers = workers;
+        this.pool = Executors.newFixedThreadPool(workers, r -> {
+            Thread t = new Thread(r, "kv-zstd-adaptive");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    private sealed interface Entry permits Hole, Stored, Compressed {}
+
+    private record Hole(long length) implements Entry {}
+
+    private record Stored(byte[] buf, int len, List<int[]> zeroRuns) implements Entry {}
+
+    private record Compressed(byte[] buf, Future<byte[]> frame) implements Entry {}
+
+    @Override
+    public void data(long offset, byte[] buf, int off, int len) throws IOException {
+        wroteAnything = true;
+        int at = 0;
+        while (at < len) {
+            ensureChunk();
+            int n = Math.min(len - at, CHUNK - fill);
+            System.arraycopy(buf, off + at, chunk, fill, n);
+            fill += n;
+            at += n;
+            if (fill == CHUNK) {
+                submit();
+            }
+        }
+    }
+
+    @Override
+    public void zeros(long offset, long length) throws IOException {
+        wroteAnything = true;
+        if (fill == 0 || length >= HOLE) {
+            submit();
+            pending.add(new Hole(length));
+            return;
+        }
+        long left = length;
+        while (left > 0) {
+            ensureChunk();
+            int n = (int) Math.min(left, CHUNK - fill);
+            Arrays.fill(chunk, fill, fill + n, (byte) 0);
+            zeroRuns.add(new int[] {fill, n});
+            fill += n;
+            left -= n;
+            if (fill == CHUNK) {
+                submit();
+            }
+        }
+    }
+
+    private void ensureChunk() {
+        if (chunk == null) {
+            chunk = free.isEmpty() ? new byte[CHUNK] : free.poll();
+            fill = 0;
+            zeroRuns = new ArrayList<>();
+        }
+    }
+
+    /** Hands the chunk being filled to its level (after re-evaluating when due) and drains what is ready. */
+    private void submit() throws IOException {
+        if (chunk == null || fill == 0) {
+            return;
+        }
+        sinceEval += fill;
+        long now = System.nanoTime();
+        boolean due = evaluatedOnce ? sinceEval >= EVERY || now - lastEval >= EVERY_NANOS
+                : sinceEval >= FIRST_EVAL && windowWireBytes >= LINK_SAMPLE; // the first once the link shows
+        if (due) {
+            evaluate(now);
+        }
+        byte[] buf = chunk;
+        int len = fill;
+        chunk = null;
+        fill = 0;
+        if (probeDue) {
+            probeDue = false;
+            byte[] sample = Arrays.copyOf(buf, Math.min(len, PROBE));
+            pool.submit(() -> probe(sample));
+        }
+        inputByLevel.merge(level, (long) len, Long::sum);
+        if (level == LevelChooser.STORED) {
+            pending.add(new Stored(buf, len, zeroRuns));
+        } else {
+            int at = level;
+            pending.add(new Compressed(buf, pool.submit(() -> compress(buf, len, at, true))));
+        }
+        chunks++;
+        drain(workers + 2);
+    }
+
+    private void evaluate(long now) {
+        if (windowWireBytes >= LINK_SAMPLE && windowWriteNanos > 0) {
+            double blocked = windowWireBytes * 1e9 / windowWriteNanos;
+            double achieved = windowWireBytes * 1e9 / Math.max(1, now - windowStart);
+            if (windowWriteNanos >= LINK_BOUND * (now - windowStart)) {
+                // the writes blocked: the link (or the receiver) set the pace, this is its rate
+                link = OptionalDouble.of(link.isEmpty() || linkOptimistic ? blocked
+                        : (1 - NEW) * link.getAsDouble() + NEW * blocked);
+                linkOptimistic = false;
+            } else if (link.isEmpty() || linkOptimistic) {
+                // never saturated yet: the write rate into buffers, an upper bound that lighter levels will test
+                link = OptionalDouble.of(blocked);
+                linkOptimistic = true;
+            } else {
+                // compression set the pace: the link took all of it, which says nothing against what it took before
+                link = OptionalDouble.of(Math.max(link.getAsDouble(), achieved));
+            }
+            windowWireBytes = 0;
+            windowWriteNanos = 0;
+            windowStart = now;
+        }
+        Map<Integer, LevelChooser.Measure> seen = measureAndDecay();
+        lastMeasures = seen;
+        int next = LevelChooser.choose(link, seen, workers);
+        if (next != level) {
+            LOG.info("zstd level {} -> {}: link ~{} MB/s, {} compressing thread(s), measured {}",
+                    LevelChooser.label(level), LevelChooser.label(next),
+                    link.isPresent() ? String.format(Locale.ROOT, "%.0f", link.getAsDouble() / 1e6) : "?",
+                    workers, describe(seen));
+        }
+        level = next;
+        evaluatedOnce = true;
+        sinceEval = 0;
+        lastEval = now;
+        probeDue = true;
+    }
+
+    private static String describe(Map<Integer, LevelChooser.Measure> seen) {
+        return new TreeMap<>(seen).entrySet().stream().map(e -> String.format(Locale.ROOT,
+                "zstd%d %.0f MB/s ratio %.3f", e.getKey(), e.getValue().bytesPerSecondPerCore() / 1e6,
+                e.getValue().ratio())).collect(Collectors.joining(", "));
+    }
+
+    /** Compresses {@code sample} at every candidate level, recording speed and ratio. */
+    private Void probe(byte[] sample) {
+        if (!warm.get()) {
+            warm.set(true);
+            for (int l : CANDIDATES) { // a level's first use in a thread allocates its context: not its speed
+                ctx.get().reset();
+                ctx.get().setLevel(l);
+                ctx.get().compress(Arrays.copyOf(sample, Math.min(sample.length, 64 * 1024)));
+            }
+        }
+        for (int l : CANDIDATES) {
+            compress(sample, sample.length, l, false);
+        }
+        return null;
+    }
+
+    /** One zstd frame of {@code buf[0, len)} at {@code l}; records the measure; the frame when {@code keep}. */
+    private byte[] compress(byte[] buf, int len, int l, boolean keep) {
+        byte[] dst = new byte[(int) Zstd.compressBound(len)];
+        ZstdCompressCtx c = ctx.get();
+        c.reset();
+        c.setLevel(l);
+        c.setContentSize(true);
+        long t0 = System.nanoTime();
+        int n = c.compressByteArray(dst, 0, dst.length, buf, 0, len);
+        long nanos = Math.max(1, System.nanoTime() - t0);
+        record(l, len, nanos, n);
+        return keep ? Arrays.copyOf(dst, n) : null;
+    }
+
+    /** Adds one compression to its level's sums (so speed is total bytes over total time, not a mean of rates). */
+    private void record(int l, long in, long nanos, long out) {
+        synchronized (sums) {
+            double[] sum = sums.computeIfAbsent(l, k -> new double[3]);
+            sum[0] += in;
+            sum[1] += nanos;
+            sum[2] += out;
+        }
+    }
+
+    /** Speed and ratio per level from the sums; the sums then lose half their weight, so new data counts most. */
+    private Map<Integer, LevelChooser.Measure> measureAndDecay() {
+        synchronized (sums) {
+            Map<Integer, LevelChooser.Measure> m = new HashMap<>();
+            for (Map.Entry<Integer, double[]> e : sums.entrySet()) {
+                double[] sum = e.getValue();
+                if (sum[0] > 0 && sum[1] > 0 && sum[2] > 0) {
+                    m.put(e.getKey(), new LevelChooser.Measure(sum[0] * 1e9 / sum[1], sum[2] / sum[0]));
+                }
+                for (int i = 0; i < sum.length; i++) {
+                    sum[i] *= 1 - NEW;
+                }
+            }
+            return m;
+        }
+    }
+
+    /** Writes entries in order until at most {@code keepChunks} data chunks are pending. */
+    private void drain(int keepChunks) throws IOException {
+        while (!pending.isEmpty() && (chunks > keepChunks || pending.peek() instanceof Hole)) {
+            Entry e = pending.poll();
+            if (e instanceof Hole h) {
+                sparse.zeros(h.length());
+            } else if (e instanceof Stored s) {
+                long t0 = System.nanoTime();
+                int at = 0;
+                for (int[] z : s.zeroRuns()) {
+                    if (z[0] > at) {
+                        sparse.raw(s.buf(), at, z[0] - at);
+                    }
+                    sparse.zeros(z[1]);
+                    at = z[0] + z[1];
+                }
+                if (at < s.len()) {
+                    sparse.raw(s.buf(), at, s.len() - at);
+                }
+                sparse.endFrame();
+                wrote(s.len(), System.nanoTime() - t0);
+                release(s.buf());
+            } else if (e instanceof Compressed c) {
+                byte[] frame = await(c.frame());
+                sparse.endFrame();
+                long t0 = System.nanoTime();
+                out.write(frame);
+                wrote(frame.length, System.nanoTime() - t0);
+                release(c.buf());
+            }
+        }
+    }
+
+    private void wrote(long bytes, long nanos) {
+        windowWireBytes += bytes;
+        windowWriteNanos += nanos;
+    }
+
+    private void release(byte[] buf) {
+        chunks--;
+        if (free.size() < workers + 3) {
+            free.add(buf);
+        }
+    }
+
+    private static byte[] await(Future<byte[]> f) throws IOException {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while compressing");
+        } catch (ExecutionException e) {
+            throw new IOException("compressing a chunk failed: " + e.getCause(), e.getCause());
+        }
+    }
+
+    /** Sends what is pending and ends the last frame; the stream stays open. */
+    void finish() throws IOException {
+        submit();
+        drain(0);
+        if (!wroteAnything) {
+            sparse.startFrame(); // an empty disk still sends one (empty) frame
+        }
+        sparse.endFrame();
+        close();
+    }
+
+    /** Stops the workers (also after a failure). */
+    void close() {
+        pool.shutdownNow();
+    }
+
+    /** Share of the data (input bytes) per level, largest first, e.g. {@code zstd1:92%,none:8%}; empty when none. */
+    String levels() {
+        long total = inputByLevel.values().stream().mapToLong(Long::longValue).sum();
+        if (total == 0) {
+            return "";
+        }
+        Map<String, Long> sorted = new LinkedHashMap<>();
+        inputByLevel.entrySet().stream().sorted(Map.Entry.<Integer, Long>comparingByValue().reversed())
+                .forEach(e -> sorted.put(LevelChooser.label(e.getKey()), e.getValue()));
+        return sorted.entrySet().stream().map(e -> e.getKey() + ":" + Math.round(100.0 * e.getValue() / total) + "%")
+                .collect(Collectors.joining(","));
+    }
+
+    /** The last link estimate in wire bytes per second; 0 when never measured. */
+    long linkBytesPerSecond() {
+        if (windowWireBytes >= LINK_SAMPLE && windowWriteNanos > 0 && link.isEmpty()) {
+            return (long) (windowWireBytes * 1e9 / windowWriteNanos);
+        }
+        return (long) link.orElse(0);
+    }
+
+    /** The measures the last evaluation used (for tests and logs). */
+    Map<Integer, LevelChooser.Measure> measures() {
+        return lastMeasures;
+    }
+}

@@ -1,0 +1,80 @@
+package dev.kvmigrate.importer.transfer;
+
+import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * Picks the zstd level for the next chunk of data from what was measured: the link rate and, per level, the
+ * compression speed and ratio on this disk's own data. Pure: no clocks, no threads.
+ *
+ * <p>The rule: a level {@code L} delivers disk data at
+ * <pre>  effective(L) = min(speed(L) × cores, link / ratio(L))</pre>
+ * where {@code speed(L)} is input bytes per second one core compresses at {@code L}, {@code cores} the threads
+ * compressing in parallel, {@code ratio(L)} wire bytes per input byte and {@code link} the wire bytes per second the
+ * upload can move. Level {@link #STORED} (data in zstd Raw_Blocks, no compression CPU) has ratio 1 and no CPU limit.
+ * The level with the highest effective rate wins; a heavier level must beat the best lighter one by
+ * {@link #MARGIN} to be taken, so noise does not buy CPU for nothing. So: a slow link and compressible data pick a
+ * higher level, a fast link with weak CPUs picks a light level or none, incompressible data picks none.
+ * Until the link has been measured, {@link #FIRST} is used (cheap, and rarely a loss).
+ */
+public final class LevelChooser {
+    /** The pseudo-level for "stored": data goes uncompressed (Raw_Blocks), holes still as RLE. */
+    public static final int STORED = 0;
+    /** The level before the link is known. */
+    public static final int FIRST = 1;
+    /** How much faster a heavier level must be than the best lighter one. */
+    public static final double MARGIN = 1.05;
+
+    /** What one level did on this disk's data. */
+    public record Measure(double bytesPerSecondPerCore, double ratio) {
+        public Measure {
+            if (!(bytesPerSecondPerCore > 0) || !(ratio > 0)) {
+                throw new IllegalArgumentException("speed and ratio must be positive: " + bytesPerSecondPerCore
+                        + ", " + ratio);
+            }
+        }
+    }
+
+    private LevelChooser() {}
+
+    /** The data rate (input bytes per second) {@code m} would deliver on {@code link} with {@code cores}. */
+    public static double effective(Measure m, int cores, double link) {
+        return Math.min(m.bytesPerSecondPerCore() * cores, link / m.ratio());
+    }
+
+    /**
+     * The level to use next.
+     *
+     * @param link measured wire bytes per second; empty before any measurement
+     * @param measures per zstd level (1…22) the speed and ratio seen; levels without a measure are not considered
+     * @param cores threads compressing in parallel (at least 1)
+     * @return a zstd level, or {@link #STORED}
+     */
+    public static int choose(OptionalDouble link, Map<Integer, Measure> measures, int cores) {
+        if (link.isEmpty()) {
+            return FIRST;
+        }
+        double rate = link.getAsDouble();
+        int best = STORED;
+        double bestRate = rate; // stored: ratio 1, no CPU bound
+        SortedMap<Integer, Measure> byLevel = new TreeMap<>(measures);
+        for (Map.Entry<Integer, Measure> e : byLevel.entrySet()) {
+            if (e.getKey() <= STORED) {
+                continue;
+            }
+            double r = effective(e.getValue(), Math.max(1, cores), rate);
+            if (r > bestRate * MARGIN) {
+                best = e.getKey();
+                bestRate = r;
+            }
+        }
+        return best;
+    }
+
+    /** {@code none} for {@link #STORED}, else {@code zstdN}. */
+    public static String label(int level) {
+        return level == STORED ? "none" : "zstd" + level;
+    }
+}

@@ -1,0 +1,73 @@
+package dev.kvmigrate.importer.transfer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.kvmigrate.importer.transfer.LevelChooser.Measure;
+import java.util.Map;
+import java.util.OptionalDouble;
+import org.junit.jupiter.api.Test;
+
+class LevelChooserTest {
+    static final double MB = 1e6;
+    /** Speeds and ratios like those measured on an ext4 image of /usr (one core). */
+    static final Map<Integer, Measure> OS_DISK = Map.of(
+            1, new Measure(450 * MB, 0.42),
+            3, new Measure(170 * MB, 0.38),
+            6, new Measure(60 * MB, 0.35));
+
+    static int choose(double linkMb, Map<Integer, Measure> m, int cores) {
+        return LevelChooser.choose(OptionalDouble.of(linkMb * MB), m, cores);
+    }
+
+    @Test
+    void fastLinkWithSlowCpuSendsDataStored() {
+        // 10 Gbit, one core at 450 MB/s: compressing would halve the rate
+        assertThat(choose(1200, OS_DISK, 1)).isEqualTo(LevelChooser.STORED);
+    }
+
+    @Test
+    void slowLinkTakesAHeavierLevel() {
+        // 100 Mbit: every level outruns the link, the best ratio wins
+        assertThat(choose(12.5, OS_DISK, 1)).isEqualTo(6);
+        assertThat(choose(50, OS_DISK, 1)).isEqualTo(3);
+    }
+
+    @Test
+    void midLinkTakesALightLevel() {
+        // 1 Gbit: level 1 gives 125/0.42 = 298 MB/s, level 3 is capped by its 170 MB/s
+        assertThat(choose(125, OS_DISK, 1)).isEqualTo(1);
+        // with four cores level 3 is no longer CPU-bound: 125/0.38 = 329 MB/s beats 298 by more than the margin
+        assertThat(choose(125, OS_DISK, 4)).isEqualTo(3);
+    }
+
+    @Test
+    void incompressibleDataGoesStoredWhateverTheLink() {
+        Map<Integer, Measure> random = Map.of(1, new Measure(800 * MB, 1.0001), 3, new Measure(300 * MB, 1.0001));
+        assertThat(choose(12.5, random, 1)).isEqualTo(LevelChooser.STORED);
+        assertThat(choose(1200, random, 8)).isEqualTo(LevelChooser.STORED);
+    }
+
+    @Test
+    void aHeavierLevelMustBeatTheMarginToBeTaken() {
+        // level 3 would be 2 % faster than level 1: not worth the CPU
+        Map<Integer, Measure> close = Map.of(1, new Measure(1000 * MB, 0.50), 3, new Measure(1000 * MB, 0.49));
+        assertThat(choose(100, close, 1)).isEqualTo(1);
+    }
+
+    @Test
+    void beforeTheLinkIsMeasuredTheFirstLevelIsUsed() {
+        assertThat(LevelChooser.choose(OptionalDouble.empty(), OS_DISK, 1)).isEqualTo(LevelChooser.FIRST);
+        assertThat(LevelChooser.choose(OptionalDouble.of(125 * MB), Map.of(), 1)).isEqualTo(LevelChooser.STORED);
+    }
+
+    @Test
+    void effectiveRateIsTheSlowerOfCpuAndLink() {
+        Measure m = new Measure(200 * MB, 0.5);
+        assertThat(LevelChooser.effective(m, 2, 100 * MB)).isEqualTo(200 * MB);
+        assertThat(LevelChooser.effective(m, 1, 1000 * MB)).isEqualTo(200 * MB);
+        assertThat(LevelChooser.label(0)).isEqualTo("none");
+        assertThat(LevelChooser.label(3)).isEqualTo("zstd3");
+        assertThatThrownBy(() -> new Measure(0, 0.5)).isInstanceOf(IllegalArgumentException.class);
+    }
+}
