@@ -1,5 +1,9 @@
 package dev.kvmigrate.bench;
 
+import dev.kvmigrate.importer.sink.CdiResources;
+import dev.kvmigrate.importer.standin.ClusterStandIn;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -8,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HexFormat;
@@ -58,6 +63,11 @@ final class BenchKit {
         }
         Arrays.sort(s);
         return s[runs / 2];
+    }
+
+    /** The median of {@code values} (the mean of the middle two when their number is even). */
+    static double median(List<Double> values) {
+        return median(values.stream().mapToDouble(Double::doubleValue).toArray());
     }
 
     /** The median of {@code values} (the mean of the middle two when their number is even). */
@@ -120,4 +130,63 @@ final class BenchKit {
             }
         }
     }
+
+    // the loopback CDI stand-in, as the upload benches drive it
+
+    static Path swagger() {
+        Path p = Path.of(System.getProperty("kvmigrate.shared", "../shared"), "schemas/cdi-swagger.json");
+        if (!Files.isRegularFile(p)) {
+            throw new IllegalStateException("CDI swagger not found at " + p.toAbsolutePath()
+                    + "; run from the repository root with ../shared beside it (or -Dkvmigrate.shared=DIR)");
+        }
+        return p;
+    }
+
+    static void createDataVolume(ClusterStandIn cluster, String name, long size) {
+        GenericKubernetesResource dv = new GenericKubernetesResource();
+        dv.setApiVersion("cdi.kubevirt.io/v1beta1");
+        dv.setKind("DataVolume");
+        dv.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace("default").build());
+        dv.setAdditionalProperty("spec", Map.of("contentType", "kubevirt", "source", Map.of("upload", Map.of()),
+                "storage", Map.of("resources", Map.of("requests", Map.of("storage", Long.toString(size))))));
+        cluster.client().genericKubernetesResources(CdiResources.DATA_VOLUME).inNamespace("default").resource(dv)
+                .create();
+    }
+
+    /** Waits up to {@code timeout} for the DataVolume's {@code status.phase}. */
+    static void awaitPhase(ClusterStandIn cluster, String name, String phase, Duration timeout)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            GenericKubernetesResource dv = cluster.client().genericKubernetesResources(CdiResources.DATA_VOLUME)
+                    .inNamespace("default").withName(name).get();
+            Object status = dv.getAdditionalProperties().get("status");
+            if (status instanceof Map<?, ?> m && phase.equals(m.get("phase"))) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new IllegalStateException("DataVolume " + name + " never reached " + phase);
+    }
+
+    static String token(ClusterStandIn cluster, String pvc) {
+        GenericKubernetesResource req = new GenericKubernetesResource();
+        req.setApiVersion("upload.cdi.kubevirt.io/v1beta1");
+        req.setKind("UploadTokenRequest");
+        req.setMetadata(new ObjectMetaBuilder().withName("bench").withNamespace("default").build());
+        req.setAdditionalProperty("spec", Map.of("pvcName", pvc));
+        req.setAdditionalProperty("status", Map.of());
+        GenericKubernetesResource answer = cluster.client().genericKubernetesResources(
+                CdiResources.UPLOAD_TOKEN_REQUEST).inNamespace("default").resource(req).create();
+        return ((Map<?, ?>) answer.getAdditionalProperties().get("status")).get("token").toString();
+    }
+
+    static Path kubeconfig(Path dir, ClusterStandIn cluster) throws IOException {
+        Path k = dir.resolve("kubeconfig");
+        Files.writeString(k, "apiVersion: v1\nkind: Config\nclusters: [{name: s, cluster: {server: \""
+                + cluster.client().getMasterUrl() + "\"}}]\nusers: [{name: u, user: {token: t}}]\n"
+                + "contexts: [{name: s, context: {cluster: s, user: u, namespace: default}}]\ncurrent-context: s\n");
+        return k;
+    }
+
 }

@@ -7,7 +7,6 @@ import dev.kvmigrate.importer.transfer.Checksum;
 import dev.kvmigrate.importer.transfer.ContentDigest;
 import dev.kvmigrate.importer.transfer.FileSliceContent;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -268,10 +267,10 @@ public final class FleetBench {
             ConcurrentLinkedQueue<List<String>> queue = new ConcurrentLinkedQueue<>();
             for (Disk d : disks) {
                 String dv = "curl-" + run + "-" + d.vm() + "-" + d.dev();
-                createDataVolume(cluster, dv, d.size());
-                awaitPhase(cluster, dv, "UploadReady");
+                BenchKit.createDataVolume(cluster, dv, d.size());
+                BenchKit.awaitPhase(cluster, dv, "UploadReady", Duration.ofSeconds(12));
                 queue.add(List.of("curl", "-sS", "-f", "-o", "/dev/null", "-T", d.file().toString(), "-X", "POST",
-                        "-H", "Authorization: Bearer " + token(cluster, dv), "-H",
+                        "-H", "Authorization: Bearer " + BenchKit.token(cluster, dv), "-H",
                         "Content-Type: application/octet-stream", "-H", "Expect:",
                         cluster.uploadProxyUrl() + "/v1beta1/upload-async"));
             }
@@ -351,7 +350,7 @@ public final class FleetBench {
     private static ClusterStandIn standIn(Path dir) throws Exception {
         Path volumes = dir.resolve("volumes");
         BenchKit.deleteTree(volumes);
-        return ClusterStandIn.start(volumes, swagger()).discardVolumes(true).tokenTtl(Duration.ofHours(2));
+        return ClusterStandIn.start(volumes, BenchKit.swagger()).discardVolumes(true).tokenTtl(Duration.ofHours(2));
     }
 
     /** The digests of every volume the stand-in received (all namespaces), sorted. */
@@ -391,51 +390,6 @@ public final class FleetBench {
             case "Gi" -> 1024d * 1024 * 1024;
             default -> throw new IllegalArgumentException("unknown rate unit in " + rate);
         };
-    }
-
-    private static Path swagger() {
-        Path p = Path.of(System.getProperty("kvmigrate.shared", "../shared"), "schemas/cdi-swagger.json");
-        if (!Files.isRegularFile(p)) {
-            throw new IllegalStateException("CDI swagger not found at " + p.toAbsolutePath()
-                    + "; run from the repository root with ../shared beside it (or -Dkvmigrate.shared=DIR)");
-        }
-        return p;
-    }
-
-    private static void createDataVolume(ClusterStandIn cluster, String name, long size) {
-        GenericKubernetesResource dv = new GenericKubernetesResource();
-        dv.setApiVersion("cdi.kubevirt.io/v1beta1");
-        dv.setKind("DataVolume");
-        dv.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace("default").build());
-        dv.setAdditionalProperty("spec", Map.of("contentType", "kubevirt", "source", Map.of("upload", Map.of()),
-                "storage", Map.of("resources", Map.of("requests", Map.of("storage", Long.toString(size))))));
-        cluster.client().genericKubernetesResources(CdiResources.DATA_VOLUME).inNamespace("default").resource(dv)
-                .create();
-    }
-
-    private static void awaitPhase(ClusterStandIn cluster, String name, String phase) throws InterruptedException {
-        for (int i = 0; i < 600; i++) {
-            GenericKubernetesResource dv = cluster.client().genericKubernetesResources(CdiResources.DATA_VOLUME)
-                    .inNamespace("default").withName(name).get();
-            Object status = dv.getAdditionalProperties().get("status");
-            if (status instanceof Map<?, ?> m && phase.equals(m.get("phase"))) {
-                return;
-            }
-            Thread.sleep(20);
-        }
-        throw new IllegalStateException("DataVolume " + name + " never reached " + phase);
-    }
-
-    private static String token(ClusterStandIn cluster, String pvc) {
-        GenericKubernetesResource req = new GenericKubernetesResource();
-        req.setApiVersion("upload.cdi.kubevirt.io/v1beta1");
-        req.setKind("UploadTokenRequest");
-        req.setMetadata(new ObjectMetaBuilder().withName("bench").withNamespace("default").build());
-        req.setAdditionalProperty("spec", Map.of("pvcName", pvc));
-        req.setAdditionalProperty("status", Map.of());
-        GenericKubernetesResource answer = cluster.client().genericKubernetesResources(
-                CdiResources.UPLOAD_TOKEN_REQUEST).inNamespace("default").resource(req).create();
-        return ((Map<?, ?>) answer.getAdditionalProperties().get("status")).get("token").toString();
     }
 
     /** /proc/loadavg's 1, 5 and 15 minute averages, or "unknown". */

@@ -3,11 +3,8 @@ package dev.kvmigrate.bench;
 import dev.kvmigrate.common.json.Mappers;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.kvmigrate.importer.sink.CdiResources;
 import dev.kvmigrate.importer.standin.ClusterStandIn;
 import dev.kvmigrate.importer.standin.TestImages;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,10 +12,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -68,8 +63,8 @@ public final class ImportBench {
         Path dir = Files.createTempDirectory(work, "kv-import-bench-");
         List<String> results = new ArrayList<>();
         boolean allIdentical = true;
-        try (ClusterStandIn cluster = ClusterStandIn.start(dir.resolve("volumes"), swagger())) {
-            Path kubeconfig = kubeconfig(dir, cluster);
+        try (ClusterStandIn cluster = ClusterStandIn.start(dir.resolve("volumes"), BenchKit.swagger())) {
+            Path kubeconfig = BenchKit.kubeconfig(dir, cluster);
             for (char c : cases.toCharArray()) {
                 Case k = make(dir, c, scale);
                 double[] kvS = new double[runs];
@@ -95,21 +90,12 @@ public final class ImportBench {
                 Files.deleteIfExists(k.reference());
             }
         } finally {
-            deleteTree(dir);
+            BenchKit.deleteTree(dir);
         }
         results.forEach(System.out::println);
         if (!allIdentical) {
             System.exit(1);
         }
-    }
-
-    static Path swagger() {
-        Path p = Path.of(System.getProperty("kvmigrate.shared", "../shared"), "schemas/cdi-swagger.json");
-        if (!Files.isRegularFile(p)) {
-            throw new IllegalStateException("CDI swagger not found at " + p.toAbsolutePath()
-                    + "; run from the repository root with ../shared beside it (or -Dkvmigrate.shared=DIR)");
-        }
-        return p;
     }
 
     private static Case make(Path dir, char id, long scale) throws Exception {
@@ -138,9 +124,9 @@ public final class ImportBench {
             Path dir) throws Exception {
         // curl: the virtctl baseline, into its own DataVolume made ready the same way.
         String curlDv = "case-" + k.id() + "-" + r + "-curl";
-        createDataVolume(cluster, curlDv, Files.size(k.reference()));
-        awaitPhase(cluster, curlDv, "UploadReady");
-        String token = token(cluster, curlDv);
+        BenchKit.createDataVolume(cluster, curlDv, Files.size(k.reference()));
+        BenchKit.awaitPhase(cluster, curlDv, "UploadReady", Duration.ofSeconds(15));
+        String token = BenchKit.token(cluster, curlDv);
         info("case " + k.id() + ": curl -T");
         List<String> curl = List.of("curl", "-sS", "-f", "-o", "/dev/null", "-w", "%{time_total}", "-T",
                 k.image().toString(), "-X", "POST", "-H", "Authorization: Bearer " + token,
@@ -199,50 +185,6 @@ public final class ImportBench {
         return Duration.between(start, end).toNanos() / 1e9;
     }
 
-    static void createDataVolume(ClusterStandIn cluster, String name, long size) {
-        GenericKubernetesResource dv = new GenericKubernetesResource();
-        dv.setApiVersion("cdi.kubevirt.io/v1beta1");
-        dv.setKind("DataVolume");
-        dv.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace("default").build());
-        dv.setAdditionalProperty("spec", Map.of("contentType", "kubevirt", "source", Map.of("upload", Map.of()),
-                "storage", Map.of("resources", Map.of("requests", Map.of("storage", Long.toString(size))))));
-        cluster.client().genericKubernetesResources(CdiResources.DATA_VOLUME).inNamespace("default").resource(dv)
-                .create();
-    }
-
-    static void awaitPhase(ClusterStandIn cluster, String name, String phase) throws InterruptedException {
-        for (int i = 0; i < 300; i++) {
-            GenericKubernetesResource dv = cluster.client().genericKubernetesResources(CdiResources.DATA_VOLUME)
-                    .inNamespace("default").withName(name).get();
-            Object status = dv.getAdditionalProperties().get("status");
-            if (status instanceof Map<?, ?> m && phase.equals(m.get("phase"))) {
-                return;
-            }
-            Thread.sleep(50);
-        }
-        throw new IllegalStateException("DataVolume " + name + " never reached " + phase);
-    }
-
-    static String token(ClusterStandIn cluster, String pvc) {
-        GenericKubernetesResource req = new GenericKubernetesResource();
-        req.setApiVersion("upload.cdi.kubevirt.io/v1beta1");
-        req.setKind("UploadTokenRequest");
-        req.setMetadata(new ObjectMetaBuilder().withName("bench").withNamespace("default").build());
-        req.setAdditionalProperty("spec", Map.of("pvcName", pvc));
-        req.setAdditionalProperty("status", Map.of());
-        GenericKubernetesResource answer = cluster.client().genericKubernetesResources(
-                CdiResources.UPLOAD_TOKEN_REQUEST).inNamespace("default").resource(req).create();
-        return ((Map<?, ?>) answer.getAdditionalProperties().get("status")).get("token").toString();
-    }
-
-    static Path kubeconfig(Path dir, ClusterStandIn cluster) throws IOException {
-        Path k = dir.resolve("kubeconfig");
-        Files.writeString(k, "apiVersion: v1\nkind: Config\nclusters: [{name: s, cluster: {server: \""
-                + cluster.client().getMasterUrl() + "\"}}]\nusers: [{name: u, user: {token: t}}]\n"
-                + "contexts: [{name: s, context: {cluster: s, user: u, namespace: default}}]\ncurrent-context: s\n");
-        return k;
-    }
-
     private static String exec(List<String> cmd) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -258,14 +200,6 @@ public final class ImportBench {
         }
         try (Stream<Path> s = Files.list(dir)) {
             for (Path p : s.toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);
             }
         }

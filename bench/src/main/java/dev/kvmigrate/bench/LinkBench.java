@@ -11,8 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -87,8 +87,8 @@ public final class LinkBench {
         Image image = image(work.resolve("kv-link-bench-cache"), size);
         Path dir = Files.createTempDirectory(work, "kv-link-bench-");
         List<String> results = new ArrayList<>();
-        try (ClusterStandIn cluster = ClusterStandIn.start(dir.resolve("volumes"), ImportBench.swagger())) {
-            Path kubeconfig = ImportBench.kubeconfig(dir, cluster);
+        try (ClusterStandIn cluster = ClusterStandIn.start(dir.resolve("volumes"), BenchKit.swagger())) {
+            Path kubeconfig = BenchKit.kubeconfig(dir, cluster);
             Bench b = new Bench(cluster, kubeconfig, kvCp, xmx, dir, runs);
             // zstd -3 does not depend on the link: timed once per image, its output sent on every link
             Path rawZst = dir.resolve("disk.raw.zst");
@@ -153,12 +153,12 @@ public final class LinkBench {
                 curlZst.add(curl(zst, Files.size(reference)));
                 kv.add(kv(image, reference));
             }
-            double kvS = median(kv.stream().map(Kv::seconds).toList());
-            double curlS = median(curl);
-            double base2 = zstdS + median(curlZst);
+            double kvS = BenchKit.median(kv.stream().map(Kv::seconds).toList());
+            double curlS = BenchKit.median(curl);
+            double base2 = zstdS + BenchKit.median(curlZst);
             Kv last = kv.get(kv.size() - 1);
             Set<String> levels = new LinkedHashSet<>(kv.stream().map(Kv::levels).toList());
-            long linkBps = (long) median(kv.stream().map(k -> (double) k.linkBps()).toList());
+            long linkBps = (long) BenchKit.median(kv.stream().map(k -> (double) k.linkBps()).toList());
             info(String.format(Locale.ROOT, "%s: curl -T %s moved %.0f MB/s (the link as curl sees it); kv runs %s,"
                     + " levels %s", id, kind, Files.size(image) / curlS / 1e6, kv.stream().map(k -> String.format(
                     Locale.ROOT, "%.2f", k.seconds())).toList(), levels));
@@ -175,9 +175,9 @@ public final class LinkBench {
         /** curl -T into a fresh DataVolume (the virtctl baseline); its time_total. */
         double curl(Path file, long volumeSize) throws Exception {
             String dv = "curl-" + (++serial);
-            ImportBench.createDataVolume(cluster, dv, volumeSize);
-            ImportBench.awaitPhase(cluster, dv, "UploadReady");
-            String token = ImportBench.token(cluster, dv);
+            BenchKit.createDataVolume(cluster, dv, volumeSize);
+            BenchKit.awaitPhase(cluster, dv, "UploadReady", Duration.ofSeconds(15));
+            String token = BenchKit.token(cluster, dv);
             String out = BenchKit.run(List.of("curl", "-sS", "-f", "-o", "/dev/null", "-w", "%{time_total}", "-T",
                     file.toString(), "-X", "POST", "-H", "Authorization: Bearer " + token,
                     "-H", "Content-Type: application/octet-stream", "-H", "Expect:",
@@ -222,7 +222,7 @@ public final class LinkBench {
                 s.add(BenchKit.time(List.of("zstd", "-q", "-3", "-T1", "-f", in.toString(), "-o", out.toString()),
                         Map.of()));
             }
-            return median(s);
+            return BenchKit.median(s);
         }
 
         private void deleteVolumes() throws IOException {
@@ -235,12 +235,6 @@ public final class LinkBench {
                 }
             }
         }
-    }
-
-    static double median(List<Double> values) {
-        double[] v = values.stream().mapToDouble(Double::doubleValue).toArray();
-        Arrays.sort(v);
-        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
     }
 
     /**
