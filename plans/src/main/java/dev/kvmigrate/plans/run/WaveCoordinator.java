@@ -2,10 +2,11 @@ package dev.kvmigrate.plans.run;
 
 import dev.kvmigrate.common.KvMigrateException;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -88,8 +89,10 @@ public final class WaveCoordinator {
                 continue;
             }
             if (w.suspended()) {
+                // a merge patch without resourceVersion, as `kubectl patch --type merge`: the Job controller's status
+                // writes in between cannot make it conflict
                 client.batch().v1().jobs().inNamespace(namespace).withName(w.job())
-                        .edit(j -> new JobBuilder(j).editSpec().withSuspend(false).endSpec().build());
+                        .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"suspend\":false}}");
                 log.accept("wave " + w.number() + " started (Job " + w.job() + ")");
             }
             return false;

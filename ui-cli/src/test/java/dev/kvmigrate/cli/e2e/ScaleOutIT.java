@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kvmigrate.cli.CliAccess;
 import dev.kvmigrate.cli.podrunner.JobController;
+import dev.kvmigrate.cli.podrunner.JobRules;
 import dev.kvmigrate.cli.podrunner.KvMigrateLauncher;
 import dev.kvmigrate.common.json.Mappers;
 import dev.kvmigrate.importer.standin.ClusterStandIn;
@@ -183,9 +184,9 @@ class ScaleOutIT {
                 Job w2 = jobs.awaitFinished(wave2, Duration.ofMinutes(6));
                 Job coordinator = jobs.awaitFinished(KubernetesExecutor.coordinatorJob("farm"), Duration.ofMinutes(1));
                 String pods = jobs.pods().toString();
-                assertThat(JobController.finishedCondition(w1).orElseThrow().getType()).as(pods).isEqualTo("Complete");
-                assertThat(JobController.finishedCondition(w2).orElseThrow().getType()).as(pods).isEqualTo("Complete");
-                assertThat(JobController.finishedCondition(coordinator).orElseThrow().getType()).isEqualTo("Complete");
+                assertThat(JobRules.finishedCondition(w1).orElseThrow().getType()).as(pods).isEqualTo("Complete");
+                assertThat(JobRules.finishedCondition(w2).orElseThrow().getType()).as(pods).isEqualTo("Complete");
+                assertThat(JobRules.finishedCondition(coordinator).orElseThrow().getType()).isEqualTo("Complete");
                 assertThat(w1.getStatus().getCompletedIndexes()).isEqualTo("0-5");
                 assertThat(jobs.pods(wave1)).filteredOn(p -> p.index() == 0).hasSize(2)
                         .first().satisfies(p -> assertThat(p.killed()).isTrue());
@@ -274,7 +275,7 @@ class ScaleOutIT {
                     .toString())), tmp.resolve("pods"))) {
                 Job w1 = jobs.awaitFinished(wave1, Duration.ofMinutes(4));
                 int failed = order.indexOf("farm-02");
-                var condition = JobController.finishedCondition(w1).orElseThrow();
+                var condition = JobRules.finishedCondition(w1).orElseThrow();
                 assertThat(condition.getType()).as(jobs.pods().toString()).isEqualTo("Failed");
                 assertThat(condition.getReason()).isEqualTo("FailedIndexes");
                 assertThat(w1.getStatus().getFailedIndexes()).isEqualTo(Integer.toString(failed));

@@ -3,11 +3,8 @@ package dev.kvmigrate.cli.podrunner;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
-import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobSpec;
 import io.fabric8.kubernetes.api.model.batch.v1.JobStatus;
-import io.fabric8.kubernetes.api.model.batch.v1.PodFailurePolicyOnExitCodesRequirement;
-import io.fabric8.kubernetes.api.model.batch.v1.PodFailurePolicyOnPodConditionsPattern;
 import io.fabric8.kubernetes.api.model.batch.v1.PodFailurePolicyRule;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
@@ -18,8 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -31,7 +26,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -69,7 +63,7 @@ import java.util.function.BooleanSupplier;
  *       is {@code Complete}.</li>
  *   <li><b>Status</b>, through the status subresource: {@code active}, {@code succeeded}, {@code failed} (zero
  *       values omitted, as the API server does), {@code startTime}, {@code completionTime} (successful Jobs only),
- *       {@code completedIndexes} and {@code failedIndexes} ({@link #intervals(Collection)}; the latter only with
+ *       {@code completedIndexes} and {@code failedIndexes} ({@link JobRules#intervals(Collection)}; the latter only with
  *       {@code backoffLimitPerIndex}), and the terminal condition {@code Complete} or {@code Failed} (status
  *       {@code True}). A Job with such a condition starts no pod, also one a previous controller finished. When the
  *       Job fails, its running pods are killed.</li>
@@ -275,7 +269,7 @@ public final class JobController implements AutoCloseable {
                 throw new IllegalStateException("the pod runner refused Job " + jobName + ": " + why);
             }
             Job job = client.batch().v1().jobs().inNamespace(namespace).withName(jobName).get();
-            if (job != null && finishedCondition(job).isPresent()
+            if (job != null && JobRules.finishedCondition(job).isPresent()
                     && pods(jobName).stream().noneMatch(PodRecord::running)) {
                 return job;
             }
@@ -285,50 +279,6 @@ public final class JobController implements AutoCloseable {
                         + (lastError == null ? "" : "; controller error: " + lastError));
             }
             Thread.sleep(50);
-        }
-    }
-
-    /** The Job's {@code Complete} or {@code Failed} condition with status True, if any. */
-    public static Optional<JobCondition> finishedCondition(Job job) {
-        if (job.getStatus() == null || job.getStatus().getConditions() == null) {
-            return Optional.empty();
-        }
-        return job.getStatus().getConditions().stream().filter(c -> ("Complete".equals(c.getType())
-                || "Failed".equals(c.getType())) && "True".equals(c.getStatus())).findFirst();
-    }
-
-    /**
-     * A set of indexes in the Job status' interval format ({@code completedIndexes}, {@code failedIndexes}):
-     * ascending, comma-separated, a run of consecutive indexes written {@code first-last} ({@code "0-2,5"}), a single
-     * one as itself; empty for none.
-     */
-    public static String intervals(Collection<Integer> indexes) {
-        StringBuilder b = new StringBuilder();
-        Integer first = null;
-        Integer last = null;
-        for (int i : new TreeSet<>(indexes)) {
-            if (last != null && i == last + 1) {
-                last = i;
-                continue;
-            }
-            appendInterval(b, first, last);
-            first = i;
-            last = i;
-        }
-        appendInterval(b, first, last);
-        return b.toString();
-    }
-
-    private static void appendInterval(StringBuilder b, Integer first, Integer last) {
-        if (first == null) {
-            return;
-        }
-        if (b.length() > 0) {
-            b.append(',');
-        }
-        b.append(first);
-        if (!first.equals(last)) {
-            b.append('-').append(last);
         }
     }
 
@@ -380,13 +330,13 @@ public final class JobController implements AutoCloseable {
             }
             JobState st = jobs.get(key);
             if (st == null) {
-                Optional<String> why = unsupported(job);
+                Optional<String> why = JobRules.unsupported(job);
                 if (why.isPresent()) {
                     refused.put(job.getMetadata().getName(), why.get());
                     continue;
                 }
                 st = new JobState();
-                st.terminal = finishedCondition(job).orElse(null);
+                st.terminal = JobRules.finishedCondition(job).orElse(null);
                 st.finishedBefore = st.terminal != null;
                 int completions = job.getSpec().getCompletions() == null ? 1 : job.getSpec().getCompletions();
                 st.indexes = new Index[completions];
@@ -410,42 +360,6 @@ public final class JobController implements AutoCloseable {
                 it.remove();
             }
         }
-    }
-
-    /** What of {@code job} the harness does not emulate (or the API server would reject), if anything. */
-    static Optional<String> unsupported(Job job) {
-        JobSpec s = job.getSpec();
-        var t = s.getTemplate() == null ? null : s.getTemplate().getSpec();
-        boolean indexed = "Indexed".equals(s.getCompletionMode());
-        if (t == null || t.getContainers() == null || t.getContainers().size() != 1
-                || (t.getInitContainers() != null && !t.getInitContainers().isEmpty())) {
-            return Optional.of("the pod runner runs pods of exactly one container and no init containers");
-        }
-        if (!"Never".equals(t.getRestartPolicy())) {
-            return Optional.of("restartPolicy " + t.getRestartPolicy() + " is not emulated (Never only)");
-        }
-        if (indexed && s.getCompletions() == null) {
-            return Optional.of("an Indexed Job needs completions (the API server rejects it)");
-        }
-        if (!indexed && s.getCompletions() == null && s.getParallelism() != null && s.getParallelism() > 1) {
-            return Optional.of("work-queue Jobs (parallelism without completions) are not emulated");
-        }
-        if (!indexed && (s.getBackoffLimitPerIndex() != null || s.getMaxFailedIndexes() != null)) {
-            return Optional.of("backoffLimitPerIndex/maxFailedIndexes need an Indexed Job (the API server rejects"
-                    + " it)");
-        }
-        if (s.getActiveDeadlineSeconds() != null || s.getSuccessPolicy() != null) {
-            return Optional.of("activeDeadlineSeconds and successPolicy are not emulated");
-        }
-        if (s.getPodFailurePolicy() != null && s.getPodFailurePolicy().getRules() != null) {
-            for (PodFailurePolicyRule r : s.getPodFailurePolicy().getRules()) {
-                if ("FailIndex".equals(r.getAction()) && s.getBackoffLimitPerIndex() == null) {
-                    return Optional.of("podFailurePolicy action FailIndex needs backoffLimitPerIndex (the API"
-                            + " server rejects it)");
-                }
-            }
-        }
-        return Optional.empty();
     }
 
     private void drive(JobState st) {
@@ -501,7 +415,7 @@ public final class JobController implements AutoCloseable {
         List<PodFailurePolicyRule> rules = s.getPodFailurePolicy() == null || s.getPodFailurePolicy().getRules() == null
                 ? List.of() : s.getPodFailurePolicy().getRules();
         for (int r = 0; r < rules.size(); r++) {
-            if (matches(st, rules.get(r), p)) {
+            if (JobRules.matches(rules.get(r), container(st), p.process != null, p.exitCode, p.disrupted)) {
                 action = rules.get(r).getAction();
                 ruleIndex = r;
                 break;
@@ -541,32 +455,8 @@ public final class JobController implements AutoCloseable {
         }
     }
 
-    /** Whether {@code rule} matches failed pod {@code p} (one container; a pod that never started has no exit code). */
-    private static boolean matches(JobState st, PodFailurePolicyRule rule, Pod p) {
-        PodFailurePolicyOnExitCodesRequirement codes = rule.getOnExitCodes();
-        if (codes != null) {
-            if (p.process == null || (codes.getContainerName() != null
-                    && !codes.getContainerName().equals(container(st)))) {
-                return false;
-            }
-            boolean in = codes.getValues().contains(p.exitCode);
-            return "In".equals(codes.getOperator()) ? in : "NotIn".equals(codes.getOperator()) && !in
-                    && p.exitCode != 0;
-        }
-        if (rule.getOnPodConditions() != null) {
-            for (PodFailurePolicyOnPodConditionsPattern c : rule.getOnPodConditions()) {
-                // the only condition a pod gets here is DisruptionTarget=True, on an evicted pod
-                boolean wantTrue = c.getStatus() == null || "True".equals(c.getStatus());
-                if ("DisruptionTarget".equals(c.getType()) && wantTrue && p.disrupted) {
-                    return true;
-                }
-            }
-        }
-        return false;
-    }
-
     private void fail(JobState st, String reason, String message) {
-        st.terminal = condition("Failed", reason, message);
+        st.terminal = JobRules.condition("Failed", reason, message);
     }
 
     private void checkFinished(JobState st) {
@@ -578,16 +468,10 @@ public final class JobController implements AutoCloseable {
         }
         if (allSucceeded) {
             st.completionTime = Instant.now();
-            st.terminal = condition("Complete", null, null);
+            st.terminal = JobRules.condition("Complete", null, null);
         } else if (allDone) {
             fail(st, "FailedIndexes", "Job has failed indexes");
         }
-    }
-
-    private static JobCondition condition(String type, String reason, String message) {
-        String now = time(Instant.now());
-        return new JobConditionBuilder().withType(type).withStatus("True").withReason(reason).withMessage(message)
-                .withLastProbeTime(now).withLastTransitionTime(now).build();
     }
 
     private void startPods(JobState st) {
@@ -650,8 +534,8 @@ public final class JobController implements AutoCloseable {
         status.setActive(st.running.isEmpty() ? null : st.running.size());
         status.setSucceeded(st.succeededPods == 0 ? null : st.succeededPods);
         status.setFailed(st.failedPods == 0 ? null : st.failedPods);
-        status.setStartTime(st.startTime == null ? null : time(st.startTime));
-        status.setCompletionTime(st.completionTime == null ? null : time(st.completionTime));
+        status.setStartTime(st.startTime == null ? null : JobRules.time(st.startTime));
+        status.setCompletionTime(st.completionTime == null ? null : JobRules.time(st.completionTime));
         if (indexed) {
             List<Integer> done = new ArrayList<>();
             List<Integer> failed = new ArrayList<>();
@@ -663,8 +547,8 @@ public final class JobController implements AutoCloseable {
                     failed.add(i);
                 }
             }
-            status.setCompletedIndexes(done.isEmpty() ? null : intervals(done));
-            status.setFailedIndexes(s.getBackoffLimitPerIndex() == null ? null : intervals(failed));
+            status.setCompletedIndexes(done.isEmpty() ? null : JobRules.intervals(done));
+            status.setFailedIndexes(s.getBackoffLimitPerIndex() == null ? null : JobRules.intervals(failed));
         }
         if (st.terminal != null) {
             status.setConditions(List.of(st.terminal));
@@ -675,9 +559,5 @@ public final class JobController implements AutoCloseable {
         client.batch().v1().jobs().inNamespace(namespace).withName(st.job.getMetadata().getName())
                 .editStatus(j -> new JobBuilder(j).withStatus(status).build());
         st.written = status;
-    }
-
-    private static String time(Instant t) {
-        return DateTimeFormatter.ISO_INSTANT.format(t.truncatedTo(ChronoUnit.SECONDS));
     }
 }
