@@ -36,7 +36,10 @@ import java.util.stream.Stream;
  * (b) a dense 1 GiB raw volume against {@code virsh vol-download}. Each timing is the median of {@code --runs} runs
  * of a fresh process (kv-migrate's JVM start-up included; the start-up alone, {@code kv-migrate --version}, is
  * printed apart), into the same directory; the outputs are compared by SHA-256; bytes that crossed the libvirt stream
- * come from an in-process import with the same code (its time printed on an INFO line).
+ * come from an in-process import with the same code (its time printed on an INFO line). On a local daemon
+ * kv-migrate reads a volume in place from its file (after checking it is the volume's); each case is also timed
+ * forced through the daemon's volume download ({@code -Dkvmigrate.libvirt.local=false}: {@code stream_s}), the path
+ * a remote URI takes.
  *
  * <p>kv-migrate flushes what it wrote to the disk ({@code fdatasync}) before it reports a disk done, so that a run's
  * journal never records as done a disk a power cut can still lose; {@code virsh vol-download} leaves its file in the
@@ -91,20 +94,25 @@ public final class LibvirtBench {
             Case sparse = measure("sparse " + sparseMib + " MiB, 10 % data", "sparse.raw", true, uri, out, kv, runs);
             Case denseOfSparse = measureKvDense("sparse.raw", out, kv, runs);
             Case dense = measure("dense " + denseMib + " MiB", "dense.raw", false, uri, out, kv, runs);
-            long denseBytes = inProcess(uri, "sparse.raw", out, false).received();
+            long denseBytes = inProcess(uri, "sparse.raw", out, false, false).received();
 
-            // kv_s includes the JVM start-up (startup_s); targets: ratio <= 1.20, ratio3 (sparse/dense) <= 0.30
-            results.add(String.format(Locale.ROOT, "RESULT bench=libvirt case=sparse-%dmib-10pct kv_s=%.2f"
+            // kv_s includes the JVM start-up (startup_s); targets: ratio <= 1.20, ratio3 (sparse/dense) <= 0.30.
+            // path: how kv-migrate read the volume by default (in-place: the daemon is local); stream_s: the same
+            // import forced through the daemon's volume download, stream_ratio its ratio to the same baseline;
+            // ratio3 compares the stream paths (sparse against dense download of the same volume).
+            results.add(String.format(Locale.ROOT, "RESULT bench=libvirt case=sparse-%dmib-10pct kv_s=%.2f path=%s"
                     + " base=virsh-sparse base_s=%.2f ratio=%.3f base2=virsh-sparse+fdatasync base2_s=%.2f"
-                    + " ratio2=%.3f base3=kv-dense base3_s=%.2f ratio3=%.3f wire_bytes=%d dense_wire_bytes=%d"
-                    + " identical=%s startup_s=%.2f runs=%d", sparseMib, sparse.kv(), sparse.baseline(),
-                    sparse.kv() / sparse.baseline(), sparse.durable(), sparse.kv() / sparse.durable(),
-                    denseOfSparse.kv(), sparse.kv() / denseOfSparse.kv(), sparse.bytes(), denseBytes,
+                    + " ratio2=%.3f stream_s=%.2f stream_ratio=%.3f base3=kv-dense base3_s=%.2f ratio3=%.3f"
+                    + " wire_bytes=%d dense_wire_bytes=%d identical=%s startup_s=%.2f runs=%d", sparseMib,
+                    sparse.kv(), sparse.path(), sparse.baseline(), sparse.kv() / sparse.baseline(), sparse.durable(),
+                    sparse.kv() / sparse.durable(), sparse.stream(), sparse.stream() / sparse.baseline(),
+                    denseOfSparse.kv(), sparse.stream() / denseOfSparse.kv(), sparse.bytes(), denseBytes,
                     sparse.identical() && denseOfSparse.identical() ? "yes" : "no", startUp, runs));
-            results.add(String.format(Locale.ROOT, "RESULT bench=libvirt case=dense-%dmib kv_s=%.2f base=virsh"
-                    + " base_s=%.2f ratio=%.3f base2=virsh+fdatasync base2_s=%.2f ratio2=%.3f wire_bytes=%d"
-                    + " identical=%s startup_s=%.2f runs=%d", denseMib, dense.kv(), dense.baseline(),
-                    dense.kv() / dense.baseline(), dense.durable(), dense.kv() / dense.durable(), dense.bytes(),
+            results.add(String.format(Locale.ROOT, "RESULT bench=libvirt case=dense-%dmib kv_s=%.2f path=%s"
+                    + " base=virsh base_s=%.2f ratio=%.3f base2=virsh+fdatasync base2_s=%.2f ratio2=%.3f"
+                    + " stream_s=%.2f stream_ratio=%.3f wire_bytes=%d identical=%s startup_s=%.2f runs=%d", denseMib,
+                    dense.kv(), dense.path(), dense.baseline(), dense.kv() / dense.baseline(), dense.durable(),
+                    dense.kv() / dense.durable(), dense.stream(), dense.stream() / dense.baseline(), dense.bytes(),
                     dense.identical() ? "yes" : "no", startUp, runs));
         } finally {
             run(List.of("virsh", "-c", uri, "pool-destroy", POOL), true);
@@ -113,7 +121,12 @@ public final class LibvirtBench {
         results.forEach(System.out::println);
     }
 
-    private record Case(String name, double kv, double baseline, double durable, long bytes, boolean identical) {}
+    /**
+     * {@code kv}: kv-migrate as users run it (a local daemon's volume read in place when it can be); {@code stream}:
+     * forced through the daemon's volume download; {@code bytes}: what crossed the stream on that path.
+     */
+    private record Case(String name, double kv, String path, double stream, double baseline, double durable,
+            long bytes, boolean identical) {}
 
     /**
      * kv-migrate's {@code import} as users run it: the {@code kv-migrate} launcher, a fresh JVM each time (with the
@@ -126,9 +139,17 @@ public final class LibvirtBench {
             return new Command(cmd, javaOpts);
         }
 
-        Command importCommand(String volume, boolean sparse) {
+        /** {@code inPlace} false: through the daemon's stream even though it is local; {@code sparse} false: dense. */
+        Command importCommand(String volume, boolean sparse, boolean inPlace) {
+            List<String> opts = new ArrayList<>();
+            if (!sparse) {
+                opts.add("-Dkvmigrate.libvirt.sparse=false");
+            }
+            if (!inPlace) {
+                opts.add("-Dkvmigrate.libvirt.local=false");
+            }
             return command(List.of("import", "libvirt:" + uri + "#" + POOL + "/" + volume, "--to", "dir:" + out,
-                    "--overwrite"), sparse ? "" : "-D" + "kvmigrate.libvirt.sparse=false");
+                    "--overwrite"), String.join(" ", opts));
         }
     }
 
@@ -154,33 +175,43 @@ public final class LibvirtBench {
             Files.deleteIfExists(baselineFile);
             return time(new Command(virsh)) + time(new Command(List.of("sync", "--data", baselineFile.toString())));
         });
-        double kvTime = BenchKit.median(runs, () -> {
-            BenchKit.deleteFiles(out, ".img");
-            return time(kv.importCommand(volume, true));
-        });
-        Path kvFile = kvOutput(out, volume);
-        boolean identical = BenchKit.sha256(kvFile).equals(BenchKit.sha256(baselineFile));
-        Files.delete(kvFile);
+        String digest = BenchKit.sha256(baselineFile);
         Files.delete(baselineFile);
-        InProcess in = inProcess(uri, volume, out, true);
-        System.out.printf(Locale.ROOT, "INFO %s: in-process import %.2f s, %d bytes over the stream, %d in holes%n",
-                name, in.seconds(), in.received(), in.holes());
-        return new Case(name, kvTime, baseline, durable, in.received(), identical);
+        boolean identical = true;
+        double[] times = new double[2];
+        for (boolean inPlace : new boolean[] {true, false}) {
+            times[inPlace ? 0 : 1] = BenchKit.median(runs, () -> {
+                BenchKit.deleteFiles(out, ".img");
+                return time(kv.importCommand(volume, true, inPlace));
+            });
+            Path kvFile = kvOutput(out, volume);
+            identical &= BenchKit.sha256(kvFile).equals(digest);
+            Files.delete(kvFile);
+        }
+        InProcess local = inProcess(uri, volume, out, true, true);
+        InProcess streamed = inProcess(uri, volume, out, true, false);
+        System.out.printf(Locale.ROOT, "INFO %s: in-process import %.2f s %s (%d bytes over the stream),"
+                + " %.2f s through the stream (%d bytes over it, %d in holes)%n", name, local.seconds(),
+                local.inPlace() ? "read in place" : "streamed", local.received(), streamed.seconds(),
+                streamed.received(), streamed.holes());
+        return new Case(name, times[0], local.inPlace() ? "in-place" : "stream", times[1], baseline, durable,
+                streamed.received(), identical);
     }
 
     private static Case measureKvDense(String volume, Path out, Kv kv, int runs) throws Exception {
         Path reference = out.resolve("reference-" + volume);
         double kvTime = BenchKit.median(runs, () -> {
             BenchKit.deleteFiles(out, ".img");
-            return time(kv.importCommand(volume, false));
+            return time(kv.importCommand(volume, false, false));
         });
         Path kvFile = kvOutput(out, volume);
         Files.move(kvFile, reference);
-        time(kv.importCommand(volume, true));
+        time(kv.importCommand(volume, true, false));
         boolean identical = BenchKit.sha256(kvOutput(out, volume)).equals(BenchKit.sha256(reference));
         Files.delete(kvOutput(out, volume));
         Files.delete(reference);
-        return new Case("dense download of " + volume, kvTime, Double.NaN, Double.NaN, -1, identical);
+        return new Case("dense download of " + volume, kvTime, "stream", kvTime, Double.NaN, Double.NaN, -1,
+                identical);
     }
 
     /** The file {@code import --to dir:OUT} wrote for {@code volume} (named after the volume's disk name). */
@@ -192,11 +223,13 @@ public final class LibvirtBench {
         }
     }
 
-    private record InProcess(double seconds, long received, long holes) {}
+    private record InProcess(double seconds, long received, long holes, boolean inPlace) {}
 
     /** The same import in this JVM, to read the libvirt stream counters. */
-    private static InProcess inProcess(String uri, String volume, Path out, boolean sparse) throws IOException {
+    private static InProcess inProcess(String uri, String volume, Path out, boolean sparse, boolean inPlace)
+            throws IOException {
         System.setProperty("kvmigrate.libvirt.sparse", Boolean.toString(sparse));
+        System.setProperty("kvmigrate.libvirt.local", Boolean.toString(inPlace));
         try {
             ImageSource source = ImageSources.open(new DiskLocation.LibvirtVolume(uri, POOL, volume),
                     ImageSources.Context.DEFAULT.withScratch(out));
@@ -210,9 +243,11 @@ public final class LibvirtBench {
             }
             BenchKit.deleteTree(dir);
             LibvirtSource counted = (LibvirtSource) source;
-            return new InProcess(seconds, counted.counters().bytesReceived(), counted.counters().holeBytes());
+            return new InProcess(seconds, counted.counters().bytesReceived(), counted.counters().holeBytes(),
+                    counted.counters().localFile());
         } finally {
             System.clearProperty("kvmigrate.libvirt.sparse");
+            System.clearProperty("kvmigrate.libvirt.local");
         }
     }
 

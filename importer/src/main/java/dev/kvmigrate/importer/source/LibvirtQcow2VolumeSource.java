@@ -23,10 +23,13 @@ final class LibvirtQcow2VolumeSource extends LibvirtHandleSource {
         this.qcow2 = qcow2;
     }
 
-    /** Reads the volume's qcow2 header and L1 table by ranges; {@code physical} is the stored file's length. */
-    static LibvirtQcow2VolumeSource open(LibvirtVolumeHandle h, long physical) {
+    /**
+     * Reads the volume's qcow2 header and L1 table through {@code stored}: ranged downloads
+     * ({@link LibvirtVolumeChannel}), or the file itself when the daemon is local ({@link LibvirtLocalFile}).
+     */
+    static LibvirtQcow2VolumeSource open(LibvirtVolumeHandle h, Qcow2RawSource.ChannelOpener stored) {
         Qcow2RawSource q = Qcow2RawSource.open("libvirt:" + h.describe, DiskNames.fromFileName(h.volumeName),
-                () -> new LibvirtVolumeChannel(h, physical));
+                stored);
         return new LibvirtQcow2VolumeSource(h, q);
     }
 

@@ -106,6 +106,7 @@ public final class LibvirtStreams {
         final AtomicLong holes = new AtomicLong();
         final AtomicLong requests = new AtomicLong();
         volatile boolean sparseUsed;
+        volatile boolean localFile;
 
         /** Data bytes received over libvirt streams (holes are not bytes). */
         public long bytesReceived() {
@@ -120,6 +121,11 @@ public final class LibvirtStreams {
         /** Downloads started (one per stream). */
         public long requests() {
             return requests.get();
+        }
+
+        /** Whether the volume was read in place from its file, the daemon being local ({@link LibvirtLocalFile}). */
+        public boolean localFile() {
+            return localFile;
         }
 
         /** Whether the last whole-volume download was sparse. */

@@ -61,37 +61,35 @@ final class LibvirtVolumeChannel extends ReadOnlyChannel {
             return cached;
         }
         long start = w * WINDOW;
-        int len = (int) Math.min(WINDOW, size - start);
+        byte[] out = range(handle, start, (int) Math.min(WINDOW, size - start));
+        cache.put(w, out);
+        return out;
+    }
+
+    /**
+     * {@code len} bytes at {@code start} of {@code h}'s stored bytes, by one ranged sparse download (holes read as
+     * zeros); fails when the stream ends short.
+     */
+    static byte[] range(LibvirtVolumeHandle h, long start, int len) throws IOException {
         byte[] out = new byte[len];
         int[] at = {0};
-        LibvirtStreams.download(handle.conn, handle.vol, start, len, true, handle.counters,
-                new LibvirtStreams.Receiver() {
-                    @Override
-                    public void data(byte[] buf, int n) throws IOException {
-                        put(buf, n);
-                    }
+        LibvirtStreams.download(h.conn, h.vol, start, len, true, h.counters, new LibvirtStreams.Receiver() {
+            @Override
+            public void data(byte[] buf, int n) {
+                int m = Math.min(n, len - at[0]);
+                System.arraycopy(buf, 0, out, at[0], m);
+                at[0] += m;
+            }
 
-                    @Override
-                    public void hole(long length) throws IOException {
-                        // the array is zeros already
-                        skip(length);
-                    }
-
-                    private void put(byte[] buf, int n) throws IOException {
-                        int m = Math.min(n, len - at[0]);
-                        System.arraycopy(buf, 0, out, at[0], m);
-                        at[0] += m;
-                    }
-
-                    private void skip(long n) {
-                        at[0] = (int) Math.min(len, at[0] + n);
-                    }
-                });
+            @Override
+            public void hole(long length) {
+                // the array is zeros already
+                at[0] = (int) Math.min(len, at[0] + length);
+            }
+        });
         if (at[0] < len) {
-            throw new IOException(handle.describe + ": range " + start + "+" + len + " ended after " + at[0]
-                    + " bytes");
+            throw new IOException(h.describe + ": range " + start + "+" + len + " ended after " + at[0] + " bytes");
         }
-        cache.put(w, out);
         return out;
     }
 

@@ -4,6 +4,9 @@ import dev.kvmigrate.common.KvMigrateException;
 import dev.kvmigrate.common.io.BulkInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.util.Optional;
 import java.util.OptionalLong;
 import org.libvirt.LibvirtException;
 import org.libvirt.Stream;
@@ -13,7 +16,8 @@ import org.libvirt.Stream;
  * through libvirt-java): works over any URI libvirt reaches (qemu+ssh://…) without copying files around first. The
  * stored bytes come as they are (a qcow2 volume streams as qcow2, for a target that converts, as CDI does).
  *
- * <p>{@link #open(LibvirtVolumeHandle, boolean)} picks how a volume is read: a raw volume by a sparse download
+ * <p>{@link #open(LibvirtVolumeHandle, boolean)} picks how a volume is read: a local daemon's volume in place from
+ * its file ({@link LibvirtLocalFile}), else a raw volume by a sparse download
  * ({@link LibvirtRawVolumeSource}, holes never cross the wire), a qcow2 volume for a directory target as raw by
  * ranged downloads ({@link LibvirtQcow2VolumeSource}), anything else as stored bytes (this class).
  */
@@ -33,11 +37,20 @@ public final class LibvirtVolumeSource extends LibvirtHandleSource {
      */
     static LibvirtSource open(LibvirtVolumeHandle h, boolean guestRaw) {
         try {
+            Optional<Path> local = LibvirtLocalFile.of(h);
+            if (local.isPresent()) {
+                Path file = local.get();
+                if (h.qcow2() && guestRaw) {
+                    return LibvirtQcow2VolumeSource.open(h, () -> FileChannel.open(file));
+                }
+                return new LibvirtLocalFileSource(h, file, h.raw() ? h.capacity : h.physical.orElseThrow());
+            }
             if (h.raw()) {
                 return new LibvirtRawVolumeSource(h);
             }
             if (h.qcow2() && guestRaw && h.physical.isPresent()) {
-                return LibvirtQcow2VolumeSource.open(h, h.physical.get());
+                long physical = h.physical.get();
+                return LibvirtQcow2VolumeSource.open(h, () -> new LibvirtVolumeChannel(h, physical));
             }
             return new LibvirtVolumeSource(h);
         } catch (RuntimeException e) {

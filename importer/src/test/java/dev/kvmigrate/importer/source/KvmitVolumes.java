@@ -173,16 +173,33 @@ final class KvmitVolumes {
 
     record Imported(ImportResult result, LibvirtStreams.Counters counters, Path file, double seconds) {}
 
-    /** Imports {@code location} into {@code out/NAME.img} the way a dir: target does. */
+    /**
+     * Imports {@code location} into {@code out/NAME.img} the way a dir: target does, through the daemon's volume
+     * download even when the daemon is local (these tests are about its streams; {@link #importInPlace} is not).
+     */
     static Imported importTo(DiskLocation location, Path out, String name) {
         long t0 = System.nanoTime();
         return importSource(open(location, out), out, name, t0);
     }
 
-    static ImageSource open(DiskLocation location, Path out) {
+    /** The same with the product's default: a local daemon's volume read in place from its file. */
+    static Imported importInPlace(DiskLocation location, Path out, String name) {
+        long t0 = System.nanoTime();
         ImageSource source = ImageSources.open(location, ImageSources.Context.DEFAULT.withScratch(out));
         assertThat(source).isInstanceOf(LibvirtSource.class);
-        return source;
+        return importSource(source, out, name, t0);
+    }
+
+    /** Opens {@code location} to be read through the daemon's volume download, never in place. */
+    static ImageSource open(DiskLocation location, Path out) {
+        System.setProperty(LibvirtLocalFile.PROPERTY, "false");
+        try {
+            ImageSource source = ImageSources.open(location, ImageSources.Context.DEFAULT.withScratch(out));
+            assertThat(source).isInstanceOf(LibvirtSource.class);
+            return source;
+        } finally {
+            System.clearProperty(LibvirtLocalFile.PROPERTY);
+        }
     }
 
     static Imported importSource(ImageSource source, Path out, String name, long t0) {
@@ -190,8 +207,9 @@ final class KvmitVolumes {
                 TransferSettings.defaults(), ProgressListener.NONE);
         double s = (System.nanoTime() - t0) / 1e9;
         LibvirtStreams.Counters c = ((LibvirtSource) source).counters();
-        System.out.printf("%s: %s received %d bytes in %d requests, holes %d, sparse %s, %.2f s%n", name,
-                source.name(), c.bytesReceived(), c.requests(), c.holeBytes(), c.sparseUsed(), s);
+        System.out.printf("%s: %s received %d bytes in %d requests, holes %d, sparse %s, in place %s, %.2f s%n",
+                name, source.name(), c.bytesReceived(), c.requests(), c.holeBytes(), c.sparseUsed(), c.localFile(),
+                s);
         return new Imported(r, c, out.resolve(name + ".img"), s);
     }
 
