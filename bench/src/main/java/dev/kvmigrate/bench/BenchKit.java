@@ -93,6 +93,22 @@ final class BenchKit {
         return text;
     }
 
+    /** CPU seconds (user + system) this JVM used, and its children that have exited (as wait(2) counts them). */
+    record Cpu(double self, double children) {
+        Cpu since(Cpu before) {
+            return new Cpu(self - before.self, children - before.children);
+        }
+    }
+
+    /** What {@code /proc/self/stat} says so far (utime + stime, cutime + cstime; 100 ticks a second). */
+    static Cpu cpu() throws IOException {
+        String stat = Files.readString(Path.of("/proc/self/stat"));
+        // the fields after "(comm)": state is the first, utime the 12th, stime, cutime, cstime the next three
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+        return new Cpu((Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0,
+                (Long.parseLong(f[13]) + Long.parseLong(f[14])) / 100.0);
+    }
+
     /** Wall time of {@code cmd}, which must succeed. */
     static double time(List<String> cmd, Map<String, String> env) throws Exception {
         long t0 = System.nanoTime();

@@ -276,6 +276,7 @@ public final class FleetBench {
             }
             info("4x curl -T, run " + (run + 1));
             ExecutorService pool = Executors.newFixedThreadPool(STREAMS);
+            BenchKit.Cpu cpu0 = BenchKit.cpu();
             long t0 = System.nanoTime();
             try {
                 List<Future<?>> streams = new ArrayList<>();
@@ -294,6 +295,10 @@ public final class FleetBench {
                 pool.shutdownNow();
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
+            BenchKit.Cpu cpu = BenchKit.cpu().since(cpu0);
+            info(String.format(Locale.ROOT, "CPU during 4x curl: stand-in (this JVM) %.1f s, curl and the"
+                    + " stand-in's qemu-img conversions %.1f s; wall %.1f s on %d cores", cpu.self(), cpu.children(),
+                    seconds, CORES));
             if (!receivedDigests(cluster).equals(sorted(disks))) {
                 throw new IllegalStateException("the curl baseline's volumes differ from the sources");
             }
@@ -328,8 +333,9 @@ public final class FleetBench {
             Path rss = runDir.resolve("rss");
             Path out = runDir.resolve("out.txt");
             info("kv-migrate plan run, " + name);
-            List<String> cmd = List.of("/usr/bin/time", "-f", "%M", "-o", rss.toString(), kv, "plan", "run",
+            List<String> cmd = List.of("/usr/bin/time", "-f", "%M %U %S", "-o", rss.toString(), kv, "plan", "run",
                     plan.toString());
+            BenchKit.Cpu cpu0 = BenchKit.cpu();
             long t0 = System.nanoTime();
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
             int rc = p.waitFor();
@@ -337,8 +343,13 @@ public final class FleetBench {
             if (rc != 0) {
                 throw new IllegalStateException("kv-migrate plan run failed (" + rc + "):\n" + Files.readString(out));
             }
-            long rssMib = Long.parseLong(Files.readString(rss).strip().lines().reduce((x, y) -> y).orElse("0"))
-                    / 1024;
+            BenchKit.Cpu cpu = BenchKit.cpu().since(cpu0);
+            String[] usage = Files.readString(rss).strip().lines().reduce((x, y) -> y).orElse("0 0 0").split(" ");
+            long rssMib = Long.parseLong(usage[0]) / 1024;
+            double kvCpu = Double.parseDouble(usage[1]) + Double.parseDouble(usage[2]);
+            info(String.format(Locale.ROOT, "CPU during kv-migrate: stand-in (this JVM) %.1f s, kv-migrate %.1f s,"
+                    + " the stand-in's qemu-img conversions %.1f s; wall %.1f s on %d cores", cpu.self(), kvCpu,
+                    cpu.children() - kvCpu, seconds, CORES));
             boolean identical = receivedDigests(cluster).equals(sorted(disks));
             if (!identical) {
                 info("kv-migrate's volumes differ from the sources; plan run said:\n" + Files.readString(out));
@@ -401,6 +412,8 @@ public final class FleetBench {
             return "unknown";
         }
     }
+
+    private static final int CORES = Runtime.getRuntime().availableProcessors();
 
     private static void info(String s) {
         System.out.println("INFO " + s);
