@@ -43,7 +43,7 @@ public final class LibvirtVolumeSource extends LibvirtHandleSource {
                 if (h.qcow2() && guestRaw) {
                     return LibvirtQcow2VolumeSource.open(h, () -> FileChannel.open(file));
                 }
-                return new LibvirtLocalFileSource(h, file, h.raw() ? h.capacity : h.physical.orElseThrow());
+                return new LibvirtLocalFileSource(h, file);
             }
             if (h.raw()) {
                 return new LibvirtRawVolumeSource(h);
