@@ -8,6 +8,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import org.libvirt.LibvirtException;
@@ -72,7 +73,6 @@ final class LibvirtLocalFile {
             LOG.debug("{}: not read in place ({}); streaming it", h.describe, e.getMessage());
             return Optional.empty();
         }
-        h.counters.localFile = true;
         LOG.debug("{}: the daemon is local, reading {} in place", h.describe, file);
         return Optional.of(file);
     }
@@ -81,7 +81,7 @@ final class LibvirtLocalFile {
     static boolean isLocal(String uri) {
         try {
             URI u = new URI(uri);
-            return u.getScheme() != null && LOCAL_SCHEMES.contains(u.getScheme().toLowerCase(java.util.Locale.ROOT))
+            return u.getScheme() != null && LOCAL_SCHEMES.contains(u.getScheme().toLowerCase(Locale.ROOT))
                     && (u.getHost() == null || u.getHost().isEmpty()) && u.getRawAuthority() == null;
         } catch (URISyntaxException e) {
             return false;

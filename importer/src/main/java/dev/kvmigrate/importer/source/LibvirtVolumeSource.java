@@ -40,6 +40,7 @@ public final class LibvirtVolumeSource extends LibvirtHandleSource {
             Optional<Path> local = LibvirtLocalFile.of(h);
             if (local.isPresent()) {
                 Path file = local.get();
+                h.counters.localFile = true;
                 if (h.qcow2() && guestRaw) {
                     return LibvirtQcow2VolumeSource.open(h, () -> FileChannel.open(file));
                 }

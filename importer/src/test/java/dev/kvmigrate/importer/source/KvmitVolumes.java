@@ -185,14 +185,19 @@ final class KvmitVolumes {
     /** The same with the product's default: a local daemon's volume read in place from its file. */
     static Imported importInPlace(DiskLocation location, Path out, String name) {
         long t0 = System.nanoTime();
-        ImageSource source = ImageSources.open(location, ImageSources.Context.DEFAULT.withScratch(out));
-        assertThat(source).isInstanceOf(LibvirtSource.class);
-        return importSource(source, out, name, t0);
+        return importSource(open(location, out, true), out, name, t0);
     }
 
     /** Opens {@code location} to be read through the daemon's volume download, never in place. */
     static ImageSource open(DiskLocation location, Path out) {
-        System.setProperty(LibvirtLocalFile.PROPERTY, "false");
+        return open(location, out, false);
+    }
+
+    /** Opens {@code location} for a dir: target; {@code inPlace} false: never read a local daemon's file in place. */
+    private static ImageSource open(DiskLocation location, Path out, boolean inPlace) {
+        if (!inPlace) {
+            System.setProperty(LibvirtLocalFile.PROPERTY, "false");
+        }
         try {
             ImageSource source = ImageSources.open(location, ImageSources.Context.DEFAULT.withScratch(out));
             assertThat(source).isInstanceOf(LibvirtSource.class);
