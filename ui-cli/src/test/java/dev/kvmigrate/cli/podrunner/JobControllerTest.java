@@ -3,134 +3,52 @@ package dev.kvmigrate.cli.podrunner;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.kvmigrate.cli.KvMigrate;
 import dev.kvmigrate.cli.podrunner.JobController.PodRecord;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
-import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
-import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
-import io.fabric8.kubernetes.api.model.batch.v1.JobSpecBuilder;
-import io.fabric8.kubernetes.api.model.batch.v1.PodFailurePolicyRule;
-import io.fabric8.kubernetes.api.model.batch.v1.PodFailurePolicyRuleBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.http.RecordedRequest;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
-import java.util.logging.Level;
-import java.util.logging.Logger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The pod runner against the Job behaviour Kubernetes documents
  * (https://kubernetes.io/docs/concepts/workloads/controllers/job/), with {@code /bin/sh} containers
- * ({@link ProcessLauncher}); then kv-migrate's own image as child JVMs ({@link KvMigrateLauncher}) reaching the mock
- * API server with in-cluster configuration.
+ * ({@link ProcessLauncher}); kv-migrate's own image as child JVMs is {@link KvMigratePodsTest}.
  */
 @EnableKubernetesMockClient(crud = true, https = false)
-class JobControllerTest {
+class JobControllerTest extends JobHarness {
     static KubernetesClient client;
     static KubernetesMockServer server;
-    /** The mock server logs every request at INFO (java.util.logging); the controller polls: keep the log short. */
-    static final Logger MOCK_LOG = quiet("io.fabric8.mockwebserver.MockWebServer");
-    static final AtomicInteger NAMESPACES = new AtomicInteger();
-    static final Duration WAIT = Duration.ofSeconds(30);
     static final String SA_DIR = "/var/run/secrets/kubernetes.io/serviceaccount";
 
-    @TempDir
-    Path tmp;
-
-    /** A namespace of the test's own: Jobs of other tests (the mock server is the class's) are not seen. */
-    final String ns = "t" + NAMESPACES.incrementAndGet();
-    JobController controller;
-
-    @AfterEach
-    void close() throws InterruptedException {
-        if (controller != null) {
-            controller.close();
-        }
-    }
-
-    static Logger quiet(String name) {
-        Logger l = Logger.getLogger(name);
-        l.setLevel(Level.WARNING);
-        return l;
+    @Override
+    KubernetesClient client() {
+        return client;
     }
 
     JobController shell() {
         controller = new JobController(client, ns, new ProcessLauncher(Map.of("test/sh", List.of("/bin/sh"))),
                 tmp.resolve("pods"));
         return controller;
-    }
-
-    JobController kvMigrate() {
-        controller = new JobController(client, ns,
-                new KvMigrateLauncher(URI.create(client.getConfiguration().getMasterUrl())), tmp.resolve("pods"));
-        return controller;
-    }
-
-    /** A Job of one {@code test/sh} container running {@code script} (positional {@code params} after it). */
-    Job job(String name, String script, Consumer<JobSpecBuilder> spec, Consumer<PodSpecBuilder> pod, String... params) {
-        List<String> args = new ArrayList<>(List.of("-c", script, "sh"));
-        args.addAll(List.of(params));
-        return job(name, "test/sh", args, spec, pod);
-    }
-
-    Job job(String name, String image, List<String> args, Consumer<JobSpecBuilder> spec,
-            Consumer<PodSpecBuilder> pod) {
-        var podSpec = new PodSpecBuilder().withRestartPolicy("Never")
-                .addNewContainer().withName("main").withImage(image).withArgs(args).endContainer();
-        pod.accept(podSpec);
-        JobSpecBuilder js = new JobSpecBuilder().withNewTemplate().withSpec(podSpec.build()).endTemplate();
-        spec.accept(js);
-        Job j = new JobBuilder().withNewMetadata().withName(name).withNamespace(ns).endMetadata().withSpec(js.build())
-                .build();
-        return client.batch().v1().jobs().inNamespace(ns).resource(j).create();
-    }
-
-    static Consumer<JobSpecBuilder> indexed(int completions, int parallelism) {
-        return s -> s.withCompletionMode("Indexed").withCompletions(completions).withParallelism(parallelism);
-    }
-
-    static final Consumer<PodSpecBuilder> NO_POD_CHANGE = p -> {};
-
-    static JobCondition finished(Job j) {
-        return JobRules.finishedCondition(j).orElseThrow();
-    }
-
-    static PodFailurePolicyRule onExitCodes(String action, String operator, Integer... codes) {
-        return new PodFailurePolicyRuleBuilder().withAction(action).withNewOnExitCodes().withOperator(operator)
-                .withValues(codes).endOnExitCodes().build();
-    }
-
-    static PodFailurePolicyRule onDisruption(String action) {
-        return new PodFailurePolicyRuleBuilder().withAction(action).addNewOnPodCondition().withType("DisruptionTarget")
-                .withStatus("True").endOnPodCondition().build();
     }
 
     /** The most pods that ran at the same time, from the recorded start and end instants. */
@@ -462,71 +380,4 @@ class JobControllerTest {
                 .hasMessageContaining("restartPolicy OnFailure");
     }
 
-    // kv-migrate's image, as child JVMs
-
-    @Test
-    void kvMigrateImagePrintsItsVersion() throws Exception {
-        kvMigrate();
-        job("version", "kv-migrate:test", List.of("--version"), s -> {}, NO_POD_CHANGE);
-        Job done = controller.awaitFinished("version", Duration.ofSeconds(60));
-        ByteArrayOutputStream expected = new ByteArrayOutputStream();
-        KvMigrate.run(new PrintStream(expected, true, StandardCharsets.UTF_8), System.err, "--version");
-        String firstLine = expected.toString(StandardCharsets.UTF_8).lines().findFirst().orElseThrow();
-        assertThat(firstLine).startsWith("kv-migrate ").doesNotContain("unknown");
-
-        assertThat(finished(done).getType()).isEqualTo("Complete");
-        assertThat(controller.pods("version")).singleElement().satisfies(p -> {
-            assertThat(p.exitCode()).isZero();
-            assertThat(p.stdout()).startsWith(firstLine + "\n");
-        });
-    }
-
-    @Test
-    void kvMigrateMissingPlanIsAnInvalidInputThatFailsItsIndexAtOnce() throws Exception {
-        kvMigrate();
-        job("missing", "kv-migrate:test", List.of("plan", "run", "/plan/missing.yaml"),
-                indexed(1, 1).andThen(s -> s.withBackoffLimitPerIndex(3).withNewPodFailurePolicy()
-                        .withRules(onExitCodes("FailIndex", "In", 3)).endPodFailurePolicy()),
-                p -> p.editFirstContainer().addNewVolumeMount().withName("plan").withMountPath("/plan")
-                        .endVolumeMount().endContainer().addNewVolume().withName("plan").withNewEmptyDir()
-                        .endEmptyDir().endVolume());
-        Job done = controller.awaitFinished("missing", Duration.ofSeconds(60));
-        assertThat(controller.pods("missing")).singleElement().satisfies(p -> {
-            assertThat(p.exitCode()).as(p.stderr()).isEqualTo(3);
-            assertThat(p.stderr()).contains("missing.yaml").contains("does not exist");
-        });
-        assertThat(done.getStatus().getFailedIndexes()).isEqualTo("0");
-        assertThat(finished(done).getReason()).isEqualTo("FailedIndexes");
-    }
-
-    @Test
-    void kvMigrateInClusterClientReachesTheApiServer() throws Exception {
-        client.configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata().withName("plan")
-                .endMetadata().addToData("plan.yaml", String.join("\n", "apiVersion: kv-migrate.dev/v1alpha1",
-                        "kind: MigrationPlan", "metadata: {name: p}", "source: {xmlDir: vms}",
-                        "target: {cluster: {}}", "")).build()).create();
-        client.persistentVolumeClaims().inNamespace(ns).resource(new PersistentVolumeClaimBuilder().withNewMetadata()
-                .withName("leftover").addToLabels("kv-migrate.dev/plan", "p").endMetadata().withNewSpec().endSpec()
-                .build()).create();
-        kvMigrate();
-        job("cleanup", "kv-migrate:test", List.of("plan", "cleanup", "/plan/plan.yaml", "--dry-run"), s -> {},
-                p -> p.editFirstContainer().addNewVolumeMount().withName("plan").withMountPath("/plan")
-                        .endVolumeMount().endContainer().addNewVolume().withName("plan").withNewConfigMap()
-                        .withName("plan").endConfigMap().endVolume());
-        Job done = controller.awaitFinished("cleanup", Duration.ofSeconds(60));
-        PodRecord pod = controller.pods("cleanup").get(0);
-        assertThat(finished(done).getType()).as(pod.stdout() + pod.stderr()).isEqualTo("Complete");
-        assertThat(pod.stdout()).contains("PersistentVolumeClaim", ns + "/leftover", "dry run: nothing deleted");
-        assertThat(client.persistentVolumeClaims().inNamespace(ns).withName("leftover").get()).isNotNull();
-        // the plan names no namespace: the child took it from the pod's service-account namespace file; and it sent
-        // the pod's service-account token
-        List<String> tokens = new ArrayList<>();
-        for (RecordedRequest r; (r = server.takeRequest(10, TimeUnit.MILLISECONDS)) != null; ) {
-            if (r.getPath().startsWith("/api/v1/namespaces/" + ns + "/persistentvolumeclaims?")) {
-                tokens.add(String.valueOf(r.getHeader("Authorization")));
-            }
-        }
-        assertThat(tokens).isNotEmpty().allMatch(t -> t.equals("Bearer podrunner-token." + ns + ".default."
-                + pod.podName()));
-    }
 }
