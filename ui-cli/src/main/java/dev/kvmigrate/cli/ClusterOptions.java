@@ -29,7 +29,7 @@ final class ClusterOptions {
 
     /** A client for the cluster when {@code --from-cluster} is given; the caller closes it. */
     Optional<KubernetesClient> connect() {
-        return fromCluster ? Optional.of(ClusterProbe.connect(Optional.ofNullable(kubeconfig),
+        return fromCluster ? Optional.of(ClusterProbe.connectToAsk(Optional.ofNullable(kubeconfig),
                 Optional.ofNullable(context))) : Optional.empty();
     }
 }

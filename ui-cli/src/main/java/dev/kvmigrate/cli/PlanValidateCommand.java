@@ -69,7 +69,7 @@ final class PlanValidateCommand implements Callable<Integer> {
             PlanTarget.Cluster c = lp.plan().target().cluster().orElseThrow(() ->
                     new picocli.CommandLine.ParameterException(spec.commandLine(), "--from-cluster needs a plan"
                             + " whose target is a cluster; " + lp.file() + " targets " + lp.plan().target().describe()));
-            try (KubernetesClient client = ClusterProbe.connect(c.kubeconfig().map(k -> lp.resolve(k).toFile()),
+            try (KubernetesClient client = ClusterProbe.connectToAsk(c.kubeconfig().map(k -> lp.resolve(k).toFile()),
                     c.context())) {
                 ClusterProbe.Probe probe = ClusterProbe.probe(client);
                 schemas = schemaOptions.withCluster(probe.schemas());

@@ -95,6 +95,25 @@ public final class ClusterProbe {
         return new KubernetesClientBuilder().withConfig(config).build();
     }
 
+    /**
+     * As {@link #connect}, for a client that only asks (the probes of convert, validate and a plan's preparation):
+     * a request that cannot reach the cluster is retried once, not with fabric8's default back-off (10 retries, ~20
+     * s per request), so that a workstation without a cluster learns so in a second. Runs keep the default: there a
+     * passing API server hiccup must not fail a migration.
+     */
+    public static KubernetesClient connectToAsk(Optional<File> kubeconfig, Optional<String> context) {
+        KubernetesClient client = connect(kubeconfig, context);
+        Config config = new io.fabric8.kubernetes.client.ConfigBuilder(client.getConfiguration())
+                .withRequestRetryBackoffLimit(Math.min(ASK_RETRIES,
+                        client.getConfiguration().getRequestRetryBackoffLimit()))
+                .build();
+        client.close();
+        return new KubernetesClientBuilder().withConfig(config).build();
+    }
+
+    /** How often a probe's request is retried (fabric8's default for every request: 10). */
+    static final int ASK_RETRIES = 1;
+
     public static Probe probe(KubernetesClient client) {
         try {
             SchemaSet schemas = openApi(client);
@@ -164,8 +183,14 @@ public final class ClusterProbe {
     }
 
     private static KvMigrateException unreachable(KubernetesClient client, KubernetesClientException e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String why = root == e ? "" : " (" + root.getClass().getSimpleName()
+                + (root.getMessage() == null ? "" : ": " + root.getMessage()) + ")";
         return KvMigrateException.sourceUnreachable("cannot read the cluster at " + client.getMasterUrl() + ": "
-                + e.getMessage() + "; check --kubeconfig/--context and your access rights", e);
+                + e.getMessage() + why + "; check --kubeconfig/--context and your access rights", e);
     }
 
     /** The first KubeVirt CR's version, gates and permitted entries, DeviceClasses, published devices, nodes. */

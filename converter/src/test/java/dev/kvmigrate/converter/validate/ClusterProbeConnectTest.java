@@ -65,4 +65,30 @@ class ClusterProbeConnectTest {
                 .hasMessageStartingWith("cannot load kubeconfig " + junk + ": ")
                 .hasMessageEndingWith("; check that it is a kubeconfig file (kubectl config view --kubeconfig FILE)");
     }
+
+    @Test
+    void aProbeRetriesOnceAndNamesWhyTheClusterIsUnreachable() throws IOException {
+        // port 1 on the loopback: nothing listens, the connection is refused at once
+        File k = Files.writeString(dir.resolve("refused"), """
+                apiVersion: v1
+                kind: Config
+                clusters: [{name: c, cluster: {server: "https://127.0.0.1:1"}}]
+                users: [{name: me, user: {token: t}}]
+                contexts: [{name: c, context: {cluster: c, user: me}}]
+                current-context: c
+                """).toFile();
+        try (KubernetesClient run = ClusterProbe.connect(Optional.of(k), Optional.empty());
+                KubernetesClient ask = ClusterProbe.connectToAsk(Optional.of(k), Optional.empty())) {
+            assertThat(run.getConfiguration().getRequestRetryBackoffLimit()).as("runs keep fabric8's retries")
+                    .isGreaterThan(ClusterProbe.ASK_RETRIES);
+            assertThat(ask.getConfiguration().getRequestRetryBackoffLimit()).isEqualTo(ClusterProbe.ASK_RETRIES);
+            assertThat(ask.getMasterUrl()).isEqualTo(run.getMasterUrl());
+            assertThatThrownBy(() -> ClusterProbe.gpus(ask))
+                    .isInstanceOfSatisfying(KvMigrateException.class,
+                            e -> assertThat(e.exitCode()).isEqualTo(ExitCode.SOURCE_UNREACHABLE))
+                    .hasMessageStartingWith("cannot read the cluster at https://127.0.0.1:1/: ")
+                    .hasMessageContaining("(ConnectException: ")
+                    .hasMessageEndingWith("; check --kubeconfig/--context and your access rights");
+        }
+    }
 }

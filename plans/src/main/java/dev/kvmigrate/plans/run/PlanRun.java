@@ -151,7 +151,7 @@ public final class PlanRun {
         boolean devices = inv.vms().stream().filter(vm -> plan.vms().selector().matches(vm.name()))
                 .anyMatch(vm -> !vm.gpus().isEmpty() || !vm.hostDevices().isEmpty());
         boolean gpus = plan.mappings().gpuTarget() == GpuTarget.AUTO && devices;
-        try (KubernetesClient client = ClusterProbe.connect(c.get().kubeconfig().map(k -> lp.resolve(k).toFile()),
+        try (KubernetesClient client = ClusterProbe.connectToAsk(c.get().kubeconfig().map(k -> lp.resolve(k).toFile()),
                 c.get().context())) {
             Optional<ClusterGpus> gpuFacts = Optional.empty();
             if (gpus) {
