@@ -57,7 +57,7 @@ class LibvirtFileOutsidePoolIT {
     private void outside(String file, String format, String name, boolean typed) throws Exception {
         String uri = RealLibvirtd.requireRemote();
         Path f = dir.resolve(file);
-        String before = KvmitVolumes.sha256(f);
+        String before = KvmitVolumes.fileDigest(f);
         Set<String> poolsBefore = pools(uri);
         KvmitVolumes.Imported r;
         try {
@@ -78,7 +78,7 @@ class LibvirtFileOutsidePoolIT {
         assertThat(poolsAfter).isEqualTo(poolsBefore);
         assertThat(poolsAfter).noneMatch(p -> p.startsWith("kv-migrate-"));
         assertThat(KvmitVolumes.sh("virsh", "-c", uri, "pool-list", "--all", "--name")).doesNotContain("kv-migrate-");
-        assertThat(KvmitVolumes.sha256(f)).isEqualTo(before);
+        assertThat(KvmitVolumes.fileDigest(f)).isEqualTo(before);
         assertThat(Files.size(r.file())).isEqualTo(1024L * 1024 * 1024);
         assertThat(KvmitVolumes.identical(r.file(), f, format)).isTrue();
     }

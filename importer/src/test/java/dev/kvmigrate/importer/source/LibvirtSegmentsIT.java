@@ -64,7 +64,7 @@ class LibvirtSegmentsIT {
             String suffix = uri.startsWith("qemu+ssh") ? "-remote" : "-local";
             KvmitVolumes.Imported many = importWith(uri, 3, "many" + suffix);
             assertThat(Files.size(many.file())).isEqualTo(SIZE);
-            assertThat(KvmitVolumes.sha256(many.file())).isEqualTo(KvmitVolumes.sha256(dir.resolve(VOL)));
+            assertThat(KvmitVolumes.identical(many.file(), dir.resolve(VOL), "raw")).isTrue();
             assertThat(many.counters().sparseUsed()).isTrue();
             // one ranged download per segment, holes not sent
             assertThat(many.counters().requests()).isEqualTo(6);
@@ -77,7 +77,8 @@ class LibvirtSegmentsIT {
             KvmitVolumes.Imported one = importWith(uri, 1, "one" + suffix);
             assertThat(one.counters().requests()).isEqualTo(1);
             assertThat(one.result().digest()).isEqualTo(many.result().digest());
-            assertThat(KvmitVolumes.sha256(one.file())).isEqualTo(KvmitVolumes.sha256(many.file()));
+            assertThat(Files.size(one.file())).isEqualTo(SIZE);
+            assertThat(KvmitVolumes.identical(one.file(), many.file(), "raw")).isTrue();
         }
     }
 

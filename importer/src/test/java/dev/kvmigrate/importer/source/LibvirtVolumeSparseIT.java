@@ -42,7 +42,6 @@ class LibvirtVolumeSparseIT {
         assertThat(r.counters().holeBytes()).isGreaterThan(900 * MIB);
         assertThat(Files.size(r.file())).isEqualTo(GIB);
         assertThat(KvmitVolumes.identical(r.file(), dir.resolve(VOL), "raw")).isTrue();
-        assertThat(KvmitVolumes.sha256(r.file())).isEqualTo(KvmitVolumes.sha256(dir.resolve(VOL)));
         // the target holds the data, not the holes
         assertThat(KvmitVolumes.allocated(r.file())).isBetween(64 * MIB, 72 * MIB);
         assertThat(r.result().wireBytes()).isBetween(64 * MIB, 72 * MIB);

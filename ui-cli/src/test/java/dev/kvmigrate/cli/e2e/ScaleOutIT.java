@@ -160,13 +160,13 @@ class ScaleOutIT {
                     + "target: {cluster: {kubeconfig: kubeconfig, context: mock, namespace: " + NS
                     + ", uploadProxyUrl: \"" + cluster.uploadProxyUrl() + "\"}}\n"
                     + "mappings:\n  gpus: {\"10de:25b6\": nvidia.com/GA107GL_A2___A16}\n"
-                    + "options:\n  concurrency: 3\n  bandwidth: 6M\n  compression: none\n  startAfterImport: true\n");
+                    + "options:\n  concurrency: 3\n  bandwidth: 24M\n  compression: none\n  startAfterImport: true\n");
 
             CliAccess.Run submit = CliAccess.run("plan", "run", plan.toString(),
                     "--executor", "kubernetes", "--image", "registry.example/kv-migrate:test");
             assertThat(submit.code()).as(submit.out() + submit.err()).isZero();
             assertThat(submit.out()).as(submit.err()).contains("12 VM(s) in 2 wave(s)", "3 pod(s) at a time",
-                    "split as 2000000 B/s per pod");
+                    "split as 8000000 B/s per pod");
 
             String wave1 = KubernetesExecutor.waveJob("farm", 1);
             String wave2 = KubernetesExecutor.waveJob("farm", 2);
@@ -238,8 +238,8 @@ class ScaleOutIT {
             JsonNode r = Mappers.json().readTree(tmp.resolve("report/report.json").toFile());
             assertThat(r.toString()).contains("farm-01", "farm-12");
             assertThat(r.path("bandwidth").asText()).as("the report states each pod's share of the cap")
-                    .isEqualTo("2000000 B/s per pod (6M / 3 pods)");
-            assertThat(Files.readString(tmp.resolve("report/report.html"))).contains("2000000 B/s per pod");
+                    .isEqualTo("8000000 B/s per pod (24M / 3 pods)");
+            assertThat(Files.readString(tmp.resolve("report/report.html"))).contains("8000000 B/s per pod");
         }
     }
 
