@@ -347,9 +347,9 @@ public final class FleetBench {
             String[] usage = Files.readString(rss).strip().lines().reduce((x, y) -> y).orElse("0 0 0").split(" ");
             long rssMib = Long.parseLong(usage[0]) / 1024;
             double kvCpu = Double.parseDouble(usage[1]) + Double.parseDouble(usage[2]);
-            info(String.format(Locale.ROOT, "CPU during kv-migrate: stand-in (this JVM) %.1f s, kv-migrate %.1f s,"
-                    + " the stand-in's qemu-img conversions %.1f s; wall %.1f s on %d cores", cpu.self(), kvCpu,
-                    cpu.children() - kvCpu, seconds, CORES));
+            info(String.format(Locale.ROOT, "CPU during kv-migrate: stand-in (this JVM) %.1f s, kv-migrate %.1f s"
+                    + " (user %s, kernel %s), the stand-in's qemu-img conversions %.1f s; wall %.1f s on %d cores",
+                    cpu.self(), kvCpu, usage[1], usage[2], cpu.children() - kvCpu, seconds, CORES));
             boolean identical = receivedDigests(cluster).equals(sorted(disks));
             if (!identical) {
                 info("kv-migrate's volumes differ from the sources; plan run said:\n" + Files.readString(out));
