@@ -71,6 +71,25 @@ public final class ClusterProbe {
      *     loaded: a missing or malformed file, or a context the configuration does not have
      */
     public static KubernetesClient connect(Optional<File> kubeconfig, Optional<String> context) {
+        return new KubernetesClientBuilder().withConfig(config(kubeconfig, context)).build();
+    }
+
+    /**
+     * As {@link #connect}, for a client that only asks (the probes of convert, validate and a plan's preparation):
+     * a request that cannot reach the cluster is retried once, not with fabric8's default back-off (10 retries, ~20
+     * s per request), so that a workstation without a cluster learns so in a second. Runs keep the default: there a
+     * passing API server hiccup must not fail a migration.
+     */
+    public static KubernetesClient connectToAsk(Optional<File> kubeconfig, Optional<String> context) {
+        Config config = config(kubeconfig, context);
+        config.setRequestRetryBackoffLimit(Math.min(ASK_RETRIES, config.getRequestRetryBackoffLimit()));
+        return new KubernetesClientBuilder().withConfig(config).build();
+    }
+
+    /** How often a probe's request is retried (fabric8's default for every request: 10). */
+    static final int ASK_RETRIES = 1;
+
+    private static Config config(Optional<File> kubeconfig, Optional<String> context) {
         String where = kubeconfig.map(k -> "kubeconfig " + k).orElse("the cluster configuration (KUBECONFIG,"
                 + " ~/.kube/config or in-cluster)");
         if (kubeconfig.isPresent() && !kubeconfig.get().isFile()) {
@@ -92,27 +111,8 @@ public final class ClusterProbe {
             throw KvMigrateException.invalidInput("context " + context.get() + " is not in " + where + "; "
                     + (known.isEmpty() ? "it has no contexts" : "its contexts: " + String.join(", ", known)));
         }
-        return new KubernetesClientBuilder().withConfig(config).build();
+        return config;
     }
-
-    /**
-     * As {@link #connect}, for a client that only asks (the probes of convert, validate and a plan's preparation):
-     * a request that cannot reach the cluster is retried once, not with fabric8's default back-off (10 retries, ~20
-     * s per request), so that a workstation without a cluster learns so in a second. Runs keep the default: there a
-     * passing API server hiccup must not fail a migration.
-     */
-    public static KubernetesClient connectToAsk(Optional<File> kubeconfig, Optional<String> context) {
-        KubernetesClient client = connect(kubeconfig, context);
-        Config config = new io.fabric8.kubernetes.client.ConfigBuilder(client.getConfiguration())
-                .withRequestRetryBackoffLimit(Math.min(ASK_RETRIES,
-                        client.getConfiguration().getRequestRetryBackoffLimit()))
-                .build();
-        client.close();
-        return new KubernetesClientBuilder().withConfig(config).build();
-    }
-
-    /** How often a probe's request is retried (fabric8's default for every request: 10). */
-    static final int ASK_RETRIES = 1;
 
     public static Probe probe(KubernetesClient client) {
         try {
