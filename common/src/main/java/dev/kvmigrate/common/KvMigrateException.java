@@ -50,4 +50,13 @@ public class KvMigrateException extends RuntimeException {
     public static KvMigrateException io(String message, Throwable cause) {
         return new KvMigrateException(ExitCode.IO_ERROR, message, cause);
     }
+
+    /** The innermost cause of {@code t} (a cause that is its own cause ends the walk); {@code t} when it has none. */
+    public static Throwable rootCause(Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root;
+    }
 }

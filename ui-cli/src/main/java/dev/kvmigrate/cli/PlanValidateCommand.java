@@ -69,8 +69,8 @@ final class PlanValidateCommand implements Callable<Integer> {
             PlanTarget.Cluster c = lp.plan().target().cluster().orElseThrow(() ->
                     new picocli.CommandLine.ParameterException(spec.commandLine(), "--from-cluster needs a plan"
                             + " whose target is a cluster; " + lp.file() + " targets " + lp.plan().target().describe()));
-            try (KubernetesClient client = ClusterProbe.connectToAsk(c.kubeconfig().map(k -> lp.resolve(k).toFile()),
-                    c.context())) {
+            try (KubernetesClient client = ClusterProbe.connectToAsk(
+                    c.kubeconfig().map(k -> lp.resolve(k).toFile()), c.context())) {
                 ClusterProbe.Probe probe = ClusterProbe.probe(client);
                 schemas = schemaOptions.withCluster(probe.schemas());
                 findings.addAll(PlanCheck.checkObjects(p, schemas, probe.facts()));

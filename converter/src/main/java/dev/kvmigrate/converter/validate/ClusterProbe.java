@@ -183,10 +183,7 @@ public final class ClusterProbe {
     }
 
     private static KvMigrateException unreachable(KubernetesClient client, KubernetesClientException e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
+        Throwable root = KvMigrateException.rootCause(e);
         String why = root == e ? "" : " (" + root.getClass().getSimpleName()
                 + (root.getMessage() == null ? "" : ": " + root.getMessage()) + ")";
         return KvMigrateException.sourceUnreachable("cannot read the cluster at " + client.getMasterUrl() + ": "

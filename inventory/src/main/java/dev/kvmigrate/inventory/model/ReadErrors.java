@@ -43,10 +43,7 @@ public final class ReadErrors {
                 .map(r -> r.getFieldName() != null ? "." + r.getFieldName() : "[" + r.getIndex() + "]")
                 .collect(Collectors.joining());
         String at = path.isEmpty() ? "" : " at " + path.substring(path.startsWith(".") ? 1 : 0);
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
+        Throwable root = KvMigrateException.rootCause(e);
         String reason = root instanceof IllegalArgumentException || root instanceof NullPointerException
                 || root instanceof KvMigrateException
                 ? root.getMessage()
