@@ -36,11 +36,15 @@ import java.util.stream.Collectors;
  *       return at once; then the estimate only rises to the rate achieved, so a CPU-bound level does not fake a
  *       fast link. Before any saturated window the buffered write rate stands in (optimistic: lighter levels are
  *       tried, saturate the link and correct it);</li>
- *   <li>per level, input bytes per second and wire/input ratio on this disk's data: from every compressed chunk,
- *       and from a probe of {@link #PROBE} bytes at each of {@link #CANDIDATES} at every re-evaluation.</li>
+ *   <li>per level, input bytes per second and wire/input ratio on this disk's data: from a probe of
+ *       {@link #PROBE} bytes (spread over a chunk's data) at each of {@link #CANDIDATES} at every re-evaluation,
+ *       except levels that cannot beat "stored" on the measured link ({@link #probeLevels()}). Only probes count,
+ *       so levels are compared on the same samples: counting the chunks sent at the current level too had compared
+ *       zstd1 on 50 MB of filesystem data with zstd3 on one near-empty metadata chunk.</li>
  * </ul>
- * The level is re-evaluated after the first {@link #FIRST_EVAL} bytes (once the link has a sample), then every {@link #EVERY} bytes or
- * {@link #EVERY_NANOS}, so a changing link or change of content is followed. Holds at most (workers + 2) chunks.
+ * The level is re-evaluated after the first {@link #FIRST_EVAL} bytes (once the link has a sample), then every
+ * {@link #EVERY} bytes or {@link #EVERY_NANOS} ({@link #EARLY_NANOS} the first {@link #EARLY} times), so a changing
+ * link or change of content is followed. Holds at most (workers + 2) chunks.
  */
 final class AdaptiveZstdEncoder implements BlockVisitor {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AdaptiveZstdEncoder.class);
@@ -48,10 +52,18 @@ final class AdaptiveZstdEncoder implements BlockVisitor {
     static final int CHUNK = 4 << 20;
     static final long HOLE = 1 << 20;
     static final int PROBE = 1 << 20;
+    /** Pieces a probe's sample is taken in, spread over the chunk. */
+    static final int SLICES = 16;
     static final int[] CANDIDATES = {1, 3, 6};
     static final long FIRST_EVAL = 16L << 20;
     static final long EVERY = 64L << 20;
     static final long EVERY_NANOS = 2_000_000_000L;
+    /**
+     * The time bound of the first {@link #EARLY} re-evaluations: the first link samples are often low (the JVM
+     * compiling beside the receiver on a small host), and a level chosen on them should not hold for 2 s.
+     */
+    static final long EARLY_NANOS = 500_000_000L;
+    static final int EARLY = 8;
     /** Wire bytes a link sample needs: more than socket buffers and rate-limit bursts absorb without blocking. */
     static final long LINK_SAMPLE = 8 << 20;
     /** Share of a window's time spent in writes above which the link, not compression, set the pace. */
@@ -86,6 +98,7 @@ final class AdaptiveZstdEncoder implements BlockVisitor {
     private long sinceEval;
     private long lastEval = System.nanoTime();
     private boolean evaluatedOnce;
+    private int evaluations;
     private boolean probeDue = true;
     private boolean wroteAnything;
 
@@ -165,7 +178,8 @@ final class AdaptiveZstdEncoder implements BlockVisitor {
         }
         sinceEval += fill;
         long now = System.nanoTime();
-        boolean due = evaluatedOnce ? sinceEval >= EVERY || now - lastEval >= EVERY_NANOS
+        boolean due = evaluatedOnce
+                ? sinceEval >= EVERY || now - lastEval >= (evaluations <= EARLY ? EARLY_NANOS : EVERY_NANOS)
                 : sinceEval >= FIRST_EVAL && windowWireBytes >= LINK_SAMPLE; // the first once the link shows
         if (due) {
             evaluate(now);
@@ -175,9 +189,12 @@ final class AdaptiveZstdEncoder implements BlockVisitor {
         chunk = null;
         fill = 0;
         if (probeDue) {
-            probeDue = false;
-            byte[] sample = Arrays.copyOf(buf, Math.min(len, PROBE));
-            pool.submit(() -> probe(sample));
+            byte[] sample = sample(buf, len, zeroRuns);
+            if (sample.length > 0) {
+                probeDue = false;
+                int[] levels = probeLevels();
+                pool.submit(() -> probe(sample, levels));
+            }
         }
         inputByLevel.merge(level, (long) len, Long::sum);
         if (level == LevelChooser.STORED) {
@@ -222,6 +239,7 @@ final class AdaptiveZstdEncoder implements BlockVisitor {
         }
         level = next;
         evaluatedOnce = true;
+        evaluations++;
         sinceEval = 0;
         lastEval = now;
         probeDue = true;
@@ -233,8 +251,75 @@ final class AdaptiveZstdEncoder implements BlockVisitor {
                 e.getValue().ratio())).collect(Collectors.joining(", "));
     }
 
-    /** Compresses {@code sample} at every candidate level, recording speed and ratio. */
-    private Void probe(byte[] sample) {
+    /**
+     * Up to {@link #PROBE} bytes of the chunk's data as {@link #SLICES} slices spread evenly over it, its zero runs
+     * left out: they go as RLE blocks whatever the level. The first megabyte alone was not the chunk: an ext4
+     * image's first chunk starts with a superblock and near-empty metadata, which made zstd3 look 690 MB/s fast at a
+     * ratio of 0.004 and chose it for a link it could not keep up with.
+     */
+    static byte[] sample(byte[] buf, int len, List<int[]> zeroRuns) {
+        List<int[]> data = new ArrayList<>(); // [start, end) of each data range of the chunk
+        int at = 0;
+        for (int[] z : zeroRuns) {
+            if (z[0] > at) {
+                data.add(new int[] {at, z[0]});
+            }
+            at = z[0] + z[1];
+        }
+        if (len > at) {
+            data.add(new int[] {at, len});
+        }
+        long total = data.stream().mapToLong(r -> r[1] - r[0]).sum();
+        byte[] sample = new byte[(int) Math.min(total, PROBE)];
+        int slices = Math.max(1, Math.min(SLICES, sample.length));
+        int slice = sample.length / slices;
+        int n = 0;
+        int range = 0;
+        long passed = 0; // data bytes in the ranges before {@code range}
+        for (int k = 0; k < slices; k++) {
+            long from = total == sample.length ? (long) k * slice : k * (total / slices);
+            int want = k == slices - 1 ? sample.length - n : slice;
+            while (want > 0) {
+                while (from >= passed + data.get(range)[1] - data.get(range)[0]) {
+                    passed += data.get(range)[1] - data.get(range)[0];
+                    range++;
+                }
+                int off = (int) (data.get(range)[0] + from - passed);
+                int take = Math.min(want, data.get(range)[1] - off);
+                System.arraycopy(buf, off, sample, n, take);
+                n += take;
+                from += take;
+                want -= take;
+            }
+        }
+        return sample;
+    }
+
+    /**
+     * The candidates worth probing now: all of them, except while data goes stored over a measured link, when a
+     * level whose last measured speed on all workers cannot exceed the link by {@link LevelChooser#MARGIN} is
+     * skipped (heavier levels are slower, so such a level cannot beat stored: its probe would only burn the CPU
+     * the fast link needs). The lightest candidate is always probed: it is cheap and keeps the measure of the
+     * content current. Once a compressing level is chosen again, every candidate is probed again.
+     */
+    int[] probeLevels() {
+        return probeLevels(level, linkOptimistic ? OptionalDouble.empty() : link, lastMeasures, workers);
+    }
+
+    /** {@link #probeLevels()} as a pure function: {@code link} empty while not measured (or only optimistic). */
+    static int[] probeLevels(int level, OptionalDouble link, Map<Integer, LevelChooser.Measure> last, int workers) {
+        if (level != LevelChooser.STORED || link.isEmpty()) {
+            return CANDIDATES;
+        }
+        double rate = link.getAsDouble();
+        return Arrays.stream(CANDIDATES).filter(l -> {
+            LevelChooser.Measure m = last.get(l);
+            return l == CANDIDATES[0] || m == null || m.bytesPerSecondPerCore() * workers > rate * LevelChooser.MARGIN;
+        }).toArray();
+    }
+
+    /** Compresses {@code sample} at each of {@code levels}, recording speed and ratio. */
+    private Void probe(byte[] sample, int[] levels) {
         if (!warm.get()) {
             warm.set(true);
             for (int l : CANDIDATES) { // a level's first use in a thread allocates its context: not its speed
@@ -243,13 +328,13 @@ final class AdaptiveZstdEncoder implements BlockVisitor {
                 ctx.get().compress(Arrays.copyOf(sample, Math.min(sample.length, 64 * 1024)));
             }
         }
-        for (int l : CANDIDATES) {
+        for (int l : levels) {
             compress(sample, sample.length, l, false);
         }
         return null;
     }
 
-    /** One zstd frame of {@code buf[0, len)} at {@code l}; records the measure; the frame when {@code keep}. */
+    /** One zstd frame of {@code buf[0, len)} at {@code l}: the frame when {@code keep}, else only its measure. */
     private byte[] compress(byte[] buf, int len, int l, boolean keep) {
         byte[] dst = new byte[(int) Zstd.compressBound(len)];
         ZstdCompressCtx c = ctx.get();
@@ -259,7 +344,9 @@ final class AdaptiveZstdEncoder implements BlockVisitor {
         long t0 = System.nanoTime();
         int n = c.compressByteArray(dst, 0, dst.length, buf, 0, len);
         long nanos = Math.max(1, System.nanoTime() - t0);
-        record(l, len, nanos, n);
+        if (!keep) {
+            record(l, len, nanos, n);
+        }
         return keep ? Arrays.copyOf(dst, n) : null;
     }
 

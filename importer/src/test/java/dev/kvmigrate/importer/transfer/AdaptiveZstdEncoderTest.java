@@ -119,4 +119,55 @@ class AdaptiveZstdEncoderTest {
         assertThat(decode(wire.toByteArray())).isEqualTo(new byte[5 * MIB + 7]);
         assertThat(wire.size()).isLessThan(1024);
     }
+
+    @Test
+    void theProbeSampleIsSpreadOverTheChunksDataAndLeavesItsZeroRunsOut() {
+        int len = AdaptiveZstdEncoder.CHUNK;
+        byte[] chunk = new byte[len];
+        for (int i = 0; i < len; i++) {
+            chunk[i] = (byte) (1 + i / MIB); // MiB k holds the value k + 1: where a sample byte came from
+        }
+        // zero runs: the first MiB but 64 KiB of metadata, and 512 KiB in the third MiB
+        java.util.List<int[]> zeroRuns = java.util.List.of(new int[] {64 * 1024, MIB - 64 * 1024},
+                new int[] {2 * MIB, 512 * 1024});
+        for (int[] z : zeroRuns) {
+            java.util.Arrays.fill(chunk, z[0], z[0] + z[1], (byte) 0);
+        }
+        byte[] sample = AdaptiveZstdEncoder.sample(chunk, len, zeroRuns);
+        assertThat(sample).hasSize(AdaptiveZstdEncoder.PROBE);
+        java.util.Set<Byte> from = new java.util.TreeSet<>();
+        for (byte b : sample) {
+            from.add(b);
+        }
+        assertThat(from).as("no zero-run bytes, and every MiB of the chunk represented").containsExactly(
+                (byte) 1, (byte) 2, (byte) 3, (byte) 4);
+
+        // less data than a probe: all of it, in order
+        java.util.List<int[]> mostlyZero = java.util.List.of(new int[] {100, len - 200});
+        byte[] small = AdaptiveZstdEncoder.sample(chunk, len, mostlyZero);
+        assertThat(small).hasSize(200);
+        assertThat(java.util.Arrays.copyOfRange(small, 0, 100)).isEqualTo(java.util.Arrays.copyOfRange(chunk, 0, 100));
+        assertThat(java.util.Arrays.copyOfRange(small, 100, 200))
+                .isEqualTo(java.util.Arrays.copyOfRange(chunk, len - 100, len));
+        assertThat(AdaptiveZstdEncoder.sample(chunk, len, java.util.List.of(new int[] {0, len}))).isEmpty();
+        assertThat(AdaptiveZstdEncoder.sample(chunk, 7, java.util.List.of())).hasSize(7);
+    }
+
+    @Test
+    void whileStoredOnAFastLinkOnlyLevelsThatCouldBeatItAreProbed() {
+        java.util.Map<Integer, LevelChooser.Measure> measured = java.util.Map.of(
+                1, new LevelChooser.Measure(400e6, 0.35), 3, new LevelChooser.Measure(200e6, 0.3),
+                6, new LevelChooser.Measure(100e6, 0.28));
+        java.util.OptionalDouble fast = java.util.OptionalDouble.of(800e6);
+        // one worker: no level reaches 800 MB/s, only the cheap lightest one keeps being measured
+        assertThat(AdaptiveZstdEncoder.probeLevels(LevelChooser.STORED, fast, measured, 1)).containsExactly(1);
+        // eight workers: 8 x 200 MB/s could outrun the link, 8 x 100 MB/s cannot beat it by the margin
+        assertThat(AdaptiveZstdEncoder.probeLevels(LevelChooser.STORED, fast, measured, 8)).containsExactly(1, 3);
+        // compressing, an unmeasured (or only optimistic) link, or a level never measured: all candidates
+        assertThat(AdaptiveZstdEncoder.probeLevels(1, fast, measured, 1)).containsExactly(1, 3, 6);
+        assertThat(AdaptiveZstdEncoder.probeLevels(LevelChooser.STORED, java.util.OptionalDouble.empty(), measured,
+                1)).containsExactly(1, 3, 6);
+        assertThat(AdaptiveZstdEncoder.probeLevels(LevelChooser.STORED, fast, java.util.Map.of(), 1))
+                .containsExactly(1, 3, 6);
+    }
 }
