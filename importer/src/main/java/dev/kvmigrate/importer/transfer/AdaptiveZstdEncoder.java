@@ -6,6 +6,8 @@ import dev.kvmigrate.importer.format.ZstdSparseWriter;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -30,13 +32,10 @@ import java.util.stream.Collectors;
  * <p>Compression runs on worker threads (processors − 1, at least one), pipelined with the caller's thread, which
  * reads, hashes and writes finished frames in order. What it measures, for the chooser:
  * <ul>
- *   <li>the link: wire bytes per second of time spent inside {@code out.write}. The upload body's writes block
- *       when the socket is full, so in a window where writing took at least {@link #LINK_BOUND} of the time this
- *       is the rate the link (and receiver) take bytes at. In a window where compression set the pace the writes
- *       return at once; then the estimate only rises to the rate achieved, so a CPU-bound level does not fake a
- *       fast link. Before any saturated window the buffered write rate stands in (optimistic: lighter levels are
- *       tried, saturate the link and correct it);</li>
- *   <li>per level, input bytes per second and wire/input ratio on this disk's data: from a probe of
+ *   <li>the link: wire bytes per second, from each window of at least {@link #LINK_SAMPLE} written bytes, as
+ *       {@link LinkEstimate} reasons. While the estimate is only optimistic (writes into buffers) and picks stored,
+ *       that is a trial that ends after one link sample, so a slow link corrects it at once;</li>
+ *   <li>per level, input bytes per second of one core's CPU time and wire/input ratio on this disk's data: from a probe of
  *       {@link #PROBE} bytes (spread over a chunk's data) at each of {@link #CANDIDATES} at every re-evaluation,
  *       except levels that cannot beat "stored" on the measured link ({@link #probeLevels()}). Only probes count,
  *       so levels are compared on the same samples: counting the chunks sent at the current level too had compared
@@ -48,6 +47,9 @@ import java.util.stream.Collectors;
  */
 final class AdaptiveZstdEncoder implements BlockVisitor {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AdaptiveZstdEncoder.class);
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    private static final boolean CPU_TIME = THREADS.isCurrentThreadCpuTimeSupported()
+            && THREADS.isThreadCpuTimeEnabled();
 
     static final int CHUNK = 4 << 20;
     static final long HOLE = 1 << 20;
@@ -66,8 +68,6 @@ final class AdaptiveZstdEncoder implements BlockVisitor {
     static final int EARLY = 8;
     /** Wire bytes a link sample needs: more than socket buffers and rate-limit bursts absorb without blocking. */
     static final long LINK_SAMPLE = 8 << 20;
-    /** Share of a window's time spent in writes above which the link, not compression, set the pace. */
-    static final double LINK_BOUND = 0.4;
     /** Weight of a new sample in the running estimates. */
     private static final double NEW = 0.5;
 
@@ -90,11 +90,14 @@ final class AdaptiveZstdEncoder implements BlockVisitor {
     private int chunks; // data entries in pending
 
     private int level = LevelChooser.FIRST;
-    private OptionalDouble link = OptionalDouble.empty();
+    private LinkEstimate link = LinkEstimate.NONE;
     private long windowWireBytes;
     private long windowWriteNanos;
     private long windowStart = System.nanoTime();
-    private boolean linkOptimistic;
+    private int trialChunks;
+    private final long started = System.nanoTime();
+    private long finished;
+    private long totalWireBytes;
     private long sinceEval;
     private long lastEval = System.nanoTime();
     private boolean evaluatedOnce;
@@ -177,9 +180,13 @@ final class AdaptiveZstdEncoder implements BlockVisitor {
             return;
         }
         sinceEval += fill;
+        if (trial() && trialChunks > 0) {
+            drain(0); // a trial's verdict comes before more data is committed to stored
+        }
         long now = System.nanoTime();
         boolean due = evaluatedOnce
                 ? sinceEval >= EVERY || now - lastEval >= (evaluations <= EARLY ? EARLY_NANOS : EVERY_NANOS)
+                        || trial() && windowWireBytes >= LINK_SAMPLE
                 : sinceEval >= FIRST_EVAL && windowWireBytes >= LINK_SAMPLE; // the first once the link shows
         if (due) {
             evaluate(now);
@@ -197,6 +204,9 @@ final class AdaptiveZstdEncoder implements BlockVisitor {
             }
         }
         inputByLevel.merge(level, (long) len, Long::sum);
+        if (trial()) {
+            trialChunks++;
+        }
         if (level == LevelChooser.STORED) {
             pending.add(new Stored(buf, len, zeroRuns));
         } else {
@@ -209,40 +219,37 @@ final class AdaptiveZstdEncoder implements BlockVisitor {
 
     private void evaluate(long now) {
         if (windowWireBytes >= LINK_SAMPLE && windowWriteNanos > 0) {
-            double blocked = windowWireBytes * 1e9 / windowWriteNanos;
-            double achieved = windowWireBytes * 1e9 / Math.max(1, now - windowStart);
-            if (windowWriteNanos >= LINK_BOUND * (now - windowStart)) {
-                // the writes blocked: the link (or the receiver) set the pace, this is its rate
-                link = OptionalDouble.of(link.isEmpty() || linkOptimistic ? blocked
-                        : (1 - NEW) * link.getAsDouble() + NEW * blocked);
-                linkOptimistic = false;
-            } else if (link.isEmpty() || linkOptimistic) {
-                // never saturated yet: the write rate into buffers, an upper bound that lighter levels will test
-                link = OptionalDouble.of(blocked);
-                linkOptimistic = true;
-            } else {
-                // compression set the pace: the link took all of it, which says nothing against what it took before
-                link = OptionalDouble.of(Math.max(link.getAsDouble(), achieved));
-            }
+            link = link.next(windowWireBytes, windowWriteNanos, now - windowStart, level == LevelChooser.STORED);
             windowWireBytes = 0;
             windowWriteNanos = 0;
             windowStart = now;
         }
         Map<Integer, LevelChooser.Measure> seen = measureAndDecay();
         lastMeasures = seen;
-        int next = LevelChooser.choose(link, seen, workers);
+        int next = LevelChooser.choose(link.rate(), seen, workers);
         if (next != level) {
             LOG.info("zstd level {} -> {}: link ~{} MB/s, {} compressing thread(s), measured {}",
                     LevelChooser.label(level), LevelChooser.label(next),
-                    link.isPresent() ? String.format(Locale.ROOT, "%.0f", link.getAsDouble() / 1e6) : "?",
+                    link.rate().isPresent() ? String.format(Locale.ROOT, "%.0f", link.rate().getAsDouble() / 1e6)
+                            : "?",
                     workers, describe(seen));
         }
         level = next;
         evaluatedOnce = true;
         evaluations++;
         sinceEval = 0;
+        trialChunks = 0;
         lastEval = now;
         probeDue = true;
+    }
+
+    /**
+     * Whether data goes stored on a link known only from writes into buffers: a trial. After its first chunk
+     * everything pending is written before more is committed, and it ends (re-evaluates) as soon as the window
+     * holds a link sample, so a slow link costs one or two chunks of uncompressed data, not a period.
+     */
+    private boolean trial() {
+        return level == LevelChooser.STORED && link.optimistic();
     }
 
     private static String describe(Map<Integer, LevelChooser.Measure> seen) {
@@ -303,7 +310,7 @@ final class AdaptiveZstdEncoder implements BlockVisitor {
      * content current. Once a compressing level is chosen again, every candidate is probed again.
      */
     int[] probeLevels() {
-        return probeLevels(level, linkOptimistic ? OptionalDouble.empty() : link, lastMeasures, workers);
+        return probeLevels(level, link.measured(), lastMeasures, workers);
     }
 
     /** {@link #probeLevels()} as a pure function: {@code link} empty while not measured (or only optimistic). */
@@ -341,13 +348,23 @@ final class AdaptiveZstdEncoder implements BlockVisitor {
         c.reset();
         c.setLevel(l);
         c.setContentSize(true);
-        long t0 = System.nanoTime();
+        long t0 = cpuNanos();
         int n = c.compressByteArray(dst, 0, dst.length, buf, 0, len);
-        long nanos = Math.max(1, System.nanoTime() - t0);
+        long nanos = Math.max(1, cpuNanos() - t0);
         if (!keep) {
             record(l, len, nanos, n);
         }
         return keep ? Arrays.copyOf(dst, n) : null;
+    }
+
+    /**
+     * The calling thread's CPU time, where the JVM measures it (else the wall clock). A level's speed is its CPU
+     * cost on this data: wall time also counted the waits for a core, which depend on what else runs, and that
+     * differs by level: sending stored data at 1 Gbit keeps the sending thread and a loopback receiver busy, so a
+     * probe then measured zstd1 at 90-130 MB/s, while zstd1 once chosen sent 177 MB/s of this data with one thread.
+     */
+    private static long cpuNanos() {
+        return CPU_TIME ? THREADS.getCurrentThreadCpuTime() : System.nanoTime();
     }
 
     /** Adds one compression to its level's sums (so speed is total bytes over total time, not a mean of rates). */
@@ -411,6 +428,7 @@ final class AdaptiveZstdEncoder implements BlockVisitor {
     }
 
     private void wrote(long bytes, long nanos) {
+        totalWireBytes += bytes;
         windowWireBytes += bytes;
         windowWriteNanos += nanos;
     }
@@ -441,6 +459,7 @@ final class AdaptiveZstdEncoder implements BlockVisitor {
             sparse.startFrame(); // an empty disk still sends one (empty) frame
         }
         sparse.endFrame();
+        finished = System.nanoTime();
         close();
     }
 
@@ -462,12 +481,16 @@ final class AdaptiveZstdEncoder implements BlockVisitor {
                 .collect(Collectors.joining(","));
     }
 
-    /** The last link estimate in wire bytes per second; 0 when never measured. */
+    /**
+     * The link estimate in wire bytes per second: the last measured one; where the link never limited the upload
+     * (the estimate only optimistic), the rate achieved over the whole upload, which the link at least took; 0
+     * before anything was sent.
+     */
     long linkBytesPerSecond() {
-        if (windowWireBytes >= LINK_SAMPLE && windowWriteNanos > 0 && link.isEmpty()) {
-            return (long) (windowWireBytes * 1e9 / windowWriteNanos);
+        if (link.measured().isEmpty()) {
+            return (long) (totalWireBytes * 1e9 / Math.max(1, (finished > 0 ? finished : System.nanoTime()) - started));
         }
-        return (long) link.orElse(0);
+        return (long) link.rate().getAsDouble();
     }
 
     /** The measures the last evaluation used (for tests and logs). */

@@ -1,0 +1,63 @@
+package dev.kvmigrate.importer.transfer;
+
+import java.util.OptionalDouble;
+
+/**
+ * What the adaptive encoding believes the link takes, in wire bytes per second, and how it learns it from one
+ * window of writes. Pure: the caller measures, {@link #next} reasons.
+ *
+ * <p>The upload body's writes block when the socket is full. So:
+ * <ul>
+ *   <li>a window where writing took at least {@link #LINK_BOUND} of the time was set by the link (or the receiver):
+ *       the socket stayed full, the link moved bytes the whole window, and its rate is the rate achieved (bytes over
+ *       the time spent in writes overstates it: the link also drains the socket while the next chunk is read);</li>
+ *   <li>a window of stored data that did not fill the link: the link takes more than this host sends
+ *       uncompressed, up to the rate of writes into buffers;</li>
+ *   <li>before any such window, the rate of writes into buffers stands in, marked {@link #optimistic()}: an upper
+ *       bound that a stored trial tests;</li>
+ *   <li>a window where compression set the pace: the link took what it got without pushing back, so it may take
+ *       more; the estimate rises to {@link #GROW} times that, so one slow moment
+ *       (a receiver warming up) does not hold it low for good: lighter levels follow, until one saturates the link
+ *       and measures it.</li>
+ * </ul>
+ *
+ * @param rate wire bytes per second; empty before any window
+ * @param optimistic the rate is only the rate of writes into buffers, never seen limited by the link
+ */
+record LinkEstimate(OptionalDouble rate, boolean optimistic) {
+    /** Share of a window's time spent in writes above which the link, not compression, set the pace. */
+    static final double LINK_BOUND = 0.4;
+    /** Factor the estimate grows by per window in which compression, not the link, set the pace. */
+    static final double GROW = 1.5;
+
+    static final LinkEstimate NONE = new LinkEstimate(OptionalDouble.empty(), false);
+
+    /** The rate only when it was measured against the link; empty while none or only optimistic. */
+    OptionalDouble measured() {
+        return optimistic ? OptionalDouble.empty() : rate;
+    }
+
+    /**
+     * The estimate after a window.
+     *
+     * @param wireBytes bytes written in the window (at least a link sample; the caller decides)
+     * @param writeNanos time spent inside the writes
+     * @param windowNanos the window's length
+     * @param stored whether the window's data went stored (uncompressed)
+     */
+    LinkEstimate next(long wireBytes, long writeNanos, long windowNanos, boolean stored) {
+        double blocked = wireBytes * 1e9 / Math.max(1, writeNanos);
+        double achieved = wireBytes * 1e9 / Math.max(1, windowNanos);
+        if (writeNanos >= LINK_BOUND * windowNanos) {
+            return new LinkEstimate(OptionalDouble.of(achieved), false);
+        }
+        if (stored) {
+            return new LinkEstimate(OptionalDouble.of(Math.max(blocked, rate.orElse(0))), false);
+        }
+        if (rate.isEmpty() || optimistic) {
+            return new LinkEstimate(OptionalDouble.of(blocked), true);
+        }
+        // below LINK_BOUND the buffered write rate is over 2.5 times the achieved one: growth stays under it
+        return new LinkEstimate(OptionalDouble.of(Math.max(rate.getAsDouble(), achieved * GROW)), false);
+    }
+}

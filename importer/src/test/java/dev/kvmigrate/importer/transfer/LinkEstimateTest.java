@@ -1,0 +1,72 @@
+package dev.kvmigrate.importer.transfer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.OptionalDouble;
+import org.junit.jupiter.api.Test;
+
+class LinkEstimateTest {
+    private static final long MS = 1_000_000L;
+    private static final long MB = 1_000_000L;
+
+    private static LinkEstimate measured(double rate) {
+        return new LinkEstimate(OptionalDouble.of(rate), false);
+    }
+
+    @Test
+    void aWindowWhoseWritesBlockedMeasuresTheRateAchievedNotTheRateOfTheWrites() {
+        // 64 MB in 512 ms, 420 ms of it inside writes: a 125 MB/s link; 64/0.42 = 152 MB/s would overstate it
+        LinkEstimate e = LinkEstimate.NONE.next(64 * MB, 420 * MS, 512 * MS, true);
+        assertThat(e.optimistic()).isFalse();
+        assertThat(e.rate().getAsDouble()).isCloseTo(125e6, within(1e5));
+        // a saturated window replaces an estimate, optimistic or measured, higher or lower
+        assertThat(measured(900e6).next(64 * MB, 420 * MS, 512 * MS, false).rate().getAsDouble())
+                .isCloseTo(125e6, within(1e5));
+        assertThat(new LinkEstimate(OptionalDouble.of(10e6), true).next(64 * MB, 420 * MS, 512 * MS, false)
+                .rate().getAsDouble()).isCloseTo(125e6, within(1e5));
+    }
+
+    @Test
+    void beforeAnySaturatedWindowTheBufferedWriteRateStandsInAsOptimistic() {
+        // compression set the pace: 9 MB written in 60 ms of a 900 ms window
+        LinkEstimate e = LinkEstimate.NONE.next(9 * MB, 60 * MS, 900 * MS, false);
+        assertThat(e.optimistic()).isTrue();
+        assertThat(e.rate().getAsDouble()).isCloseTo(150e6, within(1e5));
+        assertThat(e.measured()).isEmpty();
+        // and stays optimistic (the latest buffered rate) until the link pushes back
+        LinkEstimate f = e.next(12 * MB, 30 * MS, 500 * MS, false);
+        assertThat(f.optimistic()).isTrue();
+        assertThat(f.rate().getAsDouble()).isCloseTo(400e6, within(1e5));
+    }
+
+    @Test
+    void storedDataThatDidNotFillTheLinkSaysTheLinkTakesMoreThanThisHostSendsUncompressed() {
+        LinkEstimate e = new LinkEstimate(OptionalDouble.of(150e6), true).next(64 * MB, 40 * MS, 160 * MS, true);
+        assertThat(e.optimistic()).isFalse();
+        assertThat(e.rate().getAsDouble()).isCloseTo(1600e6, within(1e5));
+        // never below what was measured before
+        assertThat(measured(2000e6).next(64 * MB, 40 * MS, 160 * MS, true).rate().getAsDouble()).isEqualTo(2000e6);
+    }
+
+    @Test
+    void aCompressionPacedWindowNearTheEstimateGrowsItSoOneSlowMomentDoesNotHoldItLow() {
+        // measured 16 MB/s while the receiver warmed up; zstd3 then sent 11 MB in 570 ms without blocking
+        LinkEstimate e = measured(16e6);
+        for (int i = 0; i < 8; i++) {
+            double achieved = Math.min(e.rate().getAsDouble(), 200e6) * 0.9; // lighter levels send near the estimate
+            e = e.next((long) (achieved * 0.5), 20 * MS, 500 * MS, false);
+        }
+        assertThat(e.rate().getAsDouble()).isGreaterThan(100e6);
+        assertThat(e.optimistic()).isFalse();
+    }
+
+    @Test
+    void aCompressionPacedWindowFarBelowTheEstimateLeavesIt() {
+        // zstd1 on a 1 Gbit link: 58 MB/s of wire without blocking says nothing against the 125 MB/s measured
+        assertThat(measured(125e6).next(29 * MB, 40 * MS, 500 * MS, false).rate().getAsDouble()).isEqualTo(125e6);
+        // growth is GROW times what the link took
+        assertThat(measured(10e6).next(10 * MB, 190 * MS, 500 * MS, false).rate().getAsDouble())
+                .isCloseTo(30e6, within(1e5));
+    }
+}
