@@ -2,10 +2,7 @@ package dev.kvmigrate.cli.podrunner;
 
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
-import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
-import io.fabric8.kubernetes.api.model.batch.v1.JobSpec;
 import io.fabric8.kubernetes.api.model.batch.v1.JobStatus;
-import io.fabric8.kubernetes.api.model.batch.v1.PodFailurePolicyRule;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,8 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -113,88 +108,6 @@ public final class JobController implements AutoCloseable {
         }
     }
 
-    private enum Cause { NONE, KILL, JOB_FINISHED, SUSPENDED, DELETED }
-
-    /** A pod attempt while the controller tracks it. Its end is set by the process's exit callback. */
-    private static final class Pod {
-        final String jobName;
-        final String podName;
-        final int index;
-        final int attempt;
-        final Instant start = Instant.now();
-        final Path sandbox;
-        Process process;
-        Instant end;
-        Integer exitCode;
-        Cause cause = Cause.NONE;
-        boolean disrupted;
-        String reason = "";
-
-        Pod(String jobName, String podName, int index, int attempt, Path sandbox) {
-            this.jobName = jobName;
-            this.podName = podName;
-            this.index = index;
-            this.attempt = attempt;
-            this.sandbox = sandbox;
-        }
-
-        synchronized boolean ended() {
-            return end != null;
-        }
-
-        synchronized void ended(int code, String why) {
-            if (end == null) {
-                end = Instant.now();
-                exitCode = code;
-                if (!why.isEmpty()) {
-                    reason = why;
-                }
-            }
-        }
-
-        /** SIGKILL to the container's process and its descendants (a container's whole process tree dies). */
-        synchronized void kill(Cause why, boolean asDisruption, String text) {
-            if (end != null || cause != Cause.NONE) {
-                return;
-            }
-            cause = why;
-            disrupted = asDisruption;
-            reason = text;
-            if (process != null) {
-                process.descendants().forEach(ProcessHandle::destroyForcibly);
-                process.destroyForcibly();
-            }
-        }
-
-        synchronized PodRecord record() {
-            return new PodRecord(jobName, podName, index, attempt, start, end, exitCode, cause != Cause.NONE,
-                    disrupted, reason, sandbox);
-        }
-    }
-
-    private static final class Index {
-        int failures;
-        boolean succeeded;
-        boolean failed;
-        int attempts;
-        Pod running;
-    }
-
-    /** What the controller knows of one Job (by uid). Touched by the controller thread only. */
-    private static final class JobState {
-        Job job;
-        Index[] indexes;
-        final List<Pod> running = new ArrayList<>();
-        int succeededPods;
-        int failedPods;
-        Instant startTime;
-        Instant completionTime;
-        JobCondition terminal;
-        /** It was finished when first seen: its status is not ours to write. */
-        boolean finishedBefore;
-        JobStatus written;
-    }
-
     private record KillRule(String jobName, int index, BooleanSupplier condition, boolean asDisruption) {}
 
     private final KubernetesClient client;
@@ -202,8 +115,8 @@ public final class JobController implements AutoCloseable {
     private final PodLauncher launcher;
     private final Path sandboxRoot;
     private final Map<String, String> serviceEnv;
-    private final Map<String, JobState> jobs = new HashMap<>();
-    private final List<Pod> pods = new CopyOnWriteArrayList<>();
+    private final Map<String, JobRun> jobs = new HashMap<>();
+    private final List<PodAttempt> pods = new CopyOnWriteArrayList<>();
     private final List<KillRule> kills = new CopyOnWriteArrayList<>();
     private final Map<String, String> refused = new ConcurrentHashMap<>();
     private final Random suffixes = new Random(42);
@@ -246,12 +159,12 @@ public final class JobController implements AutoCloseable {
 
     /** Every pod attempt so far, in start order. */
     public List<PodRecord> pods() {
-        return pods.stream().map(Pod::record).toList();
+        return pods.stream().map(PodAttempt::record).toList();
     }
 
     /** {@code jobName}'s pod attempts so far, in start order. */
     public List<PodRecord> pods(String jobName) {
-        return pods.stream().filter(p -> p.jobName.equals(jobName)).map(Pod::record).toList();
+        return pods.stream().filter(p -> p.jobName.equals(jobName)).map(PodAttempt::record).toList();
     }
 
     /**
@@ -289,8 +202,8 @@ public final class JobController implements AutoCloseable {
             wake.notifyAll();
         }
         thread.join(10_000);
-        for (Pod p : pods) {
-            p.kill(Cause.DELETED, false, "controller closed");
+        for (PodAttempt p : pods) {
+            p.kill(PodAttempt.Cause.DELETED, false, "controller closed");
         }
     }
 
@@ -328,21 +241,14 @@ public final class JobController implements AutoCloseable {
             if (refused.containsKey(job.getMetadata().getName())) {
                 continue;
             }
-            JobState st = jobs.get(key);
+            JobRun st = jobs.get(key);
             if (st == null) {
                 Optional<String> why = JobRules.unsupported(job);
                 if (why.isPresent()) {
                     refused.put(job.getMetadata().getName(), why.get());
                     continue;
                 }
-                st = new JobState();
-                st.terminal = JobRules.finishedCondition(job).orElse(null);
-                st.finishedBefore = st.terminal != null;
-                int completions = job.getSpec().getCompletions() == null ? 1 : job.getSpec().getCompletions();
-                st.indexes = new Index[completions];
-                for (int i = 0; i < completions; i++) {
-                    st.indexes[i] = new Index();
-                }
+                st = new JobRun(job);
                 jobs.put(key, st);
             }
             st.job = job;
@@ -350,45 +256,45 @@ public final class JobController implements AutoCloseable {
                 drive(st);
             } catch (IllegalArgumentException e) {
                 refused.put(job.getMetadata().getName(), e.getMessage());
-                st.running.forEach(p -> p.kill(Cause.DELETED, false, "refused: " + e.getMessage()));
+                st.running.forEach(p -> p.kill(PodAttempt.Cause.DELETED, false, "refused: " + e.getMessage()));
             }
         }
-        for (Iterator<Map.Entry<String, JobState>> it = jobs.entrySet().iterator(); it.hasNext(); ) {
-            Map.Entry<String, JobState> e = it.next();
+        for (Iterator<Map.Entry<String, JobRun>> it = jobs.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<String, JobRun> e = it.next();
             if (!seen.contains(e.getKey())) {
-                e.getValue().running.forEach(p -> p.kill(Cause.DELETED, false, "Job deleted"));
+                e.getValue().running.forEach(p -> p.kill(PodAttempt.Cause.DELETED, false, "Job deleted"));
                 it.remove();
             }
         }
     }
 
-    private void drive(JobState st) {
+    private void drive(JobRun st) {
         Job job = st.job;
         String name = job.getMetadata().getName();
-        for (Iterator<Pod> it = st.running.iterator(); it.hasNext(); ) {
-            Pod p = it.next();
+        for (Iterator<PodAttempt> it = st.running.iterator(); it.hasNext(); ) {
+            PodAttempt p = it.next();
             if (p.ended()) {
                 it.remove();
                 st.indexes[p.index].running = null;
-                ended(st, p);
+                st.ended(p, namespace);
             }
         }
         if (st.terminal == null) {
-            checkFinished(st);
+            st.checkFinished();
         }
         boolean suspended = Boolean.TRUE.equals(job.getSpec().getSuspend());
         if (st.terminal != null) {
-            st.running.forEach(p -> p.kill(Cause.JOB_FINISHED, false, "Job " + st.terminal.getReason()));
+            st.running.forEach(p -> p.kill(PodAttempt.Cause.JOB_FINISHED, false, "Job " + st.terminal.getReason()));
         } else if (suspended) {
             // "Suspending a Job": active pods are terminated; startTime is reset when the Job is resumed
-            st.running.forEach(p -> p.kill(Cause.SUSPENDED, false, "Job suspended"));
+            st.running.forEach(p -> p.kill(PodAttempt.Cause.SUSPENDED, false, "Job suspended"));
             st.startTime = null;
         } else {
-            for (Pod p : st.running) {
+            for (PodAttempt p : st.running) {
                 for (KillRule k : kills) {
                     if (k.jobName.equals(name) && k.index == p.index && k.condition.getAsBoolean()
                             && kills.remove(k)) {
-                        p.kill(Cause.KILL, k.asDisruption, k.asDisruption ? "evicted (DisruptionTarget)"
+                        p.kill(PodAttempt.Cause.KILL, k.asDisruption, k.asDisruption ? "evicted (DisruptionTarget)"
                                 : "killed");
                     }
                 }
@@ -398,95 +304,19 @@ public final class JobController implements AutoCloseable {
         writeStatus(st);
     }
 
-    /** Handles a pod that ended: success, or a failure through the pod failure policy and the limits. */
-    private void ended(JobState st, Pod p) {
-        if (p.cause == Cause.JOB_FINISHED || p.cause == Cause.SUSPENDED || p.cause == Cause.DELETED) {
-            return;
-        }
-        Index ix = st.indexes[p.index];
-        if (p.exitCode == 0) {
-            ix.succeeded = true;
-            st.succeededPods++;
-            return;
-        }
-        JobSpec s = st.job.getSpec();
-        String action = "Count";
-        int ruleIndex = -1;
-        List<PodFailurePolicyRule> rules = s.getPodFailurePolicy() == null || s.getPodFailurePolicy().getRules() == null
-                ? List.of() : s.getPodFailurePolicy().getRules();
-        for (int r = 0; r < rules.size(); r++) {
-            if (JobRules.matches(rules.get(r), container(st), p.process != null, p.exitCode, p.disrupted)) {
-                action = rules.get(r).getAction();
-                ruleIndex = r;
-                break;
-            }
-        }
-        if ("Ignore".equals(action)) {
-            return;
-        }
-        st.failedPods++;
-        if ("FailJob".equals(action)) {
-            fail(st, "PodFailurePolicy", "Container " + container(st) + " for pod " + namespace + "/" + p.podName
-                    + " failed with exit code " + p.exitCode + " matching FailJob rule at index " + ruleIndex);
-            return;
-        }
-        if ("FailIndex".equals(action)) {
-            failIndex(st, ix);
-        } else if (s.getBackoffLimitPerIndex() != null && ++ix.failures > s.getBackoffLimitPerIndex()) {
-            failIndex(st, ix);
-        }
-        int backoffLimit = s.getBackoffLimit() != null ? s.getBackoffLimit()
-                : s.getBackoffLimitPerIndex() != null ? Integer.MAX_VALUE : 6;
-        if (st.terminal == null && st.failedPods > backoffLimit) {
-            fail(st, "BackoffLimitExceeded", "Job has reached the specified backoff limit");
-        }
-    }
-
-    private static String container(JobState st) {
-        return st.job.getSpec().getTemplate().getSpec().getContainers().get(0).getName();
-    }
-
-    private void failIndex(JobState st, Index ix) {
-        ix.failed = true;
-        Integer max = st.job.getSpec().getMaxFailedIndexes();
-        long failed = Arrays.stream(st.indexes).filter(i -> i.failed).count();
-        if (max != null && failed > max) {
-            fail(st, "MaxFailedIndexesExceeded", "Job has exceeded the specified maximal number of failed indexes");
-        }
-    }
-
-    private void fail(JobState st, String reason, String message) {
-        st.terminal = JobRules.condition("Failed", reason, message);
-    }
-
-    private void checkFinished(JobState st) {
-        boolean allSucceeded = true;
-        boolean allDone = true;
-        for (Index ix : st.indexes) {
-            allSucceeded &= ix.succeeded;
-            allDone &= ix.succeeded || ix.failed;
-        }
-        if (allSucceeded) {
-            st.completionTime = Instant.now();
-            st.terminal = JobRules.condition("Complete", null, null);
-        } else if (allDone) {
-            fail(st, "FailedIndexes", "Job has failed indexes");
-        }
-    }
-
-    private void startPods(JobState st) {
+    private void startPods(JobRun st) {
         int parallelism = st.job.getSpec().getParallelism() == null ? 1 : st.job.getSpec().getParallelism();
         for (int i = 0; i < st.indexes.length && st.running.size() < parallelism; i++) {
-            Index ix = st.indexes[i];
+            JobRun.Index ix = st.indexes[i];
             if (!ix.succeeded && !ix.failed && ix.running == null) {
                 start(st, i);
             }
         }
     }
 
-    private void start(JobState st, int i) {
+    private void start(JobRun st, int i) {
         Job job = st.job;
-        Index ix = st.indexes[i];
+        JobRun.Index ix = st.indexes[i];
         if (st.startTime == null) {
             st.startTime = Instant.now();
         }
@@ -498,7 +328,7 @@ public final class JobController implements AutoCloseable {
         String name = job.getMetadata().getName();
         String podName = name + (indexed ? "-" + i : "") + "-" + suffix;
         Path sandbox = sandboxRoot.resolve(namespace).resolve(podName);
-        Pod pod = new Pod(name, podName, i, ++ix.attempts, sandbox);
+        PodAttempt pod = new PodAttempt(name, podName, i, ++ix.attempts, sandbox);
         try {
             Files.createDirectories(sandbox);
             String uid = UUID.nameUUIDFromBytes(podName.getBytes(StandardCharsets.UTF_8)).toString();
@@ -524,35 +354,13 @@ public final class JobController implements AutoCloseable {
         }
     }
 
-    private void writeStatus(JobState st) {
+
+
+    private void writeStatus(JobRun st) {
         if (st.finishedBefore) {
             return;
         }
-        JobSpec s = st.job.getSpec();
-        boolean indexed = "Indexed".equals(s.getCompletionMode());
-        JobStatus status = new JobStatus();
-        status.setActive(st.running.isEmpty() ? null : st.running.size());
-        status.setSucceeded(st.succeededPods == 0 ? null : st.succeededPods);
-        status.setFailed(st.failedPods == 0 ? null : st.failedPods);
-        status.setStartTime(st.startTime == null ? null : JobRules.time(st.startTime));
-        status.setCompletionTime(st.completionTime == null ? null : JobRules.time(st.completionTime));
-        if (indexed) {
-            List<Integer> done = new ArrayList<>();
-            List<Integer> failed = new ArrayList<>();
-            for (int i = 0; i < st.indexes.length; i++) {
-                if (st.indexes[i].succeeded) {
-                    done.add(i);
-                }
-                if (st.indexes[i].failed) {
-                    failed.add(i);
-                }
-            }
-            status.setCompletedIndexes(done.isEmpty() ? null : JobRules.intervals(done));
-            status.setFailedIndexes(s.getBackoffLimitPerIndex() == null ? null : JobRules.intervals(failed));
-        }
-        if (st.terminal != null) {
-            status.setConditions(List.of(st.terminal));
-        }
+        JobStatus status = st.status();
         if (status.equals(st.written)) {
             return;
         }
