@@ -47,7 +47,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (create when absent). A 409 (another writer in between — a pod that overlaps its retry, or two runs of one VM)
  * re-reads and re-applies this process's pending entries onto what is there now; entries already present (equal
  * seq, time, step, state and detail) are not added twice, so nothing of either writer is lost or doubled. After
- * {@link #TRIES} conflicts in a row the write fails with an error naming the ConfigMap.
+ * {@link #TRIES} conflicts in a row, and at least {@link #RETRY_FOR} of them, the write fails with an error naming
+ * the ConfigMap.
  *
  * <p><b>Progress.</b> A disk transfer records a PROGRESS entry every few seconds; pushing each would cost an API
  * write per disk per sample and grow the object with the transfer's length. PROGRESS entries are coalesced — only
@@ -69,8 +70,15 @@ public final class ClusterRunState {
     static final int LIMIT_BYTES = 512 * 1024;
     /** How often a VM's progress is pushed at most. */
     static final Duration PROGRESS_EVERY = Duration.ofSeconds(5);
-    /** Writes tried per push when others keep changing the object in between. */
+    /** Writes tried per push at least when others keep changing the object in between. */
     static final int TRIES = 12;
+    /**
+     * How long a push keeps trying at least, however many conflicts: a count alone gave up within ~1 s while
+     * another writer on a slow, busy host was still in a burst of writes.
+     */
+    static final Duration RETRY_FOR = Duration.ofSeconds(15);
+    /** The longest pause between two tries (random, growing with the tries, so two writers fall out of step). */
+    private static final long MAX_PAUSE_MS = 250;
     private static final String FIX_CORRUPT = "it is written only by kv-migrate; delete the ConfigMap to drop the"
             + " cluster's copy (a run then goes by its local journal)";
 
@@ -190,7 +198,9 @@ public final class ClusterRunState {
             return;
         }
         String name = configMapName(plan, vm);
-        for (int attempt = 1; attempt <= TRIES; attempt++) {
+        long started = System.nanoTime();
+        int attempt = 0;
+        while (++attempt <= TRIES || System.nanoTime() - started < RETRY_FOR.toNanos()) {
             Stored stored = read(vm);
             ConfigMap cm = stored == null ? null : stored.object();
             List<JournalEntry> there = stored == null ? List.of() : stored.entries();
@@ -218,7 +228,7 @@ public final class ClusterRunState {
                 }
                 conflicts.incrementAndGet();
                 try {
-                    Thread.sleep(ThreadLocalRandom.current().nextLong(5, 20L * attempt));
+                    Thread.sleep(ThreadLocalRandom.current().nextLong(5, Math.min(MAX_PAUSE_MS, 20L * attempt)));
                 } catch (InterruptedException ie) {
                     Thread.currentThread().interrupt();
                     throw new KvMigrateException(ExitCode.INTERRUPTED, "interrupted writing ConfigMap " + namespace
@@ -227,7 +237,8 @@ public final class ClusterRunState {
             }
         }
         throw new KvMigrateException(ExitCode.TARGET_ERROR, "ConfigMap " + namespace + "/" + name + " (the run's"
-                + " journal of VM " + vm + ") changed under every one of " + TRIES + " writes (409 Conflict): another"
+                + " journal of VM " + vm + ") changed under every one of " + (attempt - 1) + " writes in "
+                + Duration.ofNanos(System.nanoTime() - started).toSeconds() + " s (409 Conflict): another"
                 + " process keeps writing it; make sure only one run of VM " + vm + " goes on (kubectl get pods -l "
                 + PlanConversion.LABEL_PLAN + "=" + plan + " -n " + namespace + ")");
     }
