@@ -35,11 +35,11 @@ import java.util.stream.Collectors;
  *   <li>the link: wire bytes per second, from each window of at least {@link #LINK_SAMPLE} written bytes, as
  *       {@link LinkEstimate} reasons. While the estimate is only optimistic (writes into buffers) and picks stored,
  *       that is a trial that ends after one link sample, so a slow link corrects it at once;</li>
- *   <li>per level, input bytes per second of one core's CPU time and wire/input ratio on this disk's data: from a probe of
- *       {@link #PROBE} bytes (spread over a chunk's data) at each of {@link #CANDIDATES} at every re-evaluation,
- *       except levels that cannot beat "stored" on the measured link ({@link #probeLevels()}). Only probes count,
- *       so levels are compared on the same samples: counting the chunks sent at the current level too had compared
- *       zstd1 on 50 MB of filesystem data with zstd3 on one near-empty metadata chunk.</li>
+ *   <li>per level, input bytes per second of one core's CPU time and wire/input ratio on this disk's data: from a
+ *       probe of {@link #PROBE} bytes (spread over a chunk's data) at each of {@link #CANDIDATES} at every
+ *       re-evaluation, except levels that cannot beat "stored" on the measured link ({@link #probeLevels()}). Only
+ *       probes count, so levels are compared on the same samples: counting the chunks sent at the current level too
+ *       had compared zstd1 on 50 MB of filesystem data with zstd3 on one near-empty metadata chunk.</li>
  * </ul>
  * The level is re-evaluated after the first {@link #FIRST_EVAL} bytes (once the link has a sample), then every
  * {@link #EVERY} bytes or {@link #EVERY_NANOS} ({@link #EARLY_NANOS} the first {@link #EARLY} times), so a changing

@@ -16,9 +16,8 @@ import java.util.OptionalDouble;
  *   <li>before any such window, the rate of writes into buffers stands in, marked {@link #optimistic()}: an upper
  *       bound that a stored trial tests;</li>
  *   <li>a window where compression set the pace: the link took what it got without pushing back, so it may take
- *       more; the estimate rises to {@link #GROW} times that, so one slow moment
- *       (a receiver warming up) does not hold it low for good: lighter levels follow, until one saturates the link
- *       and measures it.</li>
+ *       more; the estimate rises to {@link #GROW} times that, so one slow moment (a receiver warming up) does not
+ *       hold it low for good: lighter levels follow, until one saturates the link and measures it.</li>
  * </ul>
  *
  * @param rate wire bytes per second; empty before any window

@@ -354,8 +354,6 @@ public final class JobController implements AutoCloseable {
         }
     }
 
-
-
     private void writeStatus(JobRun st) {
         if (st.finishedBefore) {
             return;
