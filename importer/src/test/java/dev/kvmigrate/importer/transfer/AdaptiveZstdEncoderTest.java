@@ -122,7 +122,7 @@ class AdaptiveZstdEncoderTest {
 
     @Test
     void theProbeSampleIsSpreadOverTheChunksDataAndLeavesItsZeroRunsOut() {
-        int len = AdaptiveZstdEncoder.CHUNK;
+        int len = 4 * MIB; // sample() takes a chunk of any length
         byte[] chunk = new byte[len];
         for (int i = 0; i < len; i++) {
             chunk[i] = (byte) (1 + i / MIB); // MiB k holds the value k + 1: where a sample byte came from
