@@ -223,6 +223,9 @@ final class AdaptiveZstdEncoder implements BlockVisitor {
     }
 
     private void evaluate(long now) {
+        if (trial() && !link.conclusive(windowWireBytes, windowWriteNanos, now - windowStart, true)) {
+            return; // buffers may have taken all of it: the trial goes on
+        }
         if (windowWireBytes >= LINK_SAMPLE && windowWriteNanos > 0) {
             link = link.next(windowWireBytes, windowWriteNanos, now - windowStart, level == LevelChooser.STORED);
             windowWireBytes = 0;

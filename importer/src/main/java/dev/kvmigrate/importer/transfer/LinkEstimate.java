@@ -18,28 +18,48 @@ import java.util.OptionalDouble;
  *   <li>a window where compression set the pace: the link took what it got without pushing back, so it may take
  *       more; the estimate rises to {@link #GROW} times that, so one slow moment (a receiver warming up) does not
  *       hold it low for good: lighter levels follow, until one saturates the link and measures it. Growth is
- *       bounded by what the lightest level sends, so after {@link #RETEST} such windows in a row the estimate
- *       turns optimistic again (the rate of writes into buffers): if that picks stored, a trial re-measures the
- *       link. Without it a link once measured below the lightest level's input rate (a busy receiver, a short
- *       dip) held that level for the rest of the upload, at 10 Gbit twice the time of sending stored.</li>
+ *       bounded by what the lightest level sends, so after {@link #RETEST} such windows in a row (doubling with
+ *       each retest) the estimate turns optimistic again (the rate of writes into buffers): if that picks stored,
+ *       a trial re-measures the link. Without it a link once measured below the lightest level's input rate (a
+ *       busy receiver, a short dip) held that level for the rest of the upload, at 10 Gbit twice the time of
+ *       sending stored.</li>
  * </ul>
+ * A trial's stored window is judged only once it says something ({@link #conclusive}).
  *
  * @param rate wire bytes per second; empty before any window
  * @param optimistic the rate is only the rate of writes into buffers, never seen limited by the link
  * @param paced compression-paced windows in a row since the link last pushed back (or since the last retest)
+ * @param retests how many times compression-paced windows turned the estimate optimistic
  */
-record LinkEstimate(OptionalDouble rate, boolean optimistic, int paced) {
+record LinkEstimate(OptionalDouble rate, boolean optimistic, int paced, int retests) {
     /** Share of a window's time spent in writes above which the link, not compression, set the pace. */
     static final double LINK_BOUND = 0.4;
     /** Factor the estimate grows by per window in which compression, not the link, set the pace. */
     static final double GROW = 1.5;
     /** Compression-paced windows in a row after which the estimate turns optimistic, to be retested. */
     static final int RETEST = 4;
+    /** Wire bytes a stored window needs, under an optimistic estimate, to say the link was not filled. */
+    static final long VERDICT = 32L << 20;
 
-    static final LinkEstimate NONE = new LinkEstimate(OptionalDouble.empty(), false, 0);
+    static final LinkEstimate NONE = new LinkEstimate(OptionalDouble.empty(), false, 0, 0);
 
     LinkEstimate(OptionalDouble rate, boolean optimistic) {
-        this(rate, optimistic, 0);
+        this(rate, optimistic, 0, 0);
+    }
+
+    /**
+     * Whether a window says anything yet. A stored window under an optimistic estimate (a trial) needs
+     * {@link #VERDICT} bytes, unless it is the first trial and its writes blocked for {@link #LINK_BOUND} of its
+     * time: socket buffers and a shaper's queue take several megabytes at once, so a shorter window says "not
+     * filled" of any link, and a retest's short window overstates the link by what the buffers, drained while
+     * compression paced the upload, took at its start (164 MB/s measured on a 1 Gbit link sent stored data over it
+     * for a whole period). The caller keeps such a window open, and the trial going.
+     */
+    boolean conclusive(long wireBytes, long writeNanos, long windowNanos, boolean stored) {
+        if (!stored || !optimistic || wireBytes >= VERDICT) {
+            return true;
+        }
+        return retests == 0 && writeNanos >= LINK_BOUND * windowNanos;
     }
 
     /** The rate only when it was measured against the link; empty while none or only optimistic. */
@@ -59,19 +79,19 @@ record LinkEstimate(OptionalDouble rate, boolean optimistic, int paced) {
         double blocked = wireBytes * 1e9 / Math.max(1, writeNanos);
         double achieved = wireBytes * 1e9 / Math.max(1, windowNanos);
         if (writeNanos >= LINK_BOUND * windowNanos) {
-            return new LinkEstimate(OptionalDouble.of(achieved), false);
+            return new LinkEstimate(OptionalDouble.of(achieved), false, 0, retests);
         }
         if (stored) {
-            return new LinkEstimate(OptionalDouble.of(Math.max(blocked, rate.orElse(0))), false);
+            return new LinkEstimate(OptionalDouble.of(Math.max(blocked, rate.orElse(0))), false, 0, retests);
         }
         if (rate.isEmpty() || optimistic) {
-            return new LinkEstimate(OptionalDouble.of(blocked), true);
+            return new LinkEstimate(OptionalDouble.of(blocked), true, 0, retests);
         }
         double known = rate.getAsDouble();
-        if (paced + 1 >= RETEST) {
-            return new LinkEstimate(OptionalDouble.of(Math.max(known, blocked)), true);
+        if (paced + 1 >= RETEST << Math.min(retests, 4)) {
+            return new LinkEstimate(OptionalDouble.of(Math.max(known, blocked)), true, 0, retests + 1);
         }
         // below LINK_BOUND the buffered write rate is over 2.5 times the achieved one: growth stays under it
-        return new LinkEstimate(OptionalDouble.of(Math.max(known, achieved * GROW)), false, paced + 1);
+        return new LinkEstimate(OptionalDouble.of(Math.max(known, achieved * GROW)), false, paced + 1, retests);
     }
 }

@@ -77,9 +77,16 @@ class LinkEstimateTest {
         assertThat(e.rate().getAsDouble()).isCloseTo(1800e6, within(1e5)); // the buffered write rate
         // the trial's stored window then measures the link, and the count starts again
         LinkEstimate t = e.next(400 * MB, 300 * MS, 500 * MS, true);
+        assertThat(t.retests()).isOne();
         assertThat(t.optimistic()).isFalse();
         assertThat(t.rate().getAsDouble()).isCloseTo(800e6, within(1e5));
         assertThat(t.paced()).isZero();
+        // the next retest waits twice as long
+        for (int i = 1; i < 2 * LinkEstimate.RETEST; i++) {
+            t = t.next(90 * MB, 50 * MS, 500 * MS, false);
+            assertThat(t.optimistic()).as("window %d after the retest", i).isFalse();
+        }
+        assertThat(t.next(90 * MB, 50 * MS, 500 * MS, false).optimistic()).isTrue();
         // a window the link paced in between resets the count too
         LinkEstimate r = measured(250e6).next(90 * MB, 50 * MS, 500 * MS, false)
                 .next(125 * MB, 400 * MS, 500 * MS, false);
@@ -94,5 +101,22 @@ class LinkEstimateTest {
         // growth is GROW times what the link took
         assertThat(measured(10e6).next(10 * MB, 190 * MS, 500 * MS, false).rate().getAsDouble())
                 .isCloseTo(30e6, within(1e5));
+    }
+
+    @Test
+    void aStoredTrialWindowSaysTheLinkTakesMoreOnlyAfterEnoughBytesToFillTheBuffers() {
+        LinkEstimate trial = new LinkEstimate(OptionalDouble.of(1800e6), true);
+        // 8 MB went into socket buffers and a shaper's queue in 10 ms of a 60 ms window: says nothing yet
+        assertThat(trial.conclusive(8 * MB, 10 * MS, 60 * MS, true)).isFalse();
+        // writes that blocked, or enough bytes, do
+        assertThat(trial.conclusive(8 * MB, 40 * MS, 60 * MS, true)).isTrue();
+        assertThat(trial.conclusive(LinkEstimate.VERDICT, 10 * MS, 60 * MS, true)).isTrue();
+        // a retest's trial needs the bytes even when its writes blocked: the buffers drained before it overstate
+        LinkEstimate retest = new LinkEstimate(OptionalDouble.of(1800e6), true, 0, 1);
+        assertThat(retest.conclusive(8 * MB, 40 * MS, 60 * MS, true)).isFalse();
+        assertThat(retest.conclusive(LinkEstimate.VERDICT, 200 * MS, 260 * MS, true)).isTrue();
+        // a measured estimate, or compressed data, is judged at once
+        assertThat(measured(1800e6).conclusive(8 * MB, 10 * MS, 60 * MS, true)).isTrue();
+        assertThat(trial.conclusive(8 * MB, 10 * MS, 60 * MS, false)).isTrue();
     }
 }
