@@ -41,6 +41,8 @@ import java.util.stream.Collectors;
  *       probes count, so levels are compared on the same samples: counting the chunks sent at the current level too
  *       had compared zstd1 on 50 MB of filesystem data with zstd3 on one near-empty metadata chunk.</li>
  * </ul>
+ * While a compressing level is chosen, a share of the chunks goes stored ({@link StoredShare}) when compression,
+ * not the link, set the pace: the link's spare room carries them.
  * The level is re-evaluated after the first {@link #FIRST_EVAL} bytes (once the link has a sample), then every
  * {@link #EVERY} bytes or {@link #EVERY_NANOS} ({@link #EARLY_NANOS} the first {@link #EARLY} times), so a changing
  * link or change of content is followed. Holds at most (workers + 2) chunks.
@@ -100,6 +102,9 @@ final class AdaptiveZstdEncoder implements BlockVisitor {
     private long windowWriteNanos;
     private long windowStart = System.nanoTime();
     private int trialChunks;
+    private StoredShare storedShare = StoredShare.NONE;
+    private double storedCredit;
+    private long windowAwaitNanos;
     private final long started = System.nanoTime();
     private long finished;
     private long totalWireBytes;
@@ -208,11 +213,19 @@ final class AdaptiveZstdEncoder implements BlockVisitor {
                 pool.submit(() -> probe(sample, levels));
             }
         }
-        inputByLevel.merge(level, (long) len, Long::sum);
+        boolean stored = level == LevelChooser.STORED;
+        if (!stored && storedShare.share() > 0) {
+            storedCredit += storedShare.share();
+            if (storedCredit >= 1) {
+                storedCredit -= 1;
+                stored = true;
+            }
+        }
+        inputByLevel.merge(stored ? LevelChooser.STORED : level, (long) len, Long::sum);
         if (trial()) {
             trialChunks++;
         }
-        if (level == LevelChooser.STORED) {
+        if (stored) {
             pending.add(new Stored(buf, len, zeroRuns));
         } else {
             int at = level;
@@ -228,8 +241,16 @@ final class AdaptiveZstdEncoder implements BlockVisitor {
         }
         if (windowWireBytes >= LINK_SAMPLE && windowWriteNanos > 0) {
             link = link.next(windowWireBytes, windowWriteNanos, now - windowStart, level == LevelChooser.STORED);
+            StoredShare share = storedShare.next(windowWriteNanos, windowAwaitNanos, now - windowStart);
+            if (share.share() != storedShare.share() && level != LevelChooser.STORED) {
+                LOG.debug("stored share {} -> {}: writes {} ms, waits for frames {} ms of a {} ms window",
+                        storedShare.share(), share.share(), windowWriteNanos / 1_000_000,
+                        windowAwaitNanos / 1_000_000, (now - windowStart) / 1_000_000);
+            }
+            storedShare = share;
             windowWireBytes = 0;
             windowWriteNanos = 0;
+            windowAwaitNanos = 0;
             windowStart = now;
         }
         Map<Integer, LevelChooser.Measure> seen = measureAndDecay();
@@ -436,7 +457,9 @@ final class AdaptiveZstdEncoder implements BlockVisitor {
                 wrote(s.len(), System.nanoTime() - t0);
                 release(s.buf());
             } else if (e instanceof Compressed c) {
+                long w0 = System.nanoTime();
                 byte[] frame = await(c.frame());
+                windowAwaitNanos += System.nanoTime() - w0;
                 sparse.endFrame();
                 long t0 = System.nanoTime();
                 out.write(frame);
