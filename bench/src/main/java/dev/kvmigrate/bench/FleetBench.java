@@ -44,8 +44,9 @@ import java.util.concurrent.Future;
  * within 5 % of the cap.
  *
  * <p>RESULT lines: {@code bench=fleet case=uncapped kv_s base=4xcurl base_s ratio wire_bytes identical kv_rss_mib
- * runs} and {@code bench=fleet case=capped cap cap_mbps (megabits/s) kv_s windows worst_window_pct over_pct under_pct cap_held
- * wire_bytes identical kv_rss_mib runs=1}: worst_window_pct is the largest deviation from the cap of any full window,
+ * disks virtual_gib runs} and {@code bench=fleet case=capped cap cap_mbps (megabits/s) kv_s windows worst_window_pct
+ * over_pct under_pct cap_held wire_bytes identical kv_rss_mib disks virtual_gib runs=1} (disks and virtual_gib: the
+ * fleet's size, which --vms, --min-mib and --max-mib change): worst_window_pct is the largest deviation from the cap of any full window,
  * over_pct / under_pct the largest above and below it (going over is the cap failing; falling under on a busy
  * machine can be load). The process exits 1 when a volume differs from its source.
  *
@@ -133,8 +134,9 @@ public final class FleetBench {
             double kvMedian = BenchKit.median(kvS);
             double curlMedian = BenchKit.median(curl);
             results.add(String.format(Locale.ROOT, "RESULT bench=fleet case=uncapped kv_s=%.2f base=4xcurl"
-                    + " base_s=%.2f ratio=%.3f wire_bytes=%d identical=%s kv_rss_mib=%d runs=%d", kvMedian,
-                    curlMedian, kvMedian / curlMedian, wire, identical ? "yes" : "no", rss, runs));
+                    + " base_s=%.2f ratio=%.3f wire_bytes=%d identical=%s kv_rss_mib=%d disks=%d virtual_gib=%.1f"
+                    + " runs=%d", kvMedian, curlMedian, kvMedian / curlMedian, wire, identical ? "yes" : "no", rss,
+                    disks.size(), virtual / (double) (1L << 30), runs));
 
             Kv capped = kvRun(dir, disks, kv, vms, "capped", cap);
             identical &= capped.identical();
@@ -153,10 +155,11 @@ public final class FleetBench {
             info("capped run, bytes per 5 s window (the last, partial one left out): " + windows);
             results.add(String.format(Locale.ROOT, "RESULT bench=fleet case=capped cap=%s cap_mbps=%.0f kv_s=%.2f"
                     + " windows=%d worst_window_pct=%.1f over_pct=%.1f under_pct=%.1f cap_held=%s wire_bytes=%d"
-                    + " identical=%s kv_rss_mib=%d runs=1", cap, capBps * 8 / 1e6, capped.seconds(), windows.size(),
-                    worst, over, under,
+                    + " identical=%s kv_rss_mib=%d disks=%d virtual_gib=%.1f runs=1", cap, capBps * 8 / 1e6,
+                    capped.seconds(), windows.size(), worst, over, under,
                     !windows.isEmpty() && worst <= 5.0 ? "yes" : "no", capped.wire(),
-                    capped.identical() ? "yes" : "no", capped.rssMib()));
+                    capped.identical() ? "yes" : "no", capped.rssMib(), disks.size(),
+                    virtual / (double) (1L << 30)));
         } finally {
             BenchKit.deleteTree(dir);
         }
