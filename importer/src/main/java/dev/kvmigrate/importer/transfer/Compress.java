@@ -6,7 +6,8 @@ import java.util.Optional;
 public enum Compress {
     /**
      * zstd frames with holes as RLE blocks and data at a level that follows the link: stored when the link is
-     * faster than compressing, heavier as the link gets slower (see {@link LevelChooser}).
+     * faster than compressing, heavier as the link gets slower (see {@link LevelChooser}), and a share stored beside
+     * the compressed frames where compression cannot fill the link ({@link StoredShare}).
      */
     AUTO,
     /** zstd level 1 for data, holes as RLE frames. */
