@@ -1,17 +1,12 @@
 package dev.kvmigrate.importer.transfer;
 
-import com.github.luben.zstd.Zstd;
-import com.github.luben.zstd.ZstdCompressCtx;
 import dev.kvmigrate.importer.format.ZstdSparseWriter;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -34,12 +29,14 @@ import java.util.stream.Collectors;
  * <ul>
  *   <li>the link: wire bytes per second, from each window of at least {@link #LINK_SAMPLE} written bytes, as
  *       {@link LinkEstimate} reasons. While the estimate is only optimistic (writes into buffers) and picks stored,
- *       that is a trial that ends after one link sample, so a slow link corrects it at once;</li>
+ *       that is a trial that ends as soon as its window says something ({@link LinkEstimate#conclusive}), so a slow
+ *       link corrects it within a few chunks;</li>
  *   <li>per level, input bytes per second of one core's CPU time and wire/input ratio on this disk's data: from a
- *       probe of {@link #PROBE} bytes (spread over a chunk's data) at each of {@link #CANDIDATES} at every
- *       re-evaluation, except levels that cannot beat "stored" on the measured link ({@link #probeLevels()}). Only
- *       probes count, so levels are compared on the same samples: counting the chunks sent at the current level too
- *       had compared zstd1 on 50 MB of filesystem data with zstd3 on one near-empty metadata chunk.</li>
+ *       probe of {@link LevelMeter#PROBE} bytes (spread over a chunk's data) at each of
+ *       {@link LevelMeter#CANDIDATES} at every re-evaluation, except levels that cannot beat "stored" on the
+ *       measured link ({@link #probeLevels()}), measured by {@link LevelMeter}. Only probes count, so levels are
+ *       compared on the same samples: counting the chunks sent at the current level too had compared zstd1 on 50 MB
+ *       of filesystem data with zstd3 on one near-empty metadata chunk.</li>
  * </ul>
  * While a compressing level is chosen, a share of the chunks goes stored ({@link StoredShare}) when compression,
  * not the link, set the pace: the link's spare room carries them.
@@ -49,9 +46,6 @@ import java.util.stream.Collectors;
  */
 final class AdaptiveZstdEncoder implements BlockVisitor {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AdaptiveZstdEncoder.class);
-    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
-    private static final boolean CPU_TIME = THREADS.isCurrentThreadCpuTimeSupported()
-            && THREADS.isThreadCpuTimeEnabled();
 
     /**
      * Up to (workers + 2) chunks are pending and as many reused, per disk: 2 MiB (was 4) keeps a 4-disk plan run's
@@ -59,10 +53,6 @@ final class AdaptiveZstdEncoder implements BlockVisitor {
      */
     static final int CHUNK = 2 << 20;
     static final long HOLE = 1 << 20;
-    static final int PROBE = 1 << 20;
-    /** Pieces a probe's sample is taken in, spread over the chunk. */
-    static final int SLICES = 16;
-    static final int[] CANDIDATES = {1, 3, 6};
     static final long FIRST_EVAL = 16L << 20;
     static final long EVERY = 64L << 20;
     static final long EVERY_NANOS = 2_000_000_000L;
@@ -74,8 +64,6 @@ final class AdaptiveZstdEncoder implements BlockVisitor {
     static final int EARLY = 8;
     /** Wire bytes a link sample needs: more than socket buffers and rate-limit bursts absorb without blocking. */
     static final long LINK_SAMPLE = 8 << 20;
-    /** Weight of a new sample in the running estimates. */
-    private static final double NEW = 0.5;
 
     private final OutputStream out;
     private final ZstdSparseWriter sparse;
@@ -83,13 +71,9 @@ final class AdaptiveZstdEncoder implements BlockVisitor {
     private final ExecutorService pool;
     private final ArrayDeque<Entry> pending = new ArrayDeque<>();
     private final ArrayDeque<byte[]> free = new ArrayDeque<>();
-    /** Per level: input bytes, nanoseconds, output bytes (decayed at each evaluation); guarded by itself. */
-    private final Map<Integer, double[]> sums = new HashMap<>();
+    private final LevelMeter meter = new LevelMeter(CHUNK);
     private volatile Map<Integer, LevelChooser.Measure> lastMeasures = Map.of();
     private final Map<Integer, Long> inputByLevel = new TreeMap<>();
-    private final ThreadLocal<ZstdCompressCtx> ctx = ThreadLocal.withInitial(ZstdCompressCtx::new);
-    private final ThreadLocal<Boolean> warm = ThreadLocal.withInitial(() -> false);
-    private final ThreadLocal<byte[]> outBuffer = ThreadLocal.withInitial(() -> new byte[0]);
 
     private byte[] chunk;
     private int fill;
@@ -206,11 +190,11 @@ final class AdaptiveZstdEncoder implements BlockVisitor {
         chunk = null;
         fill = 0;
         if (probeDue) {
-            byte[] sample = sample(buf, len, zeroRuns);
+            byte[] sample = LevelMeter.sample(buf, len, zeroRuns);
             if (sample.length > 0) {
                 probeDue = false;
                 int[] levels = probeLevels();
-                pool.submit(() -> probe(sample, levels));
+                pool.submit(() -> meter.probe(sample, levels));
             }
         }
         boolean stored = level == LevelChooser.STORED;
@@ -229,14 +213,14 @@ final class AdaptiveZstdEncoder implements BlockVisitor {
             pending.add(new Stored(buf, len, zeroRuns));
         } else {
             int at = level;
-            pending.add(new Compressed(buf, pool.submit(() -> compress(buf, len, at, true))));
+            pending.add(new Compressed(buf, pool.submit(() -> meter.frame(buf, len, at))));
         }
         chunks++;
         drain(workers + 2);
     }
 
     private void evaluate(long now) {
-        if (trial() && !link.conclusive(windowWireBytes, windowWriteNanos, now - windowStart, true)) {
+        if (!link.conclusive(windowWireBytes, windowWriteNanos, now - windowStart, level == LevelChooser.STORED)) {
             return; // buffers may have taken all of it: the trial goes on
         }
         if (windowWireBytes >= LINK_SAMPLE && windowWriteNanos > 0) {
@@ -253,7 +237,7 @@ final class AdaptiveZstdEncoder implements BlockVisitor {
             windowAwaitNanos = 0;
             windowStart = now;
         }
-        Map<Integer, LevelChooser.Measure> seen = measureAndDecay();
+        Map<Integer, LevelChooser.Measure> seen = meter.measureAndDecay();
         lastMeasures = seen;
         int next = LevelChooser.choose(link.rate(), seen, workers);
         if (next != level) {
@@ -288,50 +272,6 @@ final class AdaptiveZstdEncoder implements BlockVisitor {
     }
 
     /**
-     * Up to {@link #PROBE} bytes of the chunk's data as {@link #SLICES} slices spread evenly over it, its zero runs
-     * left out: they go as RLE blocks whatever the level. The first megabyte alone was not the chunk: an ext4
-     * image's first chunk starts with a superblock and near-empty metadata, which made zstd3 look 690 MB/s fast at a
-     * ratio of 0.004 and chose it for a link it could not keep up with.
-     */
-    static byte[] sample(byte[] buf, int len, List<int[]> zeroRuns) {
-        List<int[]> data = new ArrayList<>(); // [start, end) of each data range of the chunk
-        int at = 0;
-        for (int[] z : zeroRuns) {
-            if (z[0] > at) {
-                data.add(new int[] {at, z[0]});
-            }
-            at = z[0] + z[1];
-        }
-        if (len > at) {
-            data.add(new int[] {at, len});
-        }
-        long total = data.stream().mapToLong(r -> r[1] - r[0]).sum();
-        byte[] sample = new byte[(int) Math.min(total, PROBE)];
-        int slices = Math.max(1, Math.min(SLICES, sample.length));
-        int slice = sample.length / slices;
-        int n = 0;
-        int range = 0;
-        long passed = 0; // data bytes in the ranges before {@code range}
-        for (int k = 0; k < slices; k++) {
-            long from = total == sample.length ? (long) k * slice : k * (total / slices);
-            int want = k == slices - 1 ? sample.length - n : slice;
-            while (want > 0) {
-                while (from >= passed + data.get(range)[1] - data.get(range)[0]) {
-                    passed += data.get(range)[1] - data.get(range)[0];
-                    range++;
-                }
-                int off = (int) (data.get(range)[0] + from - passed);
-                int take = Math.min(want, data.get(range)[1] - off);
-                System.arraycopy(buf, off, sample, n, take);
-                n += take;
-                from += take;
-                want -= take;
-            }
-        }
-        return sample;
-    }
-
-    /**
      * The candidates worth probing now: all of them, except while data goes stored over a measured link, when a
      * level whose last measured speed on all workers cannot exceed the link by {@link LevelChooser#MARGIN} is
      * skipped (heavier levels are slower, so such a level cannot beat stored: its probe would only burn the CPU
@@ -345,93 +285,14 @@ final class AdaptiveZstdEncoder implements BlockVisitor {
     /** {@link #probeLevels()} as a pure function: {@code link} empty while not measured (or only optimistic). */
     static int[] probeLevels(int level, OptionalDouble link, Map<Integer, LevelChooser.Measure> last, int workers) {
         if (level != LevelChooser.STORED || link.isEmpty()) {
-            return CANDIDATES;
+            return LevelMeter.CANDIDATES;
         }
         double rate = link.getAsDouble();
-        return Arrays.stream(CANDIDATES).filter(l -> {
+        return Arrays.stream(LevelMeter.CANDIDATES).filter(l -> {
             LevelChooser.Measure m = last.get(l);
-            return l == CANDIDATES[0] || m == null || m.bytesPerSecondPerCore() * workers > rate * LevelChooser.MARGIN;
+            return l == LevelMeter.CANDIDATES[0] || m == null
+                    || m.bytesPerSecondPerCore() * workers > rate * LevelChooser.MARGIN;
         }).toArray();
-    }
-
-    /** Compresses {@code sample} at each of {@code levels}, recording speed and ratio. */
-    private Void probe(byte[] sample, int[] levels) {
-        if (!warm.get()) {
-            warm.set(true);
-            for (int l : CANDIDATES) { // a level's first use in a thread allocates its context: not its speed
-                ctx.get().reset();
-                ctx.get().setLevel(l);
-                ctx.get().compress(Arrays.copyOf(sample, Math.min(sample.length, 64 * 1024)));
-            }
-        }
-        for (int l : levels) {
-            compress(sample, sample.length, l, false);
-        }
-        return null;
-    }
-
-    /** This thread's output buffer for a frame of {@code len} input bytes (one per worker: not a chunk's garbage). */
-    private byte[] scratch(int len) {
-        int bound = (int) Zstd.compressBound(len);
-        byte[] b = outBuffer.get();
-        if (b.length < bound) {
-            b = new byte[(int) Zstd.compressBound(Math.max(len, CHUNK))];
-            outBuffer.set(b);
-        }
-        return b;
-    }
-
-    /** One zstd frame of {@code buf[0, len)} at {@code l}: the frame when {@code keep}, else only its measure. */
-    private byte[] compress(byte[] buf, int len, int l, boolean keep) {
-        byte[] dst = scratch(len);
-        ZstdCompressCtx c = ctx.get();
-        c.reset();
-        c.setLevel(l);
-        c.setContentSize(true);
-        long t0 = cpuNanos();
-        int n = c.compressByteArray(dst, 0, dst.length, buf, 0, len);
-        long nanos = Math.max(1, cpuNanos() - t0);
-        if (!keep) {
-            record(l, len, nanos, n);
-        }
-        return keep ? Arrays.copyOf(dst, n) : null;
-    }
-
-    /**
-     * The calling thread's CPU time, where the JVM measures it (else the wall clock). A level's speed is its CPU
-     * cost on this data: wall time also counted the waits for a core, which depend on what else runs, and that
-     * differs by level: sending stored data at 1 Gbit keeps the sending thread and a loopback receiver busy, so a
-     * probe then measured zstd1 at 90-130 MB/s, while zstd1 once chosen sent 177 MB/s of this data with one thread.
-     */
-    private static long cpuNanos() {
-        return CPU_TIME ? THREADS.getCurrentThreadCpuTime() : System.nanoTime();
-    }
-
-    /** Adds one compression to its level's sums (so speed is total bytes over total time, not a mean of rates). */
-    private void record(int l, long in, long nanos, long out) {
-        synchronized (sums) {
-            double[] sum = sums.computeIfAbsent(l, k -> new double[3]);
-            sum[0] += in;
-            sum[1] += nanos;
-            sum[2] += out;
-        }
-    }
-
-    /** Speed and ratio per level from the sums; the sums then lose half their weight, so new data counts most. */
-    private Map<Integer, LevelChooser.Measure> measureAndDecay() {
-        synchronized (sums) {
-            Map<Integer, LevelChooser.Measure> m = new HashMap<>();
-            for (Map.Entry<Integer, double[]> e : sums.entrySet()) {
-                double[] sum = e.getValue();
-                if (sum[0] > 0 && sum[1] > 0 && sum[2] > 0) {
-                    m.put(e.getKey(), new LevelChooser.Measure(sum[0] * 1e9 / sum[1], sum[2] / sum[0]));
-                }
-                for (int i = 0; i < sum.length; i++) {
-                    sum[i] *= 1 - NEW;
-                }
-            }
-            return m;
-        }
     }
 
     /** Writes entries in order until at most {@code keepChunks} data chunks are pending. */

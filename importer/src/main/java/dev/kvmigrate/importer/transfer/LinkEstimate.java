@@ -59,7 +59,12 @@ record LinkEstimate(OptionalDouble rate, boolean optimistic, int paced, int rete
         if (!stored || !optimistic || wireBytes >= VERDICT) {
             return true;
         }
-        return retests == 0 && writeNanos >= LINK_BOUND * windowNanos;
+        return retests == 0 && linkPaced(writeNanos, windowNanos);
+    }
+
+    /** Whether writes took at least {@link #LINK_BOUND} of a window: the link, not compression, set its pace. */
+    static boolean linkPaced(long writeNanos, long windowNanos) {
+        return writeNanos >= LINK_BOUND * windowNanos;
     }
 
     /** The rate only when it was measured against the link; empty while none or only optimistic. */
@@ -78,7 +83,7 @@ record LinkEstimate(OptionalDouble rate, boolean optimistic, int paced, int rete
     LinkEstimate next(long wireBytes, long writeNanos, long windowNanos, boolean stored) {
         double blocked = wireBytes * 1e9 / Math.max(1, writeNanos);
         double achieved = wireBytes * 1e9 / Math.max(1, windowNanos);
-        if (writeNanos >= LINK_BOUND * windowNanos) {
+        if (linkPaced(writeNanos, windowNanos)) {
             return new LinkEstimate(OptionalDouble.of(achieved), false, 0, retests);
         }
         if (stored) {

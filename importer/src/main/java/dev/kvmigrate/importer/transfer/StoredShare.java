@@ -34,8 +34,8 @@ record StoredShare(double share) {
      * @param windowNanos the window's length
      */
     StoredShare next(long writeNanos, long awaitNanos, long windowNanos) {
-        boolean linkPaced = writeNanos >= LinkEstimate.LINK_BOUND * windowNanos;
-        boolean compressionPaced = !linkPaced && awaitNanos >= AWAIT_BOUND * windowNanos;
+        boolean compressionPaced = !LinkEstimate.linkPaced(writeNanos, windowNanos)
+                && awaitNanos >= AWAIT_BOUND * windowNanos;
         double s = compressionPaced ? share + STEP : share - STEP;
         return new StoredShare(Math.max(0, Math.min(MAX, Math.round(s * 10) / 10.0)));
     }

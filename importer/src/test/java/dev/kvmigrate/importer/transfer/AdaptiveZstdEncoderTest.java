@@ -133,8 +133,8 @@ class AdaptiveZstdEncoderTest {
         for (int[] z : zeroRuns) {
             java.util.Arrays.fill(chunk, z[0], z[0] + z[1], (byte) 0);
         }
-        byte[] sample = AdaptiveZstdEncoder.sample(chunk, len, zeroRuns);
-        assertThat(sample).hasSize(AdaptiveZstdEncoder.PROBE);
+        byte[] sample = LevelMeter.sample(chunk, len, zeroRuns);
+        assertThat(sample).hasSize(LevelMeter.PROBE);
         java.util.Set<Byte> from = new java.util.TreeSet<>();
         for (byte b : sample) {
             from.add(b);
@@ -144,13 +144,13 @@ class AdaptiveZstdEncoderTest {
 
         // less data than a probe: all of it, in order
         java.util.List<int[]> mostlyZero = java.util.List.of(new int[] {100, len - 200});
-        byte[] small = AdaptiveZstdEncoder.sample(chunk, len, mostlyZero);
+        byte[] small = LevelMeter.sample(chunk, len, mostlyZero);
         assertThat(small).hasSize(200);
         assertThat(java.util.Arrays.copyOfRange(small, 0, 100)).isEqualTo(java.util.Arrays.copyOfRange(chunk, 0, 100));
         assertThat(java.util.Arrays.copyOfRange(small, 100, 200))
                 .isEqualTo(java.util.Arrays.copyOfRange(chunk, len - 100, len));
-        assertThat(AdaptiveZstdEncoder.sample(chunk, len, java.util.List.of(new int[] {0, len}))).isEmpty();
-        assertThat(AdaptiveZstdEncoder.sample(chunk, 7, java.util.List.of())).hasSize(7);
+        assertThat(LevelMeter.sample(chunk, len, java.util.List.of(new int[] {0, len}))).isEmpty();
+        assertThat(LevelMeter.sample(chunk, 7, java.util.List.of())).hasSize(7);
     }
 
     @Test
