@@ -4,6 +4,7 @@ import dev.kvmigrate.common.ExitCode;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.util.Arrays;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -15,15 +16,6 @@ import picocli.CommandLine.Command;
         description = {
             "Moves virtual machines from KVM hypervisors (libvirt, oVirt/RHV, OVA) onto KubeVirt,",
             "carrying NVIDIA vGPUs and passthrough GPUs across as GPU requests the target really satisfies."
-        },
-        subcommands = {
-            InventoryCommand.class,
-            ConvertCommand.class,
-            ValidateCommand.class,
-            ImportCommand.class,
-            PlanCommand.class,
-            CompletionCommand.class,
-            CommandLine.HelpCommand.class
         },
         footerHeading = "%nExamples:%n",
         footer = {
@@ -38,6 +30,10 @@ import picocli.CommandLine.Command;
             "Progress and logs go to stderr, results to stdout. NO_COLOR disables colour."
         })
 public final class KvMigrate {
+    /** The subcommands, in the order the usage help lists them. */
+    private static final List<Class<?>> SUBCOMMANDS = List.of(InventoryCommand.class, ConvertCommand.class,
+            ValidateCommand.class, ImportCommand.class, PlanCommand.class, CompletionCommand.class,
+            CommandLine.HelpCommand.class);
 
     public static void main(String[] args) {
         configureLogging(args);
@@ -46,13 +42,21 @@ public final class KvMigrate {
 
     /** Runs the CLI with the given streams; returns the exit code. The entry point tests call. */
     public static int run(PrintStream out, PrintStream err, String... args) {
-        CommandLine cli = commandLine(out, err);
+        CommandLine cli = commandLine(out, err, args);
         return cli.execute(args);
     }
 
-    /** The configured command line, with error handling mapped to {@link ExitCode}s. */
-    public static CommandLine commandLine(PrintStream out, PrintStream err) {
+    /**
+     * The configured command line for {@code args}, with error handling mapped to {@link ExitCode}s. When the first
+     * argument names a subcommand, only that one is built: picocli builds each command's model by reflection when it
+     * is added, and building the whole tree was most of every command's start-up. {@code --version} alone gets none.
+     * Anything else (no argument, an option first, {@code help}, {@code completion}, a misspelt name picocli suggests
+     * a fix for) gets the whole tree.
+     */
+    public static CommandLine commandLine(PrintStream out, PrintStream err, String... args) {
         CommandLine cli = new CommandLine(new KvMigrate());
+        // before the settings below: picocli hands them to the subcommands present when each is set
+        subcommandsFor(args).forEach(cli::addSubcommand);
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         ErrorHandler handler = new ErrorHandler();
@@ -62,6 +66,23 @@ public final class KvMigrate {
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.setUsageHelpAutoWidth(true);
         return cli;
+    }
+
+    static List<Class<?>> subcommandsFor(String... args) {
+        if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
+            return List.of();
+        }
+        if (args.length > 0) {
+            for (Class<?> c : SUBCOMMANDS) {
+                Command command = c.getAnnotation(Command.class);
+                boolean named = command.name().equals(args[0]) || Arrays.asList(command.aliases()).contains(args[0]);
+                boolean needsTree = c == CompletionCommand.class || c == CommandLine.HelpCommand.class;
+                if (named) {
+                    return needsTree ? SUBCOMMANDS : List.of(c);
+                }
+            }
+        }
+        return SUBCOMMANDS;
     }
 
     static final String SIMPLE_LOGGER_PREFIX = "org.slf4j.simpleLogger.log.";

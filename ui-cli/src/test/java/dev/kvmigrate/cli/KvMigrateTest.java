@@ -34,4 +34,34 @@ class KvMigrateTest {
         assertThat(r.code()).isZero();
         assertThat(r.out()).contains("complete -F").contains("inventory");
     }
+
+    @Test
+    void aNamedSubcommandIsTheOnlyOneBuilt() {
+        assertThat(KvMigrate.subcommandsFor("import", "a.raw", "--to", "dir:out")).containsExactly(ImportCommand.class);
+        assertThat(KvMigrate.subcommandsFor("plan", "run", "p.yaml")).containsExactly(PlanCommand.class);
+        assertThat(KvMigrate.subcommandsFor("--version")).isEmpty();
+        for (String[] args : new String[][] {{}, {"--help"}, {"help", "import"}, {"completion", "bash"}, {"imprt"},
+                {"-h", "import"}}) {
+            assertThat(KvMigrate.subcommandsFor(args)).as(String.join(" ", args)).hasSize(7);
+        }
+    }
+
+    @Test
+    void aSubcommandRunAloneBehavesAsInTheWholeTree() {
+        CliRun alone = CliRun.run("import", "--help");
+        assertThat(alone.code()).isZero();
+        assertThat(alone.out()).startsWith("Usage: kv-migrate import ");
+        CliRun viaHelp = CliRun.run("help", "import");
+        assertThat(viaHelp.out()).isEqualTo(alone.out());
+        CliRun wrongOption = CliRun.run("import", "--no-such-flag");
+        assertThat(wrongOption.code()).isEqualTo(2);
+        assertThat(wrongOption.err()).contains("kv-migrate: Unknown option: '--no-such-flag'");
+    }
+
+    @Test
+    void aMisspeltSubcommandGetsSuggestions() {
+        CliRun r = CliRun.run("imprt");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("Did you mean: kv-migrate import");
+    }
 }

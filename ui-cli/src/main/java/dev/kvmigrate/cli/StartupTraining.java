@@ -1,0 +1,75 @@
+package dev.kvmigrate.cli;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * The training run behind the {@code kv-migrate} launcher's class-data archive: the main commands run once, in one
+ * JVM, on throw-away inputs, so that {@code -XX:DumpLoadedClassList} records the classes a real run loads (the option
+ * parser, JNA and libvirt-java, the inventory, converter, validator and importer) and the archive maps them at every
+ * start instead of each run loading them from the jars. Everything it writes goes to a temporary directory it removes;
+ * what the commands print is dropped; a step that fails only leaves its classes out of the archive.
+ *
+ * <p>Usage: {@code StartupTraining [XML_DIR]}: a directory of libvirt domain XML dumps (the bundled example) to scan,
+ * convert and validate.
+ */
+public final class StartupTraining {
+    private StartupTraining() {}
+
+    public static void main(String[] args) throws IOException {
+        KvMigrate.configureLogging(new String[0]);
+        Path tmp = Files.createTempDirectory("kv-migrate-training-");
+        try {
+            for (List<String> step : steps(args.length > 0 ? Path.of(args[0]) : null, tmp)) {
+                run(step);
+            }
+        } finally {
+            try (Stream<Path> files = Files.walk(tmp)) {
+                for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+        System.exit(0);
+    }
+
+    private static List<List<String>> steps(Path xmlDir, Path tmp) throws IOException {
+        List<List<String>> steps = new ArrayList<>();
+        steps.add(List.of("--help"));
+        if (xmlDir != null && Files.isDirectory(xmlDir)) {
+            String inventory = tmp.resolve("inventory.json").toString();
+            String manifests = tmp.resolve("manifests").toString();
+            steps.add(List.of("inventory", "scan", "--xml-dir", xmlDir.toString(), "--out", inventory));
+            steps.add(List.of("convert", "--inventory", inventory, "--out", manifests));
+            steps.add(List.of("validate", manifests));
+        }
+        steps.add(List.of("inventory", "scan", "--libvirt", "test:///default", "-o", "json"));
+        // a 4 MiB raw image, half data, imported into a directory
+        Path image = tmp.resolve("training.raw");
+        try (RandomAccessFile f = new RandomAccessFile(image.toFile(), "rw")) {
+            byte[] data = new byte[2 << 20];
+            new java.util.Random(1).nextBytes(data);
+            f.write(data);
+            f.setLength(4 << 20);
+        }
+        steps.add(List.of("import", image.toString(), "--to", "dir:" + tmp.resolve("disks"), "-o", "json"));
+        return steps;
+    }
+
+    private static void run(List<String> args) {
+        PrintStream nowhere = new PrintStream(OutputStream.nullOutputStream());
+        try {
+            KvMigrate.run(nowhere, nowhere, args.toArray(String[]::new));
+        } catch (RuntimeException | LinkageError e) {
+            // a step that fails only leaves its classes out of the archive
+        }
+    }
+}
