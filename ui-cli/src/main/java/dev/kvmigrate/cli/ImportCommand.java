@@ -158,14 +158,14 @@ final class ImportCommand implements Callable<Integer> {
             List<Importer.Job> jobs = new ArrayList<>();
             Optional<java.net.URI> engineUrl = Optional.ofNullable(ovirt).map(java.net.URI::create);
             ImageSources.Context context = ImageSources.Context.DEFAULT.withOvirt(uri -> engine.get().forDisksOn(uri));
-            // as in a plan run: without qemu-img, a dir: target gets local qcow2 images read as raw in Java
-            boolean javaQcow2 = pairs.stream().anyMatch(p -> p[1].startsWith("dir:"))
-                    && !DirectorySink.qemuImgInstalled();
+            // as in a plan run: without qemu-img, a dir: target gets local qcow2 images read as raw in Java (asked
+            // only when a qcow2 image is opened)
             long total = 0;
             for (String[] p : pairs) {
                 // A dir: target is also where a disk that cannot be streamed gets its sparse temporary copy.
                 ImageSources.Context c = p[1].startsWith("dir:")
-                        ? context.withScratch(scratch(p[1])).withRawQcow2(javaQcow2) : context;
+                        ? context.withScratch(scratch(p[1])).withRawQcow2(() -> !DirectorySink.qemuImgInstalled())
+                        : context;
                 ImageSource source = ImageSources.open(SourceSpec.parse(p[0], engineUrl), c);
                 var sink = sinks.sink(p[0], p[1], source.diskName());
                 String disk = p[1].startsWith("dir:") ? source.diskName() : p[1].substring(p[1].indexOf('/') + 1);

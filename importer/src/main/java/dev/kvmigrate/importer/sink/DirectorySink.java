@@ -52,12 +52,24 @@ public final class DirectorySink implements VolumeSink {
         this.existing = existing;
     }
 
-    /** The same sink, allowed to replace an existing {@code name.img} (the user asked, e.g. {@code --overwrite}). */
+    /** Whether {@code qemu-img} runs here, found out once per process (see {@link #qemuImgInstalled()}). */
+    private static volatile Boolean qemuImg;
+
     /**
      * Whether this machine's {@code qemu-img} runs: the sink converts container formats with it; without it, local
-     * qcow2 images are read as raw in Java instead ({@code ImageSources.Context#withRawQcow2}).
+     * qcow2 images are read as raw in Java instead ({@code ImageSources.Context#withRawQcow2}). Asked once per process
+     * (starting the first child process costs a JVM ~0.15 s): callers ask only when an image needs it.
      */
     public static boolean qemuImgInstalled() {
+        Boolean known = qemuImg;
+        if (known == null) {
+            known = probeQemuImg();
+            qemuImg = known;
+        }
+        return known;
+    }
+
+    private static boolean probeQemuImg() {
         try {
             Process p = new ProcessBuilder("qemu-img", "--version").redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
@@ -70,6 +82,7 @@ public final class DirectorySink implements VolumeSink {
         }
     }
 
+    /** The same sink, allowed to replace an existing {@code name.img} (the user asked, e.g. {@code --overwrite}). */
     public DirectorySink replacingExisting() {
         return new DirectorySink(dir, name, Existing.REPLACE);
     }

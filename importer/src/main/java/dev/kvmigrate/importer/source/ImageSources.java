@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
@@ -24,22 +25,27 @@ public final class ImageSources {
      *
      * @param ovirt an engine session for the engine at this API URL (logged in lazily, once), for oVirt disks
      * @param rawQcow2 read local qcow2 images as raw in Java ({@link Qcow2RawSource}): for a directory target on a
-     *     machine without {@code qemu-img}
+     *     machine without {@code qemu-img}; asked only when a qcow2 image is opened (finding out may start a process)
      * @param scratch a directory for a sparse temporary copy when a location cannot be streamed (a qcow2 member of
      *     a gzip OVA); the target's own directory, so the free-space check is about the disk that fills up
      */
-    public record Context(Function<URI, OvirtEngine> ovirt, boolean rawQcow2, Optional<Path> scratch) {
+    public record Context(Function<URI, OvirtEngine> ovirt, BooleanSupplier rawQcow2, Optional<Path> scratch) {
         public static final Context DEFAULT = new Context(uri -> {
             throw KvMigrateException.invalidInput("oVirt disk on " + uri.getHost() + " needs an oVirt engine"
                     + " session: give --ovirt URL --ovirt-user USER --ovirt-password-file FILE", null);
-        }, false, Optional.empty());
+        }, () -> false, Optional.empty());
 
         public Context {
             Objects.requireNonNull(ovirt, "ovirt");
+            Objects.requireNonNull(rawQcow2, "rawQcow2");
             scratch = Objects.requireNonNullElse(scratch, Optional.empty());
         }
 
         public Context withRawQcow2(boolean raw) {
+            return withRawQcow2(() -> raw);
+        }
+
+        public Context withRawQcow2(BooleanSupplier raw) {
             return new Context(ovirt, raw, scratch);
         }
 
@@ -56,7 +62,7 @@ public final class ImageSources {
 
     public static ImageSource open(DiskLocation location, Context context) {
         if (location instanceof DiskLocation.LocalFile f) {
-            return context.rawQcow2() && isQcow2(f.path()) ? Qcow2RawSource.open(f.path())
+            return isQcow2(f.path()) && context.rawQcow2().getAsBoolean() ? Qcow2RawSource.open(f.path())
                     : new LocalFileSource(f.path());
         }
         if (location instanceof DiskLocation.OvaMember m) {
@@ -90,7 +96,7 @@ public final class ImageSources {
      * directory) or when asked; a cluster target gets the stored qcow2 bytes, which CDI converts.
      */
     private static boolean guestRaw(Context context) {
-        return context.rawQcow2() || context.scratch().isPresent();
+        return context.scratch().isPresent() || context.rawQcow2().getAsBoolean();
     }
 
     private static boolean isQcow2(Path f) {

@@ -51,6 +51,22 @@ class Qcow2RawSourceTest {
     }
 
     @Test
+    void whetherToReadQcow2InJavaIsAskedOnlyForAQcow2Image() throws IOException {
+        int[] asked = {0};
+        ImageSources.Context context = ImageSources.Context.DEFAULT.withRawQcow2(() -> {
+            asked[0]++;
+            return true;
+        });
+        Path raw = Files.write(tmp.resolve("plain.raw"), new byte[CLUSTER]);
+        assertThat(ImageSources.open(new dev.kvmigrate.common.disk.DiskLocation.LocalFile(raw), context))
+                .isInstanceOf(LocalFileSource.class);
+        assertThat(asked[0]).as("a raw image needs no qemu-img probe").isZero();
+        assertThat(ImageSources.open(new dev.kvmigrate.common.disk.DiskLocation.LocalFile(image("q.qcow2", h -> { })),
+                context)).isInstanceOf(Qcow2RawSource.class);
+        assertThat(asked[0]).isEqualTo(1);
+    }
+
+    @Test
     void anL1TablePastTheEndOfTheFileIsRefusedWithoutAllocatingIt() throws IOException {
         // 2^21 entries (16 MiB) needed by a 1 PiB disk, in a 256 KiB file.
         Path p = image("far.qcow2", h -> h.putLong(24, 1L << 50).putInt(36, 1 << 21));

@@ -32,19 +32,25 @@ public final class PlanTargets {
     }
 
     public static DirectoryTarget directory(LoadedPlan lp) {
-        return directory(lp, DirectorySink.qemuImgInstalled());
+        return directory(lp, DirectorySink::qemuImgInstalled);
+    }
+
+    public static DirectoryTarget directory(LoadedPlan lp, boolean qemuImg) {
+        return directory(lp, () -> qemuImg);
     }
 
     /**
      * A directory target. Without {@code qemu-img} (which the directory sink uses to turn qcow2 into raw), local
      * qcow2 images are read as raw in Java ({@link dev.kvmigrate.importer.source.Qcow2RawSource}). A disk that
      * cannot be streamed (a qcow2 inside a gzip OVA) goes through a sparse temporary file in the disks directory.
+     * {@code qemuImg} is asked only when a qcow2 image is opened.
      */
-    public static DirectoryTarget directory(LoadedPlan lp, boolean qemuImg) {
+    public static DirectoryTarget directory(LoadedPlan lp, java.util.function.BooleanSupplier qemuImg) {
         Path dir = lp.targetDir();
         Path disks = DirectoryTarget.disksDir(dir);
         OvirtEngines engines = new OvirtEngines(lp);
-        ImageSources.Context sources = sources(engines).withRawQcow2(!qemuImg).withScratch(disks);
+        ImageSources.Context sources = sources(engines).withRawQcow2(() -> !qemuImg.getAsBoolean())
+                .withScratch(disks);
         ImporterDisks importer = new ImporterDisks(sources, d -> new DirectorySink(disks, d.dataVolume()),
                 d -> Files.isRegularFile(new DirectorySink(disks, d.dataVolume()).file()), transfer(lp.plan()))
                 .closing(engines);
