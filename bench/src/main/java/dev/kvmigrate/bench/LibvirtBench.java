@@ -88,7 +88,7 @@ public final class LibvirtBench {
             run(List.of("virsh", "-c", uri, "pool-create-as", POOL, "dir", "--target", pool.toString()), false);
             Kv kv = new Kv(kvLauncher, uri, out);
             time(kv.command(List.of("--version"), ""));   // the launcher's class-data archive, made once per build
-            double startUp = BenchKit.median(runs, () -> time(kv.command(List.of("--version"), "")));
+            double startUp = BenchKit.median(runs, () -> settledTime(kv.command(List.of("--version"), "")));
             System.out.printf(Locale.ROOT, "INFO JVM start-up (kv-migrate --version): %.2f s%n", startUp);
 
             Case sparse = measure("sparse " + sparseMib + " MiB, 10 % data", "sparse.raw", true, uri, out, kv, runs);
@@ -169,11 +169,12 @@ public final class LibvirtBench {
         virsh.addAll(List.of(volume, baselineFile.toString()));
         double baseline = BenchKit.median(runs, () -> {
             Files.deleteIfExists(baselineFile);
-            return time(new Command(virsh));
+            return settledTime(new Command(virsh));
         });
         double durable = BenchKit.median(runs, () -> {
             Files.deleteIfExists(baselineFile);
-            return time(new Command(virsh)) + time(new Command(List.of("sync", "--data", baselineFile.toString())));
+            return settledTime(new Command(virsh))
+                    + time(new Command(List.of("sync", "--data", baselineFile.toString())));
         });
         String digest = BenchKit.sha256(baselineFile);
         Files.delete(baselineFile);
@@ -182,7 +183,7 @@ public final class LibvirtBench {
         for (boolean inPlace : new boolean[] {true, false}) {
             times[inPlace ? 0 : 1] = BenchKit.median(runs, () -> {
                 BenchKit.deleteFiles(out, ".img");
-                return time(kv.importCommand(volume, true, inPlace));
+                return settledTime(kv.importCommand(volume, true, inPlace));
             });
             Path kvFile = kvOutput(out, volume);
             identical &= BenchKit.sha256(kvFile).equals(digest);
@@ -202,7 +203,7 @@ public final class LibvirtBench {
         Path reference = out.resolve("reference-" + volume);
         double kvTime = BenchKit.median(runs, () -> {
             BenchKit.deleteFiles(out, ".img");
-            return time(kv.importCommand(volume, false, false));
+            return settledTime(kv.importCommand(volume, false, false));
         });
         Path kvFile = kvOutput(out, volume);
         Files.move(kvFile, reference);
@@ -227,13 +228,14 @@ public final class LibvirtBench {
 
     /** The same import in this JVM, to read the libvirt stream counters. */
     private static InProcess inProcess(String uri, String volume, Path out, boolean sparse, boolean inPlace)
-            throws IOException {
+            throws Exception {
         System.setProperty("kvmigrate.libvirt.sparse", Boolean.toString(sparse));
         System.setProperty("kvmigrate.libvirt.local", Boolean.toString(inPlace));
         try {
             ImageSource source = ImageSources.open(new DiskLocation.LibvirtVolume(uri, POOL, volume),
                     ImageSources.Context.DEFAULT.withScratch(out));
             Path dir = Files.createDirectories(out.resolve("in-process"));
+            run(List.of("sync"), false);
             long t0 = System.nanoTime();
             ImportResult r = Importer.run(new Importer.Job(volume, source, new DirectorySink(dir, "disk")
                     .replacingExisting()), TransferSettings.defaults(), ProgressListener.NONE);
@@ -249,6 +251,16 @@ public final class LibvirtBench {
             System.clearProperty("kvmigrate.libvirt.sparse");
             System.clearProperty("kvmigrate.libvirt.local");
         }
+    }
+
+    /**
+     * {@link #time} of {@code cmd} started on a settled disk: {@code sync} first (not timed), so that no run pays for
+     * the write-back of what an earlier step wrote (the volumes just made, a deleted output's discards). Unsettled, the
+     * same {@code virsh vol-download --sparse} took 0.9 s or 3.7 s by what ran before it.
+     */
+    private static double settledTime(Command cmd) throws Exception {
+        run(List.of("sync"), false);
+        return time(cmd);
     }
 
     private static double time(Command cmd) throws Exception {
