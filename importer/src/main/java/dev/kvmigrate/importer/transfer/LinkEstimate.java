@@ -43,10 +43,6 @@ record LinkEstimate(OptionalDouble rate, boolean optimistic, int paced, int rete
 
     static final LinkEstimate NONE = new LinkEstimate(OptionalDouble.empty(), false, 0, 0);
 
-    LinkEstimate(OptionalDouble rate, boolean optimistic) {
-        this(rate, optimistic, 0, 0);
-    }
-
     /**
      * Whether a window says anything yet. A stored window under an optimistic estimate (a trial) needs
      * {@link #VERDICT} bytes, unless it is the first trial and its writes blocked for {@link #LINK_BOUND} of its

@@ -11,20 +11,30 @@ package dev.kvmigrate.importer.transfer;
  * data there, against 200 for zstd1 alone and 125 for stored alone. Stored chunks also cost less CPU on both
  * ends (no compression, no decompression), which counts where sender and receiver share a few cores.
  *
- * <p>The share follows the window: up by {@link #STEP} when the sender waited on compression for at least
+ * <p>The share follows the window: up by a tenth when the sender waited on compression for at least
  * {@link #AWAIT_BOUND} of the window while its writes did not fill the link ({@link LinkEstimate#LINK_BOUND});
- * down by a step when the link set the pace, or when neither did (the source was the limit: compressing costs
- * nothing then and saves the link). At most {@link #MAX}.
+ * down by a tenth when the link set the pace, or when neither did (the source was the limit: compressing costs
+ * nothing then and saves the link). At most {@link #MAX_TENTHS} tenths.
  *
- * @param share of the chunks, 0 to {@link #MAX}
+ * @param tenths the share of the chunks in tenths, 0 to {@link #MAX_TENTHS}
  */
-record StoredShare(double share) {
-    static final double STEP = 0.1;
-    static final double MAX = 0.8;
+record StoredShare(int tenths) {
+    static final int MAX_TENTHS = 8;
     /** Share of a window the sender spent waiting for compressed frames above which compression set the pace. */
     static final double AWAIT_BOUND = 0.25;
 
     static final StoredShare NONE = new StoredShare(0);
+
+    StoredShare {
+        if (tenths < 0 || tenths > MAX_TENTHS) {
+            throw new IllegalArgumentException("stored share of " + tenths + " tenths is outside 0.." + MAX_TENTHS);
+        }
+    }
+
+    /** The share of the chunks, 0 to 0.8. */
+    double share() {
+        return tenths / 10.0;
+    }
 
     /**
      * The share after a window.
@@ -36,7 +46,6 @@ record StoredShare(double share) {
     StoredShare next(long writeNanos, long awaitNanos, long windowNanos) {
         boolean compressionPaced = !LinkEstimate.linkPaced(writeNanos, windowNanos)
                 && awaitNanos >= AWAIT_BOUND * windowNanos;
-        double s = compressionPaced ? share + STEP : share - STEP;
-        return new StoredShare(Math.max(0, Math.min(MAX, Math.round(s * 10) / 10.0)));
+        return new StoredShare(Math.max(0, Math.min(MAX_TENTHS, compressionPaced ? tenths + 1 : tenths - 1)));
     }
 }

@@ -11,7 +11,7 @@ class LinkEstimateTest {
     private static final long MB = 1_000_000L;
 
     private static LinkEstimate measured(double rate) {
-        return new LinkEstimate(OptionalDouble.of(rate), false);
+        return new LinkEstimate(OptionalDouble.of(rate), false, 0, 0);
     }
 
     @Test
@@ -23,7 +23,7 @@ class LinkEstimateTest {
         // a saturated window replaces an estimate, optimistic or measured, higher or lower
         assertThat(measured(900e6).next(64 * MB, 420 * MS, 512 * MS, false).rate().getAsDouble())
                 .isCloseTo(125e6, within(1e5));
-        assertThat(new LinkEstimate(OptionalDouble.of(10e6), true).next(64 * MB, 420 * MS, 512 * MS, false)
+        assertThat(new LinkEstimate(OptionalDouble.of(10e6), true, 0, 0).next(64 * MB, 420 * MS, 512 * MS, false)
                 .rate().getAsDouble()).isCloseTo(125e6, within(1e5));
     }
 
@@ -42,7 +42,7 @@ class LinkEstimateTest {
 
     @Test
     void storedDataThatDidNotFillTheLinkSaysTheLinkTakesMoreThanThisHostSendsUncompressed() {
-        LinkEstimate e = new LinkEstimate(OptionalDouble.of(150e6), true).next(64 * MB, 40 * MS, 160 * MS, true);
+        LinkEstimate e = new LinkEstimate(OptionalDouble.of(150e6), true, 0, 0).next(64 * MB, 40 * MS, 160 * MS, true);
         assertThat(e.optimistic()).isFalse();
         assertThat(e.rate().getAsDouble()).isCloseTo(1600e6, within(1e5));
         // never below what was measured before
@@ -105,7 +105,7 @@ class LinkEstimateTest {
 
     @Test
     void aStoredTrialWindowSaysTheLinkTakesMoreOnlyAfterEnoughBytesToFillTheBuffers() {
-        LinkEstimate trial = new LinkEstimate(OptionalDouble.of(1800e6), true);
+        LinkEstimate trial = new LinkEstimate(OptionalDouble.of(1800e6), true, 0, 0);
         // 8 MB went into socket buffers and a shaper's queue in 10 ms of a 60 ms window: says nothing yet
         assertThat(trial.conclusive(8 * MB, 10 * MS, 60 * MS, true)).isFalse();
         // writes that blocked, or enough bytes, do
