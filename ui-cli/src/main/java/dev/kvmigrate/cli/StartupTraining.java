@@ -26,11 +26,19 @@ public final class StartupTraining {
 
     public static void main(String[] args) throws IOException {
         KvMigrate.configureLogging(new String[0]);
+        train(args.length > 0 ? Path.of(args[0]) : null);
+        System.exit(0);
+    }
+
+    /** Runs every step; returns each step's exit code, in order (-1: it threw). */
+    static List<Integer> train(Path xmlDir) throws IOException {
         Path tmp = Files.createTempDirectory("kv-migrate-training-");
         try {
-            for (List<String> step : steps(args.length > 0 ? Path.of(args[0]) : null, tmp)) {
-                run(step);
+            List<Integer> codes = new ArrayList<>();
+            for (List<String> step : steps(xmlDir, tmp)) {
+                codes.add(run(step));
             }
+            return codes;
         } finally {
             try (Stream<Path> files = Files.walk(tmp)) {
                 for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
@@ -38,10 +46,13 @@ public final class StartupTraining {
                 }
             }
         }
-        System.exit(0);
     }
 
-    private static List<List<String>> steps(Path xmlDir, Path tmp) throws IOException {
+    /**
+     * The steps, each a command line. With {@code xmlDir}: scan, convert (its VMs may be blocked: the example's disk
+     * images need not exist, exit 1) and validate; always {@code --help}, a {@code test:///default} scan and an import.
+     */
+    static List<List<String>> steps(Path xmlDir, Path tmp) throws IOException {
         List<List<String>> steps = new ArrayList<>();
         steps.add(List.of("--help"));
         if (xmlDir != null && Files.isDirectory(xmlDir)) {
@@ -64,12 +75,12 @@ public final class StartupTraining {
         return steps;
     }
 
-    private static void run(List<String> args) {
+    private static int run(List<String> args) {
         PrintStream nowhere = new PrintStream(OutputStream.nullOutputStream());
         try {
-            KvMigrate.run(nowhere, nowhere, args.toArray(String[]::new));
+            return KvMigrate.run(nowhere, nowhere, args.toArray(String[]::new));
         } catch (RuntimeException | LinkageError e) {
-            // a step that fails only leaves its classes out of the archive
+            return -1; // a step that fails only leaves its classes out of the archive
         }
     }
 }
