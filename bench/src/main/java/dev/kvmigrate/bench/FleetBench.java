@@ -1,5 +1,6 @@
 package dev.kvmigrate.bench;
 
+import dev.kvmigrate.common.io.FileTrees;
 import dev.kvmigrate.importer.sink.CdiResources;
 import dev.kvmigrate.importer.standin.ClusterStandIn;
 import dev.kvmigrate.importer.standin.ReceiveMeter;
@@ -161,7 +162,7 @@ public final class FleetBench {
                     capped.identical() ? "yes" : "no", capped.rssMib(), disks.size(),
                     virtual / (double) (1L << 30)));
         } finally {
-            BenchKit.deleteTree(dir);
+            FileTrees.deleteTree(dir);
         }
         info("load average at the end: " + loadAverage());
         results.forEach(System.out::println);
@@ -363,7 +364,7 @@ public final class FleetBench {
 
     private static ClusterStandIn standIn(Path dir) throws Exception {
         Path volumes = dir.resolve("volumes");
-        BenchKit.deleteTree(volumes);
+        FileTrees.deleteTree(volumes);
         return ClusterStandIn.start(volumes, BenchKit.swagger()).discardVolumes(true).tokenTtl(Duration.ofHours(2));
     }
 

@@ -2,6 +2,7 @@ package dev.kvmigrate.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kvmigrate.common.io.FileTrees;
 import dev.kvmigrate.common.json.Mappers;
 import dev.kvmigrate.testing.ovirt.OvirtStandIn;
 import java.nio.file.Files;
@@ -108,7 +109,7 @@ public final class ImageioBench {
                     kvS / curlData, curlAll, kvS / curlAll, kvServed, dataBytes, kvZeros, identical ? "yes" : "no",
                     runs);
         } finally {
-            BenchKit.deleteTree(dir);
+            FileTrees.deleteTree(dir);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.kvmigrate.bench;
 
+import dev.kvmigrate.common.io.FileTrees;
 import dev.kvmigrate.common.json.Mappers;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -90,7 +91,7 @@ public final class ImportBench {
                 Files.deleteIfExists(k.reference());
             }
         } finally {
-            BenchKit.deleteTree(dir);
+            FileTrees.deleteTree(dir);
         }
         results.forEach(System.out::println);
         if (!allIdentical) {

@@ -1,6 +1,7 @@
 package dev.kvmigrate.bench;
 
 import dev.kvmigrate.common.disk.DiskLocation;
+import dev.kvmigrate.common.io.FileTrees;
 import dev.kvmigrate.importer.ImportResult;
 import dev.kvmigrate.importer.Importer;
 import dev.kvmigrate.importer.ProgressListener;
@@ -116,7 +117,7 @@ public final class LibvirtBench {
                     dense.identical() ? "yes" : "no", startUp, runs));
         } finally {
             run(List.of("virsh", "-c", uri, "pool-destroy", POOL), true);
-            BenchKit.deleteTree(home);
+            FileTrees.deleteTree(home);
         }
         results.forEach(System.out::println);
     }
@@ -243,7 +244,7 @@ public final class LibvirtBench {
             if (r == null) {
                 throw new IllegalStateException("no result for " + volume);
             }
-            BenchKit.deleteTree(dir);
+            FileTrees.deleteTree(dir);
             LibvirtSource counted = (LibvirtSource) source;
             return new InProcess(seconds, counted.counters().bytesReceived(), counted.counters().holeBytes(),
                     counted.counters().localFile());

@@ -2,6 +2,7 @@ package dev.kvmigrate.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kvmigrate.common.io.FileTrees;
 import dev.kvmigrate.common.json.Mappers;
 import dev.kvmigrate.importer.standin.ClusterStandIn;
 import dev.kvmigrate.importer.standin.TestImages;
@@ -111,7 +112,7 @@ public final class LinkBench {
                 }
             }
         } finally {
-            BenchKit.deleteTree(dir);
+            FileTrees.deleteTree(dir);
         }
         results.forEach(System.out::println);
     }
@@ -250,7 +251,7 @@ public final class LinkBench {
         Path usedFile = cache.resolve(base + ".used");
         if (!Files.exists(raw) || !Files.exists(qcow2) || !Files.exists(usedFile)) {
             Path staging = cache.resolve(base + ".staging");
-            BenchKit.deleteTree(staging);
+            FileTrees.deleteTree(staging);
             long target = size / 2 - size / 16; // ext4 metadata (inode tables, journal) makes up the rest
             long copied = stage(staging, target);
             Path tmp = cache.resolve(base + ".raw.tmp");
@@ -258,7 +259,7 @@ public final class LinkBench {
             BenchKit.run(List.of("truncate", "-s", Long.toString(size), tmp.toString()), Map.of(), false);
             BenchKit.run(List.of("mkfs.ext4", "-q", "-F", "-L", "kvbench", "-E", "lazy_itable_init=0",
                     "-d", staging.toString(), tmp.toString()), Map.of(), false);
-            BenchKit.deleteTree(staging);
+            FileTrees.deleteTree(staging);
             info("image: copied " + copied + " bytes of files from " + CONTENT);
             TestImages.convert(tmp, "qcow2", qcow2);
             Files.move(tmp, raw, StandardCopyOption.REPLACE_EXISTING);

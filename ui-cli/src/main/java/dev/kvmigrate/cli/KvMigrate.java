@@ -76,8 +76,8 @@ public final class KvMigrate {
             for (Class<?> c : SUBCOMMANDS) {
                 Command command = c.getAnnotation(Command.class);
                 boolean named = command.name().equals(args[0]) || Arrays.asList(command.aliases()).contains(args[0]);
-                boolean needsTree = c == CompletionCommand.class || c == CommandLine.HelpCommand.class;
                 if (named) {
+                    boolean needsTree = c == CompletionCommand.class || c == CommandLine.HelpCommand.class;
                     return needsTree ? SUBCOMMANDS : List.of(c);
                 }
             }

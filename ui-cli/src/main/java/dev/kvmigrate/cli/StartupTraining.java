@@ -1,5 +1,6 @@
 package dev.kvmigrate.cli;
 
+import dev.kvmigrate.common.io.FileTrees;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -7,9 +8,7 @@ import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * The training run behind the {@code kv-migrate} launcher's class-data archive: the main commands run once, in one
@@ -40,11 +39,7 @@ public final class StartupTraining {
             }
             return codes;
         } finally {
-            try (Stream<Path> files = Files.walk(tmp)) {
-                for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
+            FileTrees.deleteTree(tmp);
         }
     }
 

@@ -41,10 +41,6 @@ public final class ImageSources {
             scratch = Objects.requireNonNullElse(scratch, Optional.empty());
         }
 
-        public Context withRawQcow2(boolean raw) {
-            return withRawQcow2(() -> raw);
-        }
-
         public Context withRawQcow2(BooleanSupplier raw) {
             return new Context(ovirt, raw, scratch);
         }

@@ -86,7 +86,7 @@ class HostileImagesIT {
     }
 
     static ImageSources.Context context(Reader reader, Path scratch) {
-        return ImageSources.Context.DEFAULT.withRawQcow2(reader == Reader.JAVA).withScratch(scratch);
+        return ImageSources.Context.DEFAULT.withRawQcow2(() -> reader == Reader.JAVA).withScratch(scratch);
     }
 
     @TestFactory

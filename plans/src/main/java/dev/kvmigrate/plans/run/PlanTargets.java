@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 
 /** Opens the target a plan names, with disk imports wired to the importer under the plan's transfer options. */
 public final class PlanTargets {
@@ -35,17 +36,13 @@ public final class PlanTargets {
         return directory(lp, DirectorySink::qemuImgInstalled);
     }
 
-    public static DirectoryTarget directory(LoadedPlan lp, boolean qemuImg) {
-        return directory(lp, () -> qemuImg);
-    }
-
     /**
      * A directory target. Without {@code qemu-img} (which the directory sink uses to turn qcow2 into raw), local
      * qcow2 images are read as raw in Java ({@link dev.kvmigrate.importer.source.Qcow2RawSource}). A disk that
      * cannot be streamed (a qcow2 inside a gzip OVA) goes through a sparse temporary file in the disks directory.
      * {@code qemuImg} is asked only when a qcow2 image is opened.
      */
-    public static DirectoryTarget directory(LoadedPlan lp, java.util.function.BooleanSupplier qemuImg) {
+    public static DirectoryTarget directory(LoadedPlan lp, BooleanSupplier qemuImg) {
         Path dir = lp.targetDir();
         Path disks = DirectoryTarget.disksDir(dir);
         OvirtEngines engines = new OvirtEngines(lp);

@@ -22,7 +22,7 @@ class DirectoryJavaQcow2IT {
     void withoutQemuImgTheDisksStillLandIdentical() throws Exception {
         PlanConversion.Prepared p = ExampleHost.prepare(ExampleHost.copy(tmp));
         LoadedPlan lp = p.plan();
-        try (Journal j = Journal.open(lp.journal()); DirectoryTarget t = PlanTargets.directory(lp, false)) {
+        try (Journal j = Journal.open(lp.journal()); DirectoryTarget t = PlanTargets.directory(lp, () -> false)) {
             PlanRunner.Outcome o = PlanRunner.run(p, t, Optional.empty(), j, new PlanRunner.Settings(false, Set.of(),
                     Optional.empty()), RunListener.NONE);
             assertThat(o.allSucceeded()).isTrue();
