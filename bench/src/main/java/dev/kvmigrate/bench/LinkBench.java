@@ -28,9 +28,10 @@ import java.util.stream.Stream;
  * (bench/link re-executes itself under {@code unshare -n}). The disk holds real content: an ext4 image made with
  * {@code mkfs.ext4 -d} from a fixed list of this machine's {@code /usr} subtrees, filled to about half its size,
  * sent as raw and as qcow2. Times are the upload itself (kv: transfer-phase to process-phase event; curl: its
- * time_total; zstd: its wall time, measured once per image as it does not depend on the link).
+ * time_total; zstd: its wall time, measured once per image as it does not depend on the link). kv-migrate runs as
+ * users run it: its launcher, a fresh JVM each time, with the launcher's class-data archive and GC settings.
  *
- * <p>Usage: {@code LinkBench --kv-cp CP [--small] [--runs N] [--links 1gbit,10gbit] [--work DIR] [--xmx 256m]}
+ * <p>Usage: {@code LinkBench --kv LAUNCHER [--small] [--runs N] [--links 1gbit,10gbit] [--work DIR] [--xmx 256m]}
  */
 public final class LinkBench {
     private static final ObjectMapper JSON = Mappers.json();
@@ -56,7 +57,7 @@ public final class LinkBench {
     private LinkBench() {}
 
     public static void main(String[] args) throws Exception {
-        String kvCp = null;
+        String kv = null;
         boolean small = false;
         int runs = 3;
         List<String> links = List.of("1gbit", "10gbit");
@@ -64,7 +65,7 @@ public final class LinkBench {
         String xmx = "256m";
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
-                case "--kv-cp" -> kvCp = args[++i];
+                case "--kv" -> kv = args[++i];
                 case "--small" -> small = true;
                 case "--runs" -> runs = Integer.parseInt(args[++i]);
                 case "--links" -> links = List.of(args[++i].split(","));
@@ -73,8 +74,8 @@ public final class LinkBench {
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
-        if (kvCp == null) {
-            throw new IllegalArgumentException("--kv-cp CLASSPATH of kv-migrate is required");
+        if (kv == null) {
+            throw new IllegalArgumentException("--kv LAUNCHER (the kv-migrate script) is required");
         }
         if (small) {
             runs = 1;
@@ -90,7 +91,7 @@ public final class LinkBench {
         List<String> results = new ArrayList<>();
         try (ClusterStandIn cluster = ClusterStandIn.start(dir.resolve("volumes"), BenchKit.swagger())) {
             Path kubeconfig = BenchKit.kubeconfig(dir, cluster);
-            Bench b = new Bench(cluster, kubeconfig, kvCp, xmx, dir, runs);
+            Bench b = new Bench(cluster, kubeconfig, kv, xmx, dir, runs);
             // zstd -3 does not depend on the link: timed once per image, its output sent on every link
             Path rawZst = dir.resolve("disk.raw.zst");
             Path qcowZst = dir.resolve("disk.qcow2.zst");
@@ -127,16 +128,16 @@ public final class LinkBench {
     private static final class Bench {
         private final ClusterStandIn cluster;
         private final Path kubeconfig;
-        private final String kvCp;
+        private final String kv;
         private final String xmx;
         private final Path dir;
         private final int runs;
         private int serial;
 
-        Bench(ClusterStandIn cluster, Path kubeconfig, String kvCp, String xmx, Path dir, int runs) {
+        Bench(ClusterStandIn cluster, Path kubeconfig, String kv, String xmx, Path dir, int runs) {
             this.cluster = cluster;
             this.kubeconfig = kubeconfig;
-            this.kvCp = kvCp;
+            this.kv = kv;
             this.xmx = xmx;
             this.dir = dir;
             this.runs = runs;
@@ -192,11 +193,11 @@ public final class LinkBench {
             String dv = "kv-" + (++serial);
             Path rss = dir.resolve("rss");
             Path err = dir.resolve("kv.err");
-            List<String> cmd = List.of("/usr/bin/time", "-f", "%M", "-o", rss.toString(),
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + xmx,
-                    "-cp", kvCp, "dev.kvmigrate.cli.KvMigrate", "import", image.toString(), "--to", "dv/" + dv,
-                    "--kubeconfig", kubeconfig.toString(), "-o", "json");
-            Process p = new ProcessBuilder(cmd).redirectError(err.toFile()).start();
+            List<String> cmd = List.of("/usr/bin/time", "-f", "%M", "-o", rss.toString(), kv, "import",
+                    image.toString(), "--to", "dv/" + dv, "--kubeconfig", kubeconfig.toString(), "-o", "json");
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(err.toFile());
+            pb.environment().put("KV_MIGRATE_JAVA_OPTS", "-Xmx" + xmx);
+            Process p = pb.start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (p.waitFor() != 0) {
                 throw new IllegalStateException("kv-migrate import failed: " + Files.readString(err));
