@@ -1,0 +1,31 @@
+package dev.kvmigrate.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.jna.Native;
+import com.sun.jna.Platform;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class NativeDispatchTest {
+    @Test
+    void copiesThisPlatformsLibraryByteForByteAndReplacesAnOlderCopy(@TempDir Path dir) throws Exception {
+        Path lib = dir.resolve("jna");
+        Files.createDirectories(lib);
+        Files.writeString(lib.resolve(System.mapLibraryName("jnidispatch")), "an older copy");
+
+        Path copied = NativeDispatch.copy(lib).orElseThrow();
+
+        assertThat(copied).isEqualTo(lib.resolve(System.mapLibraryName("jnidispatch")));
+        try (InputStream in = Native.class.getResourceAsStream("/com/sun/jna/" + Platform.RESOURCE_PREFIX + "/"
+                + System.mapLibraryName("jnidispatch"))) {
+            assertThat(Files.readAllBytes(copied)).isEqualTo(in.readAllBytes());
+        }
+        try (var files = Files.list(lib)) {
+            assertThat(files).containsExactly(copied); // no temporary file left
+        }
+    }
+}
