@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * The training run behind the {@code kv-migrate} launcher's class-data archive: the main commands run once, in one
@@ -47,7 +48,9 @@ public final class StartupTraining {
 
     /**
      * The steps, each a command line. With {@code xmlDir}: scan, convert (its VMs may be blocked: the example's disk
-     * images need not exist, exit 1) and validate, offline and against a cluster that does not answer; always {@code --help}, a {@code test:///default} scan and an import.
+     * images need not exist, exit 1) and validate, offline and against a cluster that does not answer, and the
+     * example's plan ({@code NAME-plan.yaml} beside it) run into a directory; always {@code --help}, a
+     * {@code test:///default} scan and an import.
      */
     static List<List<String>> steps(Path xmlDir, Path tmp) throws IOException {
         List<List<String>> steps = new ArrayList<>();
@@ -75,7 +78,31 @@ public final class StartupTraining {
             f.setLength(4 << 20);
         }
         steps.add(List.of("import", image.toString(), "--to", "dir:" + tmp.resolve("disks"), "-o", "json"));
+        // the main job, as the README runs it: the example's plan (NAME-plan.yaml beside the XML directory) into its
+        // directory target, on a copy of both, so its disks, journal and report land in the temporary directory
+        Path plan = xmlDir == null ? null : xmlDir.resolveSibling(xmlDir.getFileName() + "-plan.yaml");
+        if (plan != null && Files.isDirectory(xmlDir) && Files.isRegularFile(plan)) {
+            Path host = tmp.resolve(xmlDir.getFileName().toString());
+            copyXml(xmlDir, host);
+            Path planCopy = Files.copy(plan, tmp.resolve(plan.getFileName().toString()));
+            steps.add(List.of("plan", "example-disks", host.toString()));
+            steps.add(List.of("plan", "run", planCopy.toString()));
+        }
         return steps;
+    }
+
+    /** {@code from}'s files into {@code to}, its {@code disks} directory left out (example-disks makes it anew). */
+    private static void copyXml(Path from, Path to) throws IOException {
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path f : files.filter(f -> !from.relativize(f).startsWith("disks")).toList()) {
+                Path target = to.resolve(from.relativize(f).toString());
+                if (Files.isDirectory(f)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(f, target);
+                }
+            }
+        }
     }
 
     /** A kubeconfig whose API server is a local port nothing listens on (it was free a moment ago). */
