@@ -12,7 +12,7 @@ import java.util.Optional;
 /**
  * JNA's native dispatch library, copied once out of the JNA jar into a directory the {@code kv-migrate} launcher names
  * in {@code jna.boot.library.path}. Without it, every JVM that touches libvirt extracts the library from the jar into
- * a new temporary file (whose random name initializes the security providers) and loads that: about 65 ms of each
+ * a new temporary file (whose random name initializes the security providers) and loads that: about 40 ms of each
  * {@code scan} or {@code import} from libvirt, measured here. The launcher makes the copy with the class-data
  * archive, again whenever the jars change, so the copy always matches the JNA it loads (JNA refuses another version).
  *

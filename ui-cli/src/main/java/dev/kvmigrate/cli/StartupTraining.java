@@ -16,12 +16,13 @@ import java.util.stream.Stream;
 /**
  * The training run behind the {@code kv-migrate} launcher's class-data archive: the main commands run once, in one
  * JVM, on throw-away inputs, so that {@code -XX:DumpLoadedClassList} records the classes a real run loads (the option
- * parser, JNA and libvirt-java, the Kubernetes client, the inventory, converter, validator and importer) and the archive maps them at every
- * start instead of each run loading them from the jars. Everything it writes goes to a temporary directory it removes;
- * what the commands print is dropped; a step that fails only leaves its classes out of the archive.
+ * parser, JNA and libvirt-java, the Kubernetes client, the inventory, converter, validator, importer and plan runner)
+ * and the archive maps them at every start instead of each run loading them from the jars. Everything it writes
+ * goes to a temporary directory it removes; what the commands print is dropped; a step that fails only leaves its
+ * classes out of the archive.
  *
  * <p>Usage: {@code StartupTraining [XML_DIR]}: a directory of libvirt domain XML dumps (the bundled example) to scan,
- * convert and validate.
+ * convert and validate, and whose {@code XML_DIR-plan.yaml} beside it, when there is one, to run.
  */
 public final class StartupTraining {
     private StartupTraining() {}
@@ -67,6 +68,16 @@ public final class StartupTraining {
             Path kubeconfig = tmp.resolve("kubeconfig");
             Files.writeString(kubeconfig, unreachableKubeconfig());
             steps.add(List.of("validate", manifests, "--from-cluster", "--kubeconfig", kubeconfig.toString()));
+            // the main job, as the README runs it: the example's plan (NAME-plan.yaml beside the XML directory) into
+            // its directory target, on a copy of both, so its disks, journal and report land in the temporary directory
+            Path plan = xmlDir.resolveSibling(xmlDir.getFileName() + "-plan.yaml");
+            if (Files.isRegularFile(plan)) {
+                Path host = tmp.resolve(xmlDir.getFileName().toString());
+                copyXml(xmlDir, host);
+                Path planCopy = Files.copy(plan, tmp.resolve(plan.getFileName().toString()));
+                steps.add(List.of("plan", "example-disks", host.toString()));
+                steps.add(List.of("plan", "run", planCopy.toString()));
+            }
         }
         steps.add(List.of("inventory", "scan", "--libvirt", "test:///default", "-o", "json"));
         // a 4 MiB raw image, half data, imported into a directory
@@ -78,16 +89,6 @@ public final class StartupTraining {
             f.setLength(4 << 20);
         }
         steps.add(List.of("import", image.toString(), "--to", "dir:" + tmp.resolve("disks"), "-o", "json"));
-        // the main job, as the README runs it: the example's plan (NAME-plan.yaml beside the XML directory) into its
-        // directory target, on a copy of both, so its disks, journal and report land in the temporary directory
-        Path plan = xmlDir == null ? null : xmlDir.resolveSibling(xmlDir.getFileName() + "-plan.yaml");
-        if (plan != null && Files.isDirectory(xmlDir) && Files.isRegularFile(plan)) {
-            Path host = tmp.resolve(xmlDir.getFileName().toString());
-            copyXml(xmlDir, host);
-            Path planCopy = Files.copy(plan, tmp.resolve(plan.getFileName().toString()));
-            steps.add(List.of("plan", "example-disks", host.toString()));
-            steps.add(List.of("plan", "run", planCopy.toString()));
-        }
         return steps;
     }
 

@@ -21,8 +21,8 @@ class StartupTrainingTest {
         long before = trainingDirs();
         List<Integer> codes = StartupTraining.train(EXAMPLE);
         // --help, scan, convert (the example's disk images are not made: its VMs are blocked, exit 1), validate,
-        // validate against a cluster that does not answer (unreachable, exit 4), the test:/// scan, the import, the
-        // example plan's disks and its run
+        // validate against a cluster that does not answer (unreachable, exit 4), the example plan's disks and its
+        // run, the test:/// scan, the import
         assertThat(codes).containsExactly(0, 0, 1, 0, 4, 0, 0, 0, 0);
         assertThat(trainingDirs()).isEqualTo(before);
     }
