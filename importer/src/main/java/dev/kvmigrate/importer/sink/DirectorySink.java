@@ -25,6 +25,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -107,20 +108,16 @@ public final class DirectorySink implements VolumeSink {
             listener.phase(disk, Phase.TRANSFER, "writing " + tmp.getFileName());
             Written w = image.isRaw() ? writeRaw(disk, image, settings, listener, tmp)
                     : convert(disk, image, tmp, listener);
-            listener.phase(disk, Phase.VERIFY, "reading " + tmp.getFileName() + " back");
-            ContentDigest check = settings.checksum().start();
-            DataBytes data = new DataBytes();
-            new FileSliceContent(tmp, 0, Files.size(tmp)).accept(BlockVisitor.tee(check, data));
-            String actual = check.finish();
-            if (w.digest != null && !actual.equals(w.digest)) {
-                throw KvMigrateException.targetError("disk " + disk + ": " + tmp + " reads back as " + actual
+            ReadBack.Verified read = w.readBack != null ? w.readBack : readWholeFile(disk, tmp, settings, listener);
+            if (w.digest != null && !read.digest().equals(w.digest)) {
+                throw KvMigrateException.targetError("disk " + disk + ": " + tmp + " reads back as " + read.digest()
                         + " but " + w.digest + " was written; the filesystem under " + dir + " lost data", null);
             }
             putInPlace(disk, tmp);
             listener.phase(disk, Phase.DONE, target());
             return new ImportResult(disk, image.source().name(), target(), ImportResult.Outcome.IMPORTED,
-                    image.format().name().toLowerCase(Locale.ROOT), w.encoding, w.bytes, data.bytes, actual, "disk", 1,
-                    (System.nanoTime() - start) / 1e9);
+                    image.format().name().toLowerCase(Locale.ROOT), w.encoding, w.bytes, read.dataBytes(),
+                    read.digest(), "disk", 1, (System.nanoTime() - start) / 1e9);
         } catch (IOException e) {
             throw KvMigrateException.io("disk " + disk + ": writing " + file() + " failed: " + e.getMessage()
                     + "; check free space and permissions in " + dir, e);
@@ -160,7 +157,18 @@ public final class DirectorySink implements VolumeSink {
         }
     }
 
-    private record Written(long bytes, String digest, String encoding) {}
+    /** What was written: its size, digest and encoding, and its read-back when it was read back as it was written. */
+    private record Written(long bytes, String digest, String encoding, ReadBack.Verified readBack) {}
+
+    /** The whole file read back (after a conversion, or where the filesystem cannot tell where its data is). */
+    private static ReadBack.Verified readWholeFile(String disk, Path tmp, TransferSettings settings,
+            ProgressListener listener) throws IOException {
+        listener.phase(disk, Phase.VERIFY, "reading " + tmp.getFileName() + " back");
+        ContentDigest check = settings.checksum().start();
+        DataBytes data = new DataBytes();
+        new FileSliceContent(tmp, 0, Files.size(tmp)).accept(BlockVisitor.tee(check, data));
+        return new ReadBack.Verified(check.finish(), data.bytes);
+    }
 
     /**
      * Counts the bytes that hold data in the written file (neither holes nor zero blocks): what a directory target
@@ -185,7 +193,8 @@ public final class DirectorySink implements VolumeSink {
         ContentDigest digest = settings.checksum().start();
         Meter meter = new Meter(disk, image.virtualSize().orElse(-1L), listener);
         try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-                Writeback writeback = new Writeback(out)) {
+                Writeback writeback = new Writeback(out);
+                ReadBack readBack = new ReadBack(tmp, settings.checksum().start())) {
             BlockVisitor writer = new BlockVisitor() {
                 @Override
                 public void data(long offset, byte[] buf, int off, int len) throws IOException {
@@ -196,11 +205,13 @@ public final class DirectorySink implements VolumeSink {
                         at += out.write(bb, at);
                     }
                     writeback.wrote(len);
+                    readBack.data(offset, len);
                     meterAdvance(meter, len);
                 }
 
                 @Override
-                public void zeros(long offset, long length) {
+                public void zeros(long offset, long length) throws IOException {
+                    readBack.zeros(offset, length);
                     meterAdvance(meter, length);
                 }
             };
@@ -211,7 +222,16 @@ public final class DirectorySink implements VolumeSink {
             }
             writeback.finish();
             meter.report();
-            return new Written(size, digest.finish(), "sparse-write");
+            // read back as it was written: what is left is the last runs, and asking where the file holds data
+            listener.phase(disk, Phase.VERIFY, "reading " + tmp.getFileName() + " back as it was written");
+            Optional<ReadBack.Verified> read;
+            try {
+                read = readBack.finish(size);
+            } catch (IOException e) {
+                throw KvMigrateException.targetError("disk " + disk + ": " + e.getMessage() + "; the filesystem under "
+                        + dir + " did not keep what was written", e);
+            }
+            return new Written(size, digest.finish(), "sparse-write", read.orElse(null));
         }
     }
 
@@ -250,7 +270,7 @@ public final class DirectorySink implements VolumeSink {
                     + " different from " + image.source().name() + " right after converting it", null);
         }
         try {
-            return new Written(Files.size(tmp), null, "qemu-img");
+            return new Written(Files.size(tmp), null, "qemu-img", null);
         } catch (IOException e) {
             throw KvMigrateException.io("disk " + disk + ": cannot stat " + tmp, e);
         }

@@ -1,0 +1,243 @@
+package dev.kvmigrate.importer.sink;
+
+import dev.kvmigrate.importer.format.Extent;
+import dev.kvmigrate.importer.format.SeekData;
+import dev.kvmigrate.importer.format.ZeroBlocks;
+import dev.kvmigrate.importer.transfer.BlockVisitor;
+import dev.kvmigrate.importer.transfer.ContentDigest;
+import dev.kvmigrate.importer.transfer.RunBuilder;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+
+/**
+ * Reads a new file back while it is being written, so that verifying a directory target costs almost no time after
+ * the last write: every data run the writer has finished is re-read from the file by a second thread and digested
+ * (zero blocks in it counted as zeros, as a whole-file read-back would see them), in the writer's order, with its
+ * zero runs taken as zeros: the unwritten ranges of a file made with {@code CREATE_NEW} are holes, which read as
+ * zeros. That leaves one thing a whole-file read-back would catch and this would not, data where nothing was
+ * written: {@link #finish} asks the filesystem where the file holds data ({@code SEEK_DATA}), reads whatever of it lies
+ * outside the runs written and fails unless that reads as zeros (a filesystem that keeps zeros on disk, or reports
+ * holes as data, costs that read; a stray write fails). Where the filesystem cannot tell, {@link #finish} answers
+ * empty and the caller reads the whole file back instead.
+ *
+ * <p>The writer calls {@link #data} only after the run's bytes were written, and hands runs in order, block-aligned,
+ * as {@link BlockVisitor} promises. At most {@link #QUEUE} runs wait for the reader; the writer waits beyond that.
+ */
+final class ReadBack implements AutoCloseable {
+    /** What was read back: the digest of the file's bytes and how many of them hold data (not zero blocks). */
+    record Verified(String digest, long dataBytes) {}
+
+    static final int QUEUE = 256;
+    private static final int CHUNK = 256 * 1024;
+    private static final long[] END = new long[0];
+
+    private final Path file;
+    private final ContentDigest check;
+    private final BlockingQueue<long[]> runs = new ArrayBlockingQueue<>(QUEUE);
+    private final Thread reader;
+    private final List<Extent> written = new ArrayList<>(); // merged, in order; the writer's thread only
+    private volatile IOException failure;
+    private long dataBytes; // the reader's; read after join
+    private boolean ended;
+
+    ReadBack(Path file, ContentDigest check) {
+        this.file = file;
+        this.check = check;
+        this.reader = new Thread(this::readAll, "read-back");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    /** {@code length} bytes at {@code offset} were written (and are not all zero). */
+    void data(long offset, long length) throws IOException {
+        rethrow();
+        int last = written.size() - 1;
+        if (last >= 0 && written.get(last).end() == offset) {
+            written.set(last, new Extent(written.get(last).offset(), written.get(last).length() + length));
+        } else {
+            written.add(new Extent(offset, length));
+        }
+        put(new long[] {offset, length, 1});
+    }
+
+    /** {@code length} zero bytes at {@code offset}, not written. */
+    void zeros(long offset, long length) throws IOException {
+        rethrow();
+        put(new long[] {offset, length, 0});
+    }
+
+    /**
+     * Waits until everything handed in was read back, then checks that the file ({@code size} bytes) holds nothing but
+     * zeros outside the runs written. Empty when the filesystem cannot say where its data is (read the whole file back
+     * then).
+     *
+     * @throws IOException reading failed, or the file holds non-zero bytes outside the runs written
+     */
+    Optional<Verified> finish(long size) throws IOException {
+        put(END);
+        ended = true;
+        try {
+            reader.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted reading " + file + " back");
+        }
+        rethrow();
+        Optional<List<Extent>> allocated = SeekData.extents(file, 0, size);
+        if (allocated.isEmpty()) {
+            return Optional.empty();
+        }
+        List<Extent> elsewhere = outside(Extent.alignToBlocks(allocated.get(), size),
+                Extent.alignToBlocks(written, size));
+        if (!elsewhere.isEmpty()) {
+            requireZeros(elsewhere);
+        }
+        return Optional.of(new Verified(check.finish(), dataBytes));
+    }
+
+    /** The parts of {@code allocated} outside every range of {@code runs} (both sorted, merged). */
+    static List<Extent> outside(List<Extent> allocated, List<Extent> runs) {
+        List<Extent> out = new ArrayList<>();
+        int r = 0;
+        for (Extent a : allocated) {
+            long at = a.offset();
+            while (r < runs.size() && runs.get(r).end() <= at) {
+                r++;
+            }
+            for (int i = r; i < runs.size() && at < a.end() && runs.get(i).offset() < a.end(); i++) {
+                Extent w = runs.get(i);
+                if (w.offset() > at) {
+                    out.add(new Extent(at, w.offset() - at));
+                }
+                at = Math.max(at, w.end());
+            }
+            if (at < a.end()) {
+                out.add(new Extent(at, a.end() - at));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Reads {@code ranges}, where the filesystem holds data but nothing was written, and fails unless they read as
+     * zeros (a filesystem that reports its holes as data, or keeps zeros on disk, passes; a stray write does not).
+     */
+    private void requireZeros(List<Extent> ranges) throws IOException {
+        ByteBuffer bb = ByteBuffer.allocateDirect(CHUNK);
+        byte[] buf = new byte[CHUNK];
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            for (Extent e : ranges) {
+                for (long at = e.offset(); at < e.end(); ) {
+                    int n = (int) Math.min(CHUNK, e.end() - at);
+                    bb.clear().limit(n);
+                    while (bb.hasRemaining() && ch.read(bb, at + bb.position()) >= 0) {
+                        // a short file reads as zeros past its end, as a hole would
+                    }
+                    int got = bb.position();
+                    bb.flip().get(buf, 0, got);
+                    for (int b = 0; b < got; b += ZeroBlocks.BLOCK) {
+                        int len = Math.min(ZeroBlocks.BLOCK, got - b);
+                        if (!ZeroBlocks.isZero(buf, b, len)) {
+                            throw new IOException(file + " holds data at bytes " + (at + b) + "-" + (at + b + len)
+                                    + ", where nothing was written");
+                        }
+                    }
+                    at += n;
+                }
+            }
+        }
+    }
+
+    private void put(long[] run) throws IOException {
+        try {
+            while (!runs.offer(run, 100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                rethrow(); // a reader that failed takes no more runs
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted reading " + file + " back");
+        }
+    }
+
+    private void rethrow() throws IOException {
+        IOException f = failure;
+        if (f != null) {
+            throw new IOException("reading " + file + " back failed: " + f.getMessage(), f);
+        }
+    }
+
+    private void readAll() {
+        FileChannel ch = null;
+        try {
+            ByteBuffer bb = ByteBuffer.allocateDirect(CHUNK);
+            byte[] buf = new byte[CHUNK];
+            RunBuilder out = new RunBuilder(BlockVisitor.tee(check, new BlockVisitor() {
+                @Override
+                public void data(long offset, byte[] b, int off, int len) {
+                    dataBytes += len;
+                }
+
+                @Override
+                public void zeros(long offset, long length) {
+                    // holes and zero blocks hold no data
+                }
+            }));
+            for (long[] run = runs.take(); run != END; run = runs.take()) {
+                if (run[2] == 0) {
+                    out.zeros(run[0], run[1]);
+                    continue;
+                }
+                if (ch == null) {
+                    ch = FileChannel.open(file, StandardOpenOption.READ);
+                }
+                long end = run[0] + run[1];
+                for (long at = run[0]; at < end; ) {
+                    int n = (int) Math.min(CHUNK, end - at);
+                    bb.clear().limit(n);
+                    while (bb.hasRemaining()) {
+                        if (ch.read(bb, at + bb.position()) < 0) {
+                            throw new IOException(file + " ends at " + (at + bb.position()) + ", before bytes written"
+                                    + " up to " + end);
+                        }
+                    }
+                    bb.flip().get(buf, 0, n);
+                    out.scan(at, buf, n);
+                    at += n;
+                }
+            }
+            out.flush();
+        } catch (IOException e) {
+            failure = e;
+        } catch (InterruptedException e) {
+            failure = new InterruptedIOException("interrupted");
+        } finally {
+            if (ch != null) {
+                try {
+                    ch.close();
+                } catch (IOException e) {
+                    if (failure == null) {
+                        failure = e;
+                    }
+                }
+            }
+            runs.clear();
+        }
+    }
+
+    /** Stops the reader when {@link #finish} was not reached (the write failed). */
+    @Override
+    public void close() {
+        if (!ended) {
+            reader.interrupt();
+        }
+    }
+}
