@@ -163,9 +163,11 @@ final class ImportCommand implements Callable<Integer> {
             long total = 0;
             for (String[] p : pairs) {
                 // A dir: target is also where a disk that cannot be streamed gets its sparse temporary copy.
+                // A cluster target takes a local qcow2 the Java reader reads whole as raw content (compressed, holes
+                // skipped, no scratch volume for CDI's conversion), unless --compress none.
                 ImageSources.Context c = p[1].startsWith("dir:")
                         ? context.withScratch(scratch(p[1])).withRawQcow2(() -> !DirectorySink.qemuImgInstalled())
-                        : context;
+                        : compress == Compress.NONE ? context : context.withRawWhereReadable();
                 ImageSource source = ImageSources.open(SourceSpec.parse(p[0], engineUrl), c);
                 var sink = sinks.sink(p[0], p[1], source.diskName());
                 String disk = p[1].startsWith("dir:") ? source.diskName() : p[1].substring(p[1].indexOf('/') + 1);

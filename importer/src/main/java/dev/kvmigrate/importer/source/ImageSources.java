@@ -28,12 +28,17 @@ public final class ImageSources {
      *     machine without {@code qemu-img}; asked only when a qcow2 image is opened (finding out may start a process)
      * @param scratch a directory for a sparse temporary copy when a location cannot be streamed (a qcow2 member of
      *     a gzip OVA); the target's own directory, so the free-space check is about the disk that fills up
+     * @param rawWhereReadable read a local qcow2 image as raw in Java when the reader can read every cluster of it
+     *     ({@link Qcow2RawSource#openIfReadable}), else take its stored bytes: for a cluster target, where raw
+     *     content crosses the wire compressed with its holes skipped and CDI writes it straight to the volume, while
+     *     qcow2 goes whole and CDI converts it on a scratch volume
      */
-    public record Context(Function<URI, OvirtEngine> ovirt, BooleanSupplier rawQcow2, Optional<Path> scratch) {
+    public record Context(Function<URI, OvirtEngine> ovirt, BooleanSupplier rawQcow2, Optional<Path> scratch,
+            boolean rawWhereReadable) {
         public static final Context DEFAULT = new Context(uri -> {
             throw KvMigrateException.invalidInput("oVirt disk on " + uri.getHost() + " needs an oVirt engine"
                     + " session: give --ovirt URL --ovirt-user USER --ovirt-password-file FILE", null);
-        }, () -> false, Optional.empty());
+        }, () -> false, Optional.empty(), false);
 
         public Context {
             Objects.requireNonNull(ovirt, "ovirt");
@@ -42,15 +47,20 @@ public final class ImageSources {
         }
 
         public Context withRawQcow2(BooleanSupplier raw) {
-            return new Context(ovirt, raw, scratch);
+            return new Context(ovirt, raw, scratch, rawWhereReadable);
         }
 
         public Context withScratch(Path dir) {
-            return new Context(ovirt, rawQcow2, Optional.of(dir));
+            return new Context(ovirt, rawQcow2, Optional.of(dir), rawWhereReadable);
         }
 
         public Context withOvirt(Function<URI, OvirtEngine> engines) {
-            return new Context(engines, rawQcow2, scratch);
+            return new Context(engines, rawQcow2, scratch, rawWhereReadable);
+        }
+
+        /** The same, reading local qcow2 images as raw where the Java reader reads every cluster (see above). */
+        public Context withRawWhereReadable() {
+            return new Context(ovirt, rawQcow2, scratch, true);
         }
     }
 
@@ -58,8 +68,18 @@ public final class ImageSources {
 
     public static ImageSource open(DiskLocation location, Context context) {
         if (location instanceof DiskLocation.LocalFile f) {
-            return isQcow2(f.path()) && context.rawQcow2().getAsBoolean() ? Qcow2RawSource.open(f.path())
-                    : new LocalFileSource(f.path());
+            if (isQcow2(f.path())) {
+                if (context.rawQcow2().getAsBoolean()) {
+                    return Qcow2RawSource.open(f.path());
+                }
+                if (context.rawWhereReadable()) {
+                    Optional<Qcow2RawSource> raw = Qcow2RawSource.openIfReadable(f.path());
+                    if (raw.isPresent()) {
+                        return raw.get();
+                    }
+                }
+            }
+            return new LocalFileSource(f.path());
         }
         if (location instanceof DiskLocation.OvaMember m) {
             // plain tar: read in place; gzip'd tar (by its bytes, whatever the name): streamed, scratch copy on demand

@@ -104,6 +104,55 @@ public final class Qcow2RawSource implements ImageSource {
         }
     }
 
+    /**
+     * The local qcow2 {@code file} read as raw when this reader can read every guest cluster of it: a self-contained
+     * image without encryption, extended L2 entries or compressed clusters, whose L2 tables and clusters all lie
+     * aligned inside the file (every L2 table is read once here: 8 bytes per cluster). Empty otherwise, or when the
+     * file cannot be read: the caller then sends the stored bytes and lets the receiver convert them, as before.
+     */
+    public static java.util.Optional<Qcow2RawSource> openIfReadable(Path file) {
+        Qcow2RawSource q;
+        try {
+            q = open(file);
+        } catch (KvMigrateException e) {
+            return java.util.Optional.empty();
+        }
+        try (SeekableByteChannel ch = q.opener.open()) {
+            return q.everyClusterReadable(ch) ? java.util.Optional.of(q) : java.util.Optional.empty();
+        } catch (IOException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    /** Whether every L2 table and every allocated cluster is aligned, inside the file and not compressed. */
+    private boolean everyClusterReadable(SeekableByteChannel ch) throws IOException {
+        int cluster = 1 << clusterBits;
+        long stored = ch.size();
+        long guestClusters = (size + cluster - 1) >> clusterBits;
+        int l2Entries = cluster / 8;
+        for (int i1 = 0; i1 < l1.length && (long) i1 * l2Entries < guestClusters; i1++) {
+            long l2Offset = l1[i1] & OFFSET_MASK;
+            if (l2Offset == 0) {
+                continue;
+            }
+            if ((l2Offset & (cluster - 1)) != 0 || l2Offset > stored - cluster) {
+                return false;
+            }
+            ByteBuffer t = readAt(ch, l2Offset, cluster);
+            long inTable = Math.min(l2Entries, guestClusters - (long) i1 * l2Entries);
+            for (int i = 0; i < inTable; i++) {
+                long entry = t.getLong(i * 8);
+                long host = entry & OFFSET_MASK;
+                long want = Math.min(cluster, size - (((long) i1 * l2Entries + i) << clusterBits));
+                if ((entry & COMPRESSED) != 0
+                        || host != 0 && ((host & (cluster - 1)) != 0 || host > stored - want)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
     private static KvMigrateException needsQemuImg(String file, String what) {
         return KvMigrateException.invalidInput("image " + file + " has " + what + "; converting it needs qemu-img:"
                 + " install qemu-utils", null);

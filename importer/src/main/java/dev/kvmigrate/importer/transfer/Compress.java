@@ -2,7 +2,10 @@ package dev.kvmigrate.importer.transfer;
 
 import java.util.Optional;
 
-/** The {@code --compress} choice for raw images; container formats (qcow2 & co) always go as they are. */
+/**
+ * The {@code --compress} choice for raw images (a local qcow2 read as raw counts: {@code
+ * ImageSources.Context#rawWhereReadable}); container formats (qcow2 & co) otherwise go as they are.
+ */
 public enum Compress {
     /**
      * zstd frames with holes as RLE blocks and data at a level that follows the link: stored when the link is

@@ -56,6 +56,30 @@ class Qcow2RawSourceIT {
         assertThatThrownBy(() -> Qcow2RawSource.open(raw)).hasMessageContaining("is not qcow2");
     }
 
+    @Test
+    void openIfReadableTakesWhatItReadsWholeAndLeavesTheRest() throws Exception {
+        Path raw = TestImages.sparseRaw(tmp.resolve("r.raw"), 8L * 1024 * 1024 + 4096, 0.4, 7);
+        Path plain = TestImages.convert(raw, "qcow2", tmp.resolve("plain.qcow2"));
+        assertThat(Qcow2RawSource.openIfReadable(plain)).hasValueSatisfying(s -> assertThat(s.length())
+                .hasValue(8L * 1024 * 1024 + 4096));
+        Path text = tmp.resolve("t.raw");
+        Files.write(text, "compressible text ".repeat(1 << 18).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        Path compressed = tmp.resolve("t.qcow2");
+        TestImages.run("qemu-img", "convert", "-q", "-c", "-f", "raw", "-O", "qcow2", text.toString(),
+                compressed.toString());
+        assertThat(Qcow2RawSource.openIfReadable(compressed)).as("compressed clusters, found before reading")
+                .isEmpty();
+        Path overlay = tmp.resolve("ov.qcow2");
+        TestImages.run("qemu-img", "create", "-q", "-f", "qcow2", "-F", "qcow2", "-b", plain.toString(),
+                overlay.toString());
+        assertThat(Qcow2RawSource.openIfReadable(overlay)).isEmpty();
+        assertThat(Qcow2RawSource.openIfReadable(raw)).isEmpty();
+        // a data cluster pointing past the end of the file: the stored bytes go, and the receiver decides
+        Path cut = tmp.resolve("cut.qcow2");
+        Files.write(cut, java.util.Arrays.copyOf(Files.readAllBytes(plain), (int) Files.size(plain) - 65536));
+        assertThat(Qcow2RawSource.openIfReadable(cut)).isEmpty();
+    }
+
     private static String sha(InputStream in) throws Exception {
         MessageDigest md = MessageDigest.getInstance("SHA-256");
         try (in) {

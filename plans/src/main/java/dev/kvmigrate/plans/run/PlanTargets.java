@@ -72,14 +72,19 @@ public final class PlanTargets {
         String ns = c.namespace().orElse(client.getNamespace() == null ? "default" : client.getNamespace());
         ClusterTarget[] self = new ClusterTarget[1];
         OvirtEngines engines = new OvirtEngines(lp);
-        ImporterDisks importer = new ImporterDisks(sources(engines), d -> {
+        // a local qcow2 the Java reader reads whole goes as raw content: compressed, holes skipped, no scratch volume
+        // (not with compression: none, where its raw bytes would be more than the file)
+        TransferSettings settings = transfer(lp.plan());
+        ImageSources.Context sources = settings.compress() == Compress.NONE ? sources(engines)
+                : sources(engines).withRawWhereReadable();
+        ImporterDisks importer = new ImporterDisks(sources, d -> {
             CdiTarget t = CdiTarget.dataVolume(d.manifest().namespace().orElse(ns), d.dataVolume())
                     .withCreate(false);
             CdiTarget proxied = c.uploadProxyUrl().map(t::withProxyUrl).orElse(t);
             return new CdiUploadSink(client, c.uploadProxyCaFile().map(ca -> proxied.withTls(Optional.of(lp.resolve(
                     ca)), false)).orElse(proxied));
         }, d -> self[0].dataVolumeSucceeded(d.manifest().namespace().orElse(ns), d.dataVolume()),
-                transfer(lp.plan())).closing(engines);
+                settings).closing(engines);
         self[0] = new ClusterTarget(client, ns, lp.plan().name(), importer);
         return self[0];
     }
