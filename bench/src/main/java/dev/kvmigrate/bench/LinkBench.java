@@ -27,7 +27,8 @@ import java.util.stream.Stream;
  * CDI stand-in, on a loopback shaped with {@code tc tbf} to 1 Gbit and 10 Gbit inside a network namespace of its own
  * (bench/link re-executes itself under {@code unshare -n}). The disk holds real content: an ext4 image made with
  * {@code mkfs.ext4 -d} from a fixed list of this machine's {@code /usr} subtrees, filled to about half its size,
- * sent as raw and as qcow2. Times are the upload itself (kv: transfer-phase to process-phase event; curl: its
+ * sent as raw and as qcow2 (kv-migrate reads the qcow2 as its guest's raw bytes and sends those; curl sends the file,
+ * which the stand-in converts with qemu-img as CDI does). Times are the upload itself (kv: transfer-phase to process-phase event; curl: its
  * time_total; zstd: its wall time, measured once per image as it does not depend on the link). kv-migrate runs as
  * users run it: its launcher, a fresh JVM each time, with the launcher's class-data archive and GC settings.
  *
@@ -108,7 +109,7 @@ public final class LinkBench {
                 }
                 shape(link);
                 results.add(b.compare(link, "raw", image.raw(), image.raw(), rawZst, rawZstdS));
-                if (!small || name.equals(links.get(0))) { // CI mode: qcow2 (sent as it is) on one link only
+                if (!small || name.equals(links.get(0))) { // CI mode: qcow2 on one link only
                     results.add(b.compare(link, "qcow2", image.qcow2(), image.raw(), qcowZst, qcowZstdS));
                 }
             }
