@@ -1,5 +1,6 @@
 package dev.kvmigrate.importer.source;
 
+import dev.kvmigrate.importer.transfer.LogicalContent;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.OptionalLong;
@@ -11,11 +12,11 @@ import java.util.OptionalLong;
  * calls with a read-ahead window cache. Chosen over a sparse scratch copy because ranged downloads work over every
  * URI the daemon serves (qemu+ssh included), fetch only the header, the L1/L2 tables and allocated clusters (never
  * the guest's unallocated ranges), need no free space beside the target and no second pass: unallocated and zero
- * clusters read as zeros locally and the directory sink leaves them as holes. The result equals
+ * clusters are zero runs, never read, and the directory sink leaves them as holes. The result equals
  * {@code qemu-img convert -O raw} of the volume for what the reader accepts; compressed clusters, encryption,
  * backing or data files are refused as for local files.
  */
-final class LibvirtQcow2VolumeSource extends LibvirtHandleSource {
+final class LibvirtQcow2VolumeSource extends LibvirtHandleSource implements ExtentSource {
     private final Qcow2RawSource qcow2;
 
     private LibvirtQcow2VolumeSource(LibvirtVolumeHandle h, Qcow2RawSource qcow2) {
@@ -51,5 +52,10 @@ final class LibvirtQcow2VolumeSource extends LibvirtHandleSource {
     @Override
     public InputStream open() throws IOException {
         return qcow2.open();
+    }
+
+    @Override
+    public LogicalContent content() {
+        return qcow2.content();
     }
 }

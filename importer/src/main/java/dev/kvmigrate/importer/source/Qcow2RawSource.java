@@ -4,6 +4,9 @@ import dev.kvmigrate.common.KvMigrateException;
 import dev.kvmigrate.common.image.MalformedImageException;
 import dev.kvmigrate.common.image.Qcow2Header;
 import dev.kvmigrate.common.io.BulkInputStream;
+import dev.kvmigrate.importer.transfer.BlockVisitor;
+import dev.kvmigrate.importer.transfer.LogicalContent;
+import dev.kvmigrate.importer.transfer.RunBuilder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -21,9 +24,11 @@ import java.util.OptionalLong;
  * external data file is refused, never opened. Refuses, naming {@code qemu-img}, images with encryption, compressed
  * clusters or extended L2 entries (QEMU's docs/interop/qcow2.txt). The header is checked by {@link Qcow2Header};
  * memory stays bounded (the L1 entries the virtual size reaches, one cluster and one L2 table) whatever it says, and
- * a table or cluster outside the file is a refusal, not a crash.
+ * a table or cluster outside the file is a refusal, not a crash. As an {@link ExtentSource} its content walks the L2
+ * tables: unallocated and zero clusters are handed on as zero runs without a read, allocated clusters are read (runs
+ * of clusters adjacent in the file with one read) and zero-checked per block.
  */
-public final class Qcow2RawSource implements ImageSource {
+public final class Qcow2RawSource implements ExtentSource {
     /** Opens the stored qcow2 bytes for random reads: a local file, or a remote volume read by ranges. */
     @FunctionalInterface
     public interface ChannelOpener {
@@ -34,6 +39,8 @@ public final class Qcow2RawSource implements ImageSource {
     private static final long OFFSET_MASK = 0x00fffffffffffe00L;
     private static final long COMPRESSED = 1L << 62;
     private static final long ZERO_FLAG = 1L;
+    /** The most bytes of adjacent clusters read at once (a whole cluster when clusters are larger). */
+    private static final int RUN = 256 * 1024;
 
     private final String file;
     private final String disk;
@@ -126,31 +133,128 @@ public final class Qcow2RawSource implements ImageSource {
 
     /** Whether every L2 table and every allocated cluster is aligned, inside the file and not compressed. */
     private boolean everyClusterReadable(SeekableByteChannel ch) throws IOException {
-        int cluster = 1 << clusterBits;
         long stored = ch.size();
+        int cluster = 1 << clusterBits;
+        boolean[] ok = {true};
+        walk(ch, (guest, length, entry) -> {
+            long host = entry & OFFSET_MASK;
+            if ((entry & COMPRESSED) != 0 || host != 0 && ((host & (cluster - 1)) != 0 || host > stored - length)) {
+                ok[0] = false;
+            }
+            return ok[0];
+        }, true);
+        return ok[0];
+    }
+
+    /** One guest cluster ({@code length} bytes at {@code guest}, the last one may be short) and its L2 entry. */
+    @FunctionalInterface
+    private interface ClusterVisitor {
+        /** False stops the walk. */
+        boolean cluster(long guest, int length, long entry) throws IOException;
+    }
+
+    /**
+     * Visits every guest cluster in order with its L2 entry (0 where the L1 entry has no table); an L2 table that is
+     * unaligned or outside the file ends the walk as false when {@code quiet}, else is a malformed-image refusal.
+     */
+    private boolean walk(SeekableByteChannel ch, ClusterVisitor v, boolean quiet) throws IOException {
+        int cluster = 1 << clusterBits;
         long guestClusters = (size + cluster - 1) >> clusterBits;
         int l2Entries = cluster / 8;
-        for (int i1 = 0; i1 < l1.length && (long) i1 * l2Entries < guestClusters; i1++) {
-            long l2Offset = l1[i1] & OFFSET_MASK;
-            if (l2Offset == 0) {
-                continue;
+        long stored = ch.size();
+        for (long i1 = 0; i1 * l2Entries < guestClusters; i1++) {
+            long l2Offset = i1 < l1.length ? l1[(int) i1] & OFFSET_MASK : 0;
+            ByteBuffer t = null;
+            if (l2Offset != 0) {
+                if ((l2Offset & (cluster - 1)) != 0 || l2Offset > stored - cluster) {
+                    if (quiet) {
+                        return false;
+                    }
+                    throw malformed(file, "L2 table " + i1 + " at offset " + l2Offset
+                            + " is unaligned or lies beyond the end of the file");
+                }
+                t = readAt(ch, l2Offset, cluster);
             }
-            if ((l2Offset & (cluster - 1)) != 0 || l2Offset > stored - cluster) {
-                return false;
-            }
-            ByteBuffer t = readAt(ch, l2Offset, cluster);
-            long inTable = Math.min(l2Entries, guestClusters - (long) i1 * l2Entries);
+            long inTable = Math.min(l2Entries, guestClusters - i1 * l2Entries);
             for (int i = 0; i < inTable; i++) {
-                long entry = t.getLong(i * 8);
-                long host = entry & OFFSET_MASK;
-                long want = Math.min(cluster, size - (((long) i1 * l2Entries + i) << clusterBits));
-                if ((entry & COMPRESSED) != 0
-                        || host != 0 && ((host & (cluster - 1)) != 0 || host > stored - want)) {
+                long guest = (i1 * l2Entries + i) << clusterBits;
+                if (!v.cluster(guest, (int) Math.min(cluster, size - guest), t == null ? 0 : t.getLong(i * 8))) {
                     return false;
                 }
             }
         }
         return true;
+    }
+
+    /**
+     * The guest's bytes: zero runs for unallocated and zero clusters (nothing read), allocated clusters read in runs
+     * that are adjacent both in the guest and in the file (up to {@link #RUN} bytes a read) and zero-checked.
+     */
+    @Override
+    public LogicalContent content() {
+        return new LogicalContent() {
+            @Override
+            public OptionalLong size() {
+                return OptionalLong.of(size);
+            }
+
+            @Override
+            public long accept(BlockVisitor visitor) throws IOException {
+                int cluster = 1 << clusterBits;
+                RunBuilder runs = new RunBuilder(visitor);
+                byte[] buf = new byte[Math.max(RUN, cluster)];
+                ByteBuffer bb = ByteBuffer.wrap(buf);
+                long[] run = {-1, 0, 0}; // guest offset, host offset, length of the pending read
+                try (SeekableByteChannel ch = opener.open()) {
+                    ClusterVisitor read = (guest, length, entry) -> {
+                        long host = entry & OFFSET_MASK;
+                        if ((entry & COMPRESSED) != 0) {
+                            throw needsQemuImg(file, "compressed clusters");
+                        }
+                        if (host != 0 && (host & (cluster - 1)) != 0) {
+                            throw malformed(file, "guest cluster " + (guest >> clusterBits)
+                                    + " maps to unaligned offset " + host);
+                        }
+                        boolean data = host != 0 && (entry & ZERO_FLAG) == 0;
+                        if (run[0] >= 0 && (!data || host != run[1] + run[2] || run[2] + length > buf.length)) {
+                            readRun(ch, bb, run[0], run[1], (int) run[2], runs);
+                            run[0] = -1;
+                        }
+                        if (!data) {
+                            runs.zeros(guest, length);
+                        } else if (run[0] < 0) {
+                            run[0] = guest;
+                            run[1] = host;
+                            run[2] = length;
+                        } else {
+                            run[2] += length;
+                        }
+                        return true;
+                    };
+                    walk(ch, read, false);
+                    if (run[0] >= 0) {
+                        readRun(ch, bb, run[0], run[1], (int) run[2], runs);
+                    }
+                }
+                runs.flush();
+                return size;
+            }
+        };
+    }
+
+    private void readRun(SeekableByteChannel ch, ByteBuffer bb, long guest, long host, int length, RunBuilder runs)
+            throws IOException {
+        bb.clear().limit(length);
+        long at = host;
+        while (bb.hasRemaining()) {
+            int r = ch.position(at).read(bb);
+            if (r < 0) {
+                throw malformed(file, "guest cluster " + (guest >> clusterBits) + " maps to offset " + host
+                        + ", beyond the end of the file");
+            }
+            at += r;
+        }
+        runs.scan(guest, bb.array(), length);
     }
 
     private static KvMigrateException needsQemuImg(String file, String what) {
