@@ -2,9 +2,9 @@ package dev.kvmigrate.importer.sink;
 
 import dev.kvmigrate.importer.format.Extent;
 import dev.kvmigrate.importer.format.SeekData;
-import dev.kvmigrate.importer.format.ZeroBlocks;
 import dev.kvmigrate.importer.transfer.BlockVisitor;
 import dev.kvmigrate.importer.transfer.ContentDigest;
+import dev.kvmigrate.importer.transfer.FileSliceContent;
 import dev.kvmigrate.importer.transfer.RunBuilder;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -36,13 +36,16 @@ final class ReadBack implements AutoCloseable {
     /** What was read back: the digest of the file's bytes and how many of them hold data (not zero blocks). */
     record Verified(String digest, long dataBytes) {}
 
+    /** A run handed in by the writer: {@code length} bytes at {@code offset}, written data or unwritten zeros. */
+    private record Run(long offset, long length, boolean data) {}
+
     static final int QUEUE = 256;
     private static final int CHUNK = 256 * 1024;
-    private static final long[] END = new long[0];
+    private static final Run END = new Run(-1, 0, false);
 
     private final Path file;
     private final ContentDigest check;
-    private final BlockingQueue<long[]> runs = new ArrayBlockingQueue<>(QUEUE);
+    private final BlockingQueue<Run> runs = new ArrayBlockingQueue<>(QUEUE);
     private final Thread reader;
     private final List<Extent> written = new ArrayList<>(); // merged, in order; the writer's thread only
     private volatile IOException failure;
@@ -66,13 +69,13 @@ final class ReadBack implements AutoCloseable {
         } else {
             written.add(new Extent(offset, length));
         }
-        put(new long[] {offset, length, 1});
+        put(new Run(offset, length, true));
     }
 
     /** {@code length} zero bytes at {@code offset}, not written. */
     void zeros(long offset, long length) throws IOException {
         rethrow();
-        put(new long[] {offset, length, 0});
+        put(new Run(offset, length, false));
     }
 
     /**
@@ -132,32 +135,23 @@ final class ReadBack implements AutoCloseable {
      * zeros (a filesystem that reports its holes as data, or keeps zeros on disk, passes; a stray write does not).
      */
     private void requireZeros(List<Extent> ranges) throws IOException {
-        ByteBuffer bb = ByteBuffer.allocateDirect(CHUNK);
-        byte[] buf = new byte[CHUNK];
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            for (Extent e : ranges) {
-                for (long at = e.offset(); at < e.end(); ) {
-                    int n = (int) Math.min(CHUNK, e.end() - at);
-                    bb.clear().limit(n);
-                    while (bb.hasRemaining() && ch.read(bb, at + bb.position()) >= 0) {
-                        // a short file reads as zeros past its end, as a hole would
-                    }
-                    int got = bb.position();
-                    bb.flip().get(buf, 0, got);
-                    for (int b = 0; b < got; b += ZeroBlocks.BLOCK) {
-                        int len = Math.min(ZeroBlocks.BLOCK, got - b);
-                        if (!ZeroBlocks.isZero(buf, b, len)) {
-                            throw new IOException(file + " holds data at bytes " + (at + b) + "-" + (at + b + len)
-                                    + ", where nothing was written");
-                        }
-                    }
-                    at += n;
+        for (Extent e : ranges) {
+            new FileSliceContent(file, e.offset(), e.length()).accept(new BlockVisitor() {
+                @Override
+                public void data(long offset, byte[] buf, int off, int len) throws IOException {
+                    throw new IOException(file + " holds data at bytes " + (e.offset() + offset) + "-"
+                            + (e.offset() + offset + len) + ", where nothing was written");
                 }
-            }
+
+                @Override
+                public void zeros(long offset, long length) {
+                    // what a hole or a block of zeros kept on disk reads as
+                }
+            });
         }
     }
 
-    private void put(long[] run) throws IOException {
+    private void put(Run run) throws IOException {
         try {
             while (!runs.offer(run, 100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
                 rethrow(); // a reader that failed takes no more runs
@@ -191,16 +185,16 @@ final class ReadBack implements AutoCloseable {
                     // holes and zero blocks hold no data
                 }
             }));
-            for (long[] run = runs.take(); run != END; run = runs.take()) {
-                if (run[2] == 0) {
-                    out.zeros(run[0], run[1]);
+            for (Run run = runs.take(); run != END; run = runs.take()) {
+                if (!run.data()) {
+                    out.zeros(run.offset(), run.length());
                     continue;
                 }
                 if (ch == null) {
                     ch = FileChannel.open(file, StandardOpenOption.READ);
                 }
-                long end = run[0] + run[1];
-                for (long at = run[0]; at < end; ) {
+                long end = run.offset() + run.length();
+                for (long at = run.offset(); at < end; ) {
                     int n = (int) Math.min(CHUNK, end - at);
                     bb.clear().limit(n);
                     while (bb.hasRemaining()) {
