@@ -7,10 +7,16 @@ import java.io.PrintStream;
 import java.io.RandomAccessFile;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.CodeSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.jar.Manifest;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -30,7 +36,64 @@ public final class StartupTraining {
     public static void main(String[] args) throws IOException {
         KvMigrate.configureLogging(new String[0]);
         train(args.length > 0 ? Path.of(args[0]) : null);
+        preload(StartupTraining.class);
         System.exit(0);
+    }
+
+    /** The jars, beside the CLI's own, whose every class goes into the archive: ours, libvirt-java and JNA. */
+    private static final Pattern PRELOADED = Pattern.compile(
+            "(kv-migrate-|libvirt-|jna-)[^/]*\\.jar");
+
+    /**
+     * Loads, without initializing them, every class of the jar that holds {@code anchor} and of the jars its manifest's
+     * {@code Class-Path} names that {@link #PRELOADED} matches, so that the class list holds the code paths the steps
+     * do not reach (a real libvirt daemon's volumes, oVirt, OVA, the cluster targets): a class the archive lacks is
+     * read, parsed and verified from its jar at each start, after a search through the jars before it. A class that
+     * does not load (an optional dependency missing) is left out. Returns how many loaded; none when {@code anchor}
+     * does not come from a jar (the tests' class directories).
+     */
+    static int preload(Class<?> anchor) throws IOException {
+        CodeSource source = anchor.getProtectionDomain().getCodeSource();
+        if (source == null || !source.getLocation().getPath().endsWith(".jar")) {
+            return 0;
+        }
+        Path jar;
+        try {
+            jar = Path.of(source.getLocation().toURI());
+        } catch (URISyntaxException e) {
+            return 0;
+        }
+        List<Path> jars = new ArrayList<>(List.of(jar));
+        try (JarFile f = new JarFile(jar.toFile())) {
+            Manifest m = f.getManifest();
+            String classPath = m == null ? null : m.getMainAttributes().getValue("Class-Path");
+            for (String entry : classPath == null ? new String[0] : classPath.trim().split("\\s+")) {
+                if (PRELOADED.matcher(entry.substring(entry.lastIndexOf('/') + 1)).matches()) {
+                    jars.add(jar.resolveSibling(entry));
+                }
+            }
+        }
+        int loaded = 0;
+        for (Path j : jars) {
+            if (!Files.isRegularFile(j)) {
+                continue;
+            }
+            try (JarFile f = new JarFile(j.toFile())) {
+                for (String name : f.stream().map(JarEntry::getName)
+                        .filter(n -> n.endsWith(".class") && !n.startsWith("META-INF/")
+                                && !n.endsWith("module-info.class"))
+                        .toList()) {
+                    try {
+                        Class.forName(name.substring(0, name.length() - 6).replace('/', '.'), false,
+                                anchor.getClassLoader());
+                        loaded++;
+                    } catch (ClassNotFoundException | LinkageError e) {
+                        // left out of the archive; loaded from its jar if a run ever needs it
+                    }
+                }
+            }
+        }
+        return loaded;
     }
 
     /** Runs every step; returns each step's exit code, in order (-1: it threw). */

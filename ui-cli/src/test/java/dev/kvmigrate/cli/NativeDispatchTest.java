@@ -28,4 +28,17 @@ class NativeDispatchTest {
             assertThat(files).containsExactly(copied); // no temporary file left
         }
     }
+
+    @Test
+    void findsTheDirectoryOfEachInstalledLibraryAndLeavesOutWhatIsNotInstalled() {
+        // libvirt0 is installed wherever the tests run (.ci/run installs it)
+        var dirs = NativeDispatch.libraryDirectories(java.util.List.of("virt", "kv-migrate-no-such-library", "virt"));
+        assertThat(dirs).hasSize(1);
+        try (var files = Files.list(Path.of(dirs.get(0)))) {
+            assertThat(files.map(f -> f.getFileName().toString())).anyMatch(n -> n.startsWith("libvirt.so"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        assertThat(NativeDispatch.libraryDirectories(java.util.List.of("kv-migrate-no-such-library"))).isEmpty();
+    }
 }

@@ -32,6 +32,20 @@ class StartupTrainingTest {
         assertThat(StartupTraining.train(null)).containsExactly(0, 0, 0);
     }
 
+    @Test
+    void preloadLoadsEveryClassOfTheAnchorsJarAndNothingFromAClassDirectory() throws Exception {
+        // JNA comes from its jar on the test class path; its manifest names no other jar
+        long inJar;
+        try (var jar = new java.util.jar.JarFile(Path.of(com.sun.jna.Native.class.getProtectionDomain().getCodeSource()
+                .getLocation().toURI()).toFile())) {
+            inJar = jar.stream().filter(e -> e.getName().endsWith(".class") && !e.getName().startsWith("META-INF/")
+                    && !e.getName().endsWith("module-info.class")).count();
+        }
+        assertThat(StartupTraining.preload(com.sun.jna.Native.class)).isPositive().isLessThanOrEqualTo((int) inJar)
+                .isGreaterThan((int) (inJar * 9 / 10));
+        assertThat(StartupTraining.preload(StartupTraining.class)).isZero();
+    }
+
     private static long trainingDirs() throws Exception {
         try (var files = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
             return files.filter(p -> p.getFileName().toString().startsWith("kv-migrate-training-")).count();
