@@ -64,6 +64,26 @@ final class BenchKit {
         return s[runs / 2];
     }
 
+    /**
+     * The median of {@code runs} timings of each of {@code tasks}, run in rounds: every round runs each task once, in
+     * an order rotated by one from the round before, so that a host whose speed drifts over minutes (this one's does)
+     * or a task that leaves work behind for the next (write-back, discards) weighs on all of them alike.
+     */
+    static double[] interleavedMedians(int runs, List<Timed> tasks) throws Exception {
+        double[][] s = new double[tasks.size()][runs];
+        for (int r = 0; r < runs; r++) {
+            for (int j = 0; j < tasks.size(); j++) {
+                int k = (j + r) % tasks.size();
+                s[k][r] = tasks.get(k).seconds();
+            }
+        }
+        double[] out = new double[tasks.size()];
+        for (int k = 0; k < out.length; k++) {
+            out[k] = median(s[k]);
+        }
+        return out;
+    }
+
     /** The median of {@code values} (the mean of the middle two when their number is even). */
     static double median(List<Double> values) {
         return median(values.stream().mapToDouble(Double::doubleValue).toArray());

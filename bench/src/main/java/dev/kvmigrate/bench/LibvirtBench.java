@@ -35,8 +35,10 @@ import java.util.stream.Stream;
  * (the libvirt baseline), on a real daemon, in one run: (a) a 4 GiB raw volume holding 10 % data, kv-migrate against
  * {@code virsh vol-download --sparse} and against kv-migrate's own dense (non-sparse) download of the same volume;
  * (b) a dense 1 GiB raw volume against {@code virsh vol-download}. Each timing is the median of {@code --runs} runs
- * of a fresh process (kv-migrate's JVM start-up included; the start-up alone, {@code kv-migrate --version}, is
- * printed apart), into the same directory; the outputs are compared by SHA-256; bytes that crossed the libvirt stream
+ * of a fresh process, interleaved: each round runs virsh, virsh and a sync, and kv-migrate in place and through the
+ * stream once each, in an order rotated from round to round, so that the host's drift over minutes weighs on all
+ * alike (kv-migrate's JVM start-up included; the start-up alone, {@code kv-migrate --version}, is printed apart),
+ * into the same directory; the outputs are compared by SHA-256; bytes that crossed the libvirt stream
  * come from an in-process import with the same code (its time printed on an INFO line). On a local daemon
  * kv-migrate reads a volume in place from its file (after checking it is the volume's); each case is also timed
  * forced through the daemon's volume download ({@code -Dkvmigrate.libvirt.local=false}: {@code stream_s}), the path
@@ -168,28 +170,24 @@ public final class LibvirtBench {
             virsh.add("--sparse");
         }
         virsh.addAll(List.of(volume, baselineFile.toString()));
-        double baseline = BenchKit.median(runs, () -> {
+        // virsh, virsh + sync, kv-migrate in place and through the stream, interleaved round by round
+        String[] digests = new String[3];
+        List<BenchKit.Timed> tasks = List.of(() -> {
             Files.deleteIfExists(baselineFile);
-            return settledTime(new Command(virsh));
-        });
-        double durable = BenchKit.median(runs, () -> {
+            double t = settledTime(new Command(virsh));
+            digests[0] = digests[0] == null ? BenchKit.sha256(baselineFile) : digests[0];
+            return t;
+        }, () -> {
             Files.deleteIfExists(baselineFile);
             return settledTime(new Command(virsh))
                     + time(new Command(List.of("sync", "--data", baselineFile.toString())));
-        });
-        String digest = BenchKit.sha256(baselineFile);
-        Files.delete(baselineFile);
-        boolean identical = true;
-        double[] times = new double[2];
-        for (boolean inPlace : new boolean[] {true, false}) {
-            times[inPlace ? 0 : 1] = BenchKit.median(runs, () -> {
-                BenchKit.deleteFiles(out, ".img");
-                return settledTime(kv.importCommand(volume, true, inPlace));
-            });
-            Path kvFile = kvOutput(out, volume);
-            identical &= BenchKit.sha256(kvFile).equals(digest);
-            Files.delete(kvFile);
-        }
+        }, () -> kvRun(kv, out, volume, true, digests, 1), () -> kvRun(kv, out, volume, false, digests, 2));
+        double[] m = BenchKit.interleavedMedians(runs, tasks);
+        double baseline = m[0];
+        double durable = m[1];
+        double[] times = {m[2], m[3]};
+        Files.deleteIfExists(baselineFile);
+        boolean identical = digests[0].equals(digests[1]) && digests[0].equals(digests[2]);
         InProcess local = inProcess(uri, volume, out, true, true);
         InProcess streamed = inProcess(uri, volume, out, true, false);
         System.out.printf(Locale.ROOT, "INFO %s: in-process import %.2f s %s (%d bytes over the stream),"
@@ -198,6 +196,18 @@ public final class LibvirtBench {
                 streamed.received(), streamed.holes());
         return new Case(name, times[0], local.inPlace() ? "in-place" : "stream", times[1], baseline, durable,
                 streamed.received(), identical);
+    }
+
+    /** One kv-migrate import of {@code volume} into {@code out}; the digest of its first output goes to digests[i]. */
+    private static double kvRun(Kv kv, Path out, String volume, boolean inPlace, String[] digests, int i)
+            throws Exception {
+        BenchKit.deleteFiles(out, ".img");
+        double t = settledTime(kv.importCommand(volume, true, inPlace));
+        if (digests[i] == null) {
+            digests[i] = BenchKit.sha256(kvOutput(out, volume));
+        }
+        BenchKit.deleteFiles(out, ".img");
+        return t;
     }
 
     private static Case measureKvDense(String volume, Path out, Kv kv, int runs) throws Exception {
