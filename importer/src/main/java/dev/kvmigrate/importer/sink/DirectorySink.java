@@ -193,7 +193,7 @@ public final class DirectorySink implements VolumeSink {
         ContentDigest digest = settings.checksum().start();
         Meter meter = new Meter(disk, image.virtualSize().orElse(-1L), listener);
         try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-                Writeback writeback = new Writeback(out);
+                Writeback writeback = new Writeback(out, tmp);
                 ReadBack readBack = new ReadBack(tmp, settings.checksum().start())) {
             BlockVisitor writer = new BlockVisitor() {
                 @Override
@@ -204,7 +204,7 @@ public final class DirectorySink implements VolumeSink {
                     while (bb.hasRemaining()) {
                         at += out.write(bb, at);
                     }
-                    writeback.wrote(len);
+                    writeback.wrote(offset, len);
                     readBack.data(offset, len);
                     meterAdvance(meter, len);
                 }
