@@ -5,8 +5,9 @@ import java.util.function.LongSupplier;
 
 /**
  * A token bucket shared by every transfer of a run, so {@code --limit-rate} caps the sum of parallel streams.
- * Tokens are bytes; the bucket holds at most a quarter second of rate, so bursts stay short, and starts empty: a
- * full bucket at the start put the first 5 s of a capped run 5-7 % over the cap (bench/fleet's windows).
+ * Tokens are bytes; the bucket holds at most a quarter second of rate, so bursts stay short, and starts empty when
+ * the first bytes are asked for, not when it is made: a plan makes it before it scans, converts and creates volumes,
+ * and a bucket filled meanwhile put the first 5 s of a capped run 5-7 % over the cap (bench/fleet's windows).
  */
 public final class RateLimiter {
     private static final RateLimiter UNLIMITED = new RateLimiter(0, System::nanoTime, RateLimiter::sleep);
@@ -22,14 +23,13 @@ public final class RateLimiter {
     private final Sleeper sleeper;
     private double tokens;
     private long lastNanos;
+    private boolean started;
 
     RateLimiter(long bytesPerSecond, LongSupplier clock, Sleeper sleeper) {
         this.bytesPerSecond = bytesPerSecond;
         this.capacity = Math.max(64 * 1024, bytesPerSecond / 4);
         this.clock = clock;
         this.sleeper = sleeper;
-        this.tokens = 0;
-        this.lastNanos = clock.getAsLong();
     }
 
     /** A bucket refilling at {@code bytesPerSecond}; must be positive. */
@@ -62,6 +62,10 @@ public final class RateLimiter {
         long waitNanos;
         synchronized (this) {
             long now = clock.getAsLong();
+            if (!started) {
+                started = true;
+                lastNanos = now;
+            }
             tokens = Math.min(capacity, tokens + (now - lastNanos) * (double) bytesPerSecond / 1e9);
             lastNanos = now;
             tokens -= bytes;

@@ -41,6 +41,14 @@ class RateLimiterTest {
     }
 
     @Test
+    void timeBeforeTheFirstBytesBanksNothing() throws Exception {
+        now += 30 * SECOND; // made at a plan's start; the first upload begins after its scans and volumes
+        for (long bytes : run(4 << 20, 5)) {
+            assertThat(bytes).isBetween(RATE - (4 << 20), RATE + (4 << 20));
+        }
+    }
+
+    @Test
     void aPauseBanksAtMostAQuarterSecond() throws Exception {
         run(1 << 20, 2);
         now += 30 * SECOND; // idle: between disks, waiting for a volume
