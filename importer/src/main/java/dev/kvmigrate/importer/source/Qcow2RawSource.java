@@ -161,19 +161,14 @@ public final class Qcow2RawSource implements ExtentSource {
         int cluster = 1 << clusterBits;
         long guestClusters = (size + cluster - 1) >> clusterBits;
         int l2Entries = cluster / 8;
-        long stored = ch.size();
         for (long i1 = 0; i1 * l2Entries < guestClusters; i1++) {
             long l2Offset = i1 < l1.length ? l1[(int) i1] & OFFSET_MASK : 0;
             ByteBuffer t = null;
             if (l2Offset != 0) {
-                if ((l2Offset & (cluster - 1)) != 0 || l2Offset > stored - cluster) {
-                    if (quiet) {
-                        return false;
-                    }
-                    throw malformed(file, "L2 table " + i1 + " at offset " + l2Offset
-                            + " is unaligned or lies beyond the end of the file");
+                if (quiet && !l2TableInside(l2Offset, ch.size())) {
+                    return false;
                 }
-                t = readAt(ch, l2Offset, cluster);
+                t = l2Table(ch, i1, l2Offset);
             }
             long inTable = Math.min(l2Entries, guestClusters - i1 * l2Entries);
             for (int i = 0; i < inTable; i++) {
@@ -184,6 +179,49 @@ public final class Qcow2RawSource implements ExtentSource {
             }
         }
         return true;
+    }
+
+    /** Whether a table at {@code l2Offset} is cluster-aligned and lies inside {@code stored} bytes. */
+    private boolean l2TableInside(long l2Offset, long stored) {
+        int cluster = 1 << clusterBits;
+        return (l2Offset & (cluster - 1)) == 0 && l2Offset <= stored - cluster;
+    }
+
+    /** L2 table {@code i1}, at {@code l2Offset}; refused as malformed when it is unaligned or outside the file. */
+    private ByteBuffer l2Table(SeekableByteChannel ch, long i1, long l2Offset) throws IOException {
+        if (!l2TableInside(l2Offset, ch.size())) {
+            throw malformed(file, "L2 table " + i1 + " at offset " + l2Offset
+                    + " is unaligned or lies beyond the end of the file");
+        }
+        return readAt(ch, l2Offset, 1 << clusterBits);
+    }
+
+    /**
+     * Where the guest cluster at {@code guest} with L2 entry {@code entry} is stored; 0 when it reads as zeros
+     * (unallocated, or the zero flag). Compressed clusters are refused naming qemu-img, unaligned ones as malformed.
+     */
+    private long dataOffset(long guest, long entry) {
+        long host = entry & OFFSET_MASK;
+        if ((entry & COMPRESSED) != 0) {
+            throw needsQemuImg(file, "compressed clusters");
+        }
+        if (host != 0 && (host & ((1 << clusterBits) - 1)) != 0) {
+            throw malformed(file, "guest cluster " + (guest >> clusterBits) + " maps to unaligned offset " + host);
+        }
+        return (entry & ZERO_FLAG) != 0 ? 0 : host;
+    }
+
+    /** Fills {@code bb} (to its limit) from {@code host}, where the guest cluster at {@code guest} is stored. */
+    private void readCluster(SeekableByteChannel ch, ByteBuffer bb, long guest, long host) throws IOException {
+        long at = host;
+        while (bb.hasRemaining()) {
+            int r = ch.position(at).read(bb);
+            if (r < 0) {
+                throw malformed(file, "guest cluster " + (guest >> clusterBits) + " maps to offset " + host
+                        + ", beyond the end of the file");
+            }
+            at += r;
+        }
     }
 
     /**
@@ -200,22 +238,14 @@ public final class Qcow2RawSource implements ExtentSource {
 
             @Override
             public long accept(BlockVisitor visitor) throws IOException {
-                int cluster = 1 << clusterBits;
                 RunBuilder runs = new RunBuilder(visitor);
-                byte[] buf = new byte[Math.max(RUN, cluster)];
+                byte[] buf = new byte[Math.max(RUN, 1 << clusterBits)];
                 ByteBuffer bb = ByteBuffer.wrap(buf);
                 long[] run = {-1, 0, 0}; // guest offset, host offset, length of the pending read
                 try (SeekableByteChannel ch = opener.open()) {
                     ClusterVisitor read = (guest, length, entry) -> {
-                        long host = entry & OFFSET_MASK;
-                        if ((entry & COMPRESSED) != 0) {
-                            throw needsQemuImg(file, "compressed clusters");
-                        }
-                        if (host != 0 && (host & (cluster - 1)) != 0) {
-                            throw malformed(file, "guest cluster " + (guest >> clusterBits)
-                                    + " maps to unaligned offset " + host);
-                        }
-                        boolean data = host != 0 && (entry & ZERO_FLAG) == 0;
+                        long host = dataOffset(guest, entry);
+                        boolean data = host != 0;
                         if (run[0] >= 0 && (!data || host != run[1] + run[2] || run[2] + length > buf.length)) {
                             readRun(ch, bb, run[0], run[1], (int) run[2], runs);
                             run[0] = -1;
@@ -245,15 +275,7 @@ public final class Qcow2RawSource implements ExtentSource {
     private void readRun(SeekableByteChannel ch, ByteBuffer bb, long guest, long host, int length, RunBuilder runs)
             throws IOException {
         bb.clear().limit(length);
-        long at = host;
-        while (bb.hasRemaining()) {
-            int r = ch.position(at).read(bb);
-            if (r < 0) {
-                throw malformed(file, "guest cluster " + (guest >> clusterBits) + " maps to offset " + host
-                        + ", beyond the end of the file");
-            }
-            at += r;
-        }
+        readCluster(ch, bb, guest, host);
         runs.scan(guest, bb.array(), length);
     }
 
@@ -318,27 +340,12 @@ public final class Qcow2RawSource implements ExtentSource {
             long g = pos >> clusterBits;
             int want = (int) Math.min(cluster, size - pos);
             buf.clear();
-            long entry = l2Entry(g);
-            long host = entry & OFFSET_MASK;
-            if ((entry & COMPRESSED) != 0) {
-                throw needsQemuImg(file, "compressed clusters");
-            }
-            if (host != 0 && (host & (cluster - 1)) != 0) {
-                throw malformed(file, "guest cluster " + g + " maps to unaligned offset " + host);
-            }
-            if (host == 0 || (entry & ZERO_FLAG) != 0) {
+            long host = dataOffset(pos, l2Entry(g));
+            if (host == 0) {
                 java.util.Arrays.fill(buf.array(), 0, want, (byte) 0);
             } else {
                 buf.limit(want);
-                long at = host;
-                while (buf.hasRemaining()) {
-                    int r = ch.position(at).read(buf);
-                    if (r < 0) {
-                        throw malformed(file, "guest cluster " + g + " maps to offset " + host
-                                + ", beyond the end of the file");
-                    }
-                    at += r;
-                }
+                readCluster(ch, buf, pos, host);
             }
             buf.position(0).limit(want);
             pos += want;
@@ -352,11 +359,7 @@ public final class Qcow2RawSource implements ExtentSource {
                 return 0;
             }
             if (i1 != l2Index) {
-                if ((l2Offset & (cluster - 1)) != 0 || l2Offset > ch.size() - cluster) {
-                    throw malformed(file, "L2 table " + i1 + " at offset " + l2Offset
-                            + " is unaligned or lies beyond the end of the file");
-                }
-                ByteBuffer t = readAt(ch, l2Offset, cluster);
+                ByteBuffer t = l2Table(ch, i1, l2Offset);
                 l2 = new long[l2Entries];
                 for (int i = 0; i < l2Entries; i++) {
                     l2[i] = t.getLong(i * 8);
