@@ -10,7 +10,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The few libc calls on files that the JDK lacks ({@code lseek} with {@code SEEK_DATA}/{@code SEEK_HOLE},
- * {@code sync_file_range}), through JNA on Linux; loaded once, empty elsewhere or where libc does not load.
+ * {@code sync_file_range}, {@code posix_fadvise}), through JNA on Linux; loaded once, empty elsewhere or where libc
+ * does not load.
  */
 public final class LinuxFiles {
     private static final Logger LOG = LoggerFactory.getLogger(LinuxFiles.class);
@@ -27,6 +28,9 @@ public final class LinuxFiles {
         int sync_file_range(int fd, long offset, long nbytes, int flags) throws LastErrorException;
 
         int close(int fd) throws LastErrorException;
+
+        /** Returns 0 or an error number (it does not set {@code errno}). */
+        int posix_fadvise(int fd, long offset, long len, int advice);
     }
 
     private static final Optional<LibC> LIBC = load();

@@ -1,20 +1,20 @@
 package dev.kvmigrate.importer.transfer;
 
 import dev.kvmigrate.importer.format.Extent;
+import dev.kvmigrate.importer.format.ExtentReader;
 import dev.kvmigrate.importer.format.SeekData;
 import dev.kvmigrate.importer.format.ZeroBlocks;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
  * Raw content held in a local file, or a slice of one (an OVA member). Holes the filesystem reports
- * (SEEK_DATA/SEEK_HOLE) are never read; allocated blocks are read and zero-checked per 64 KiB block.
+ * (SEEK_DATA/SEEK_HOLE) are never read, nor read ahead ({@link ExtentReader}); allocated blocks are read and
+ * zero-checked per 64 KiB block.
  */
 public final class FileSliceContent implements LogicalContent {
     /**
@@ -52,20 +52,16 @@ public final class FileSliceContent implements LogicalContent {
         byte[] buf = new byte[CHUNK];
         ByteBuffer bb = ByteBuffer.allocateDirect(CHUNK);
         RunBuilder runs = new RunBuilder(visitor);
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+        List<Extent> extents = blockExtents();
+        try (ExtentReader reader = ExtentReader.open(file, offset, extents)) {
             long pos = 0;
-            for (Extent e : blockExtents()) {
+            for (Extent e : extents) {
                 runs.zeros(pos, e.offset() - pos);
                 long at = e.offset();
                 while (at < e.end()) {
                     int n = (int) Math.min(CHUNK, e.end() - at);
                     bb.clear().limit(n);
-                    while (bb.hasRemaining()) {
-                        if (ch.read(bb, offset + at + bb.position()) < 0) {
-                            throw new IOException(file + ": file ended at " + (offset + at + bb.position())
-                                    + " before the image's " + length + " bytes");
-                        }
-                    }
+                    reader.read(bb, at);
                     bb.flip().get(buf, 0, n);
                     runs.scan(at, buf, n);
                     at += n;
