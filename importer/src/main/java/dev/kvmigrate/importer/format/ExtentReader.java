@@ -1,69 +1,111 @@
 package dev.kvmigrate.importer.format;
 
 import com.sun.jna.LastErrorException;
+import com.sun.jna.Memory;
 import com.sun.jna.Native;
+import com.sun.jna.Platform;
 import com.sun.jna.Pointer;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Positional reads of the data extents of a file (or of a slice of one), in extent order, into direct buffers.
+ * Reads of the data extents of a file (or of a slice of one), in extent order, through a window of up to
+ * {@link #WINDOW} bytes.
  *
- * <p>On Linux the file gets a descriptor of its own with the kernel's readahead turned off
- * ({@code POSIX_FADV_RANDOM}); instead the data extents themselves are requested ahead of the reads
- * ({@code POSIX_FADV_WILLNEED}, {@link #AHEAD} bytes of data ahead, in steps of {@link #STEP}). The kernel's
- * readahead does not know where a sparse file's holes are: it read up to {@code read_ahead_kb} (8 MiB on this
- * machine's disk) past the end of every data run, and a hole read into the page cache is a page allocated and
- * zero-filled. bench/fleet (40 sparse disks with data in 4 MiB runs, more than the page cache holds) spent a fifth of
- * kv-migrate's CPU in that {@code memset}. Where libc is not reachable, or its calls fail, reads go through
- * {@link FileChannel} with the kernel's readahead as it is.
+ * <p>On Linux the file gets descriptors of its own, and two things the kernel's defaults get wrong for a copy of a
+ * sparse disk image are avoided:
+ * <ul>
+ *   <li>readahead into holes: the kernel's readahead does not know where the holes are; it read up to
+ *       {@code read_ahead_kb} (8 MiB on this machine's disk) past the end of every data run, and a hole read into
+ *       the page cache is a page allocated and zero-filled. bench/fleet (40 sparse disks with data in 4 MiB runs, more
+ *       than the page cache holds) spent a fifth of kv-migrate's CPU in that {@code memset}. The buffered descriptor
+ *       has readahead off ({@code POSIX_FADV_RANDOM});</li>
+ *   <li>a second copy of data read once: a window none of whose pages are in the page cache ({@code cachestat(2)},
+ *       Linux 6.5) is read with {@code O_DIRECT} into an aligned buffer, by DMA: no page-cache pages to allocate,
+ *       fill, copy out and later evict (with readahead fixed, that was a third of kv-migrate's CPU in the same
+ *       bench), and the source host's page cache keeps what its guests use. A window with any page cached, where
+ *       {@code O_DIRECT} or {@code cachestat} is missing, on filesystems other than local block ones (ext4, XFS,
+ *       btrfs: a network filesystem's direct reads are round trips), or at an offset not aligned to
+ *       {@link #ALIGN}, is read through the page cache, with its next extents requested ahead
+ *       ({@code POSIX_FADV_WILLNEED}, {@link #AHEAD} bytes of data) when no direct reads are possible.</li>
+ * </ul>
+ * Elsewhere (no libc), reads go through {@link FileChannel} with the kernel's readahead as it is.
  */
 public final class ExtentReader implements Closeable {
     private static final Logger LOG = LoggerFactory.getLogger(ExtentReader.class);
-    /** Data bytes requested ahead of the read position. */
+    /** The largest read: a window holds this much of one extent. */
+    public static final int WINDOW = 1 << 20;
+    /** Alignment of direct reads (offset, length, buffer address): the largest logical block size in use. */
+    static final int ALIGN = 4096;
+    /** Data bytes requested ahead of the read position, where reads are buffered only. */
     static final long AHEAD = 16 << 20;
     /** How far the reads advance before the next request: requests are few and each covers whole megabytes. */
     static final long STEP = 4 << 20;
     private static final int POSIX_FADV_RANDOM = 1;
     private static final int POSIX_FADV_WILLNEED = 3;
+    /** Filesystems on local block devices, where a direct read is one request to the device. */
+    private static final Set<String> LOCAL_BLOCK = Set.of("ext2", "ext3", "ext4", "xfs", "btrfs", "f2fs");
 
     private final Path file;
     private final long base;
     private final List<Extent> extents;
     private final FileChannel channel;
     private final int fd;
+    private final int directFd;
+    private final Memory memory;
+    private final ByteBuffer window;
+    private final Memory stat = new Memory(56);
+    private long windowStart;
+    private int windowLength;
+    private int extentIndex;
     private int cursorExtent;
     private long cursor;
     private long advisedData;
     private long readData;
+    private long directBytes;
+    private long bufferedBytes;
 
-    private ExtentReader(Path file, long base, List<Extent> extents, FileChannel channel, int fd) {
+    private ExtentReader(Path file, long base, List<Extent> extents, FileChannel channel, int fd, int directFd) {
         this.file = file;
         this.base = base;
         this.extents = extents;
         this.channel = channel;
         this.fd = fd;
+        this.directFd = directFd;
+        this.memory = new Memory(WINDOW + ALIGN);
+        long address = Pointer.nativeValue(memory);
+        long aligned = (address + ALIGN - 1) / ALIGN * ALIGN;
+        this.window = memory.getByteBuffer(aligned - address, WINDOW);
     }
 
     /**
-     * Opens {@code file} for reading {@code extents} (offsets relative to {@code base}, in ascending order, as
-     * {@link Extent#alignToBlocks} gives them).
+     * Opens {@code file} for reading {@code extents} (offsets relative to {@code base}, ascending, as
+     * {@link Extent#alignToBlocks} gives them). Reads outside them are allowed; they are not read ahead.
      */
     public static ExtentReader open(Path file, long base, List<Extent> extents) throws IOException {
-        if (Pread.AVAILABLE && LinuxFiles.libc().isPresent()) {
+        return open(file, base, extents, true);
+    }
+
+    /** {@link #open(Path, long, List)}, with direct reads only where {@code allowDirect} (tests: the other way). */
+    static ExtentReader open(Path file, long base, List<Extent> extents, boolean allowDirect) throws IOException {
+        if (Syscalls.AVAILABLE && LinuxFiles.libc().isPresent()) {
+            LinuxFiles.LibC c = LinuxFiles.libc().get();
             int fd = -1;
             try {
-                fd = LinuxFiles.libc().get().open(file.toString(), LinuxFiles.O_RDONLY);
-                int err = LinuxFiles.libc().get().posix_fadvise(fd, 0, 0, POSIX_FADV_RANDOM);
+                fd = c.open(file.toString(), LinuxFiles.O_RDONLY);
+                int err = c.posix_fadvise(fd, 0, 0, POSIX_FADV_RANDOM);
                 if (err == 0) {
-                    return new ExtentReader(file, base, extents, null, fd);
+                    return new ExtentReader(file, base, extents, null, fd, allowDirect ? directFd(file, fd) : -1);
                 }
                 LOG.debug("{}: posix_fadvise(RANDOM) failed with error {}; reading with the kernel's readahead",
                         file, err);
@@ -74,46 +116,142 @@ public final class ExtentReader implements Closeable {
                 closeQuietly(fd);
             }
         }
-        return new ExtentReader(file, base, extents, FileChannel.open(file, StandardOpenOption.READ), -1);
+        return new ExtentReader(file, base, extents, FileChannel.open(file, StandardOpenOption.READ), -1, -1);
     }
 
-    /** Whether reads go through the descriptor with readahead replaced by requests for the extents. */
+    /** A descriptor opened with O_DIRECT where direct reads make sense and cachestat answers; else -1. */
+    private static int directFd(Path file, int fd) {
+        int flag = oDirect();
+        String type;
+        try {
+            type = Files.getFileStore(file).type().toLowerCase(Locale.ROOT);
+        } catch (IOException e) {
+            return -1;
+        }
+        if (flag == 0 || !LOCAL_BLOCK.contains(type) || Syscalls.cached(fd, 0, ALIGN, new Memory(56)) < 0) {
+            return -1;
+        }
+        try {
+            return LinuxFiles.libc().get().open(file.toString(), LinuxFiles.O_RDONLY | flag);
+        } catch (LastErrorException e) {
+            LOG.debug("{}: no O_DIRECT ({}); reads go through the page cache", file, e.getMessage());
+            return -1;
+        }
+    }
+
+    /** Linux's O_DIRECT where its value is known (x86-64, aarch64), else 0. */
+    private static int oDirect() {
+        if (!Platform.isLinux() || !Platform.is64Bit()) {
+            return 0;
+        }
+        return Platform.isIntel() ? 0x4000 : Platform.isARM() ? 0x10000 : 0;
+    }
+
+    /** Whether reads go through own descriptors (readahead off), not FileChannel. */
     public boolean advising() {
         return channel == null;
     }
 
+    /** Whether windows not in the page cache are read with O_DIRECT. */
+    public boolean direct() {
+        return directFd >= 0;
+    }
+
+    /** Bytes read with O_DIRECT so far (windows, so up to {@link #ALIGN} more than asked at an extent's end). */
+    public long directBytes() {
+        return directBytes;
+    }
+
+    /** Bytes read through the page cache so far. */
+    public long bufferedBytes() {
+        return bufferedBytes;
+    }
+
     /**
-     * Fills {@code buf} from its position to its limit with the bytes at {@code at} (relative to the base);
-     * {@code buf} must be direct. Fails when the file ends first.
+     * The {@code n} bytes at {@code at} (relative to the base; {@code n} at most {@link #WINDOW}), from the buffer's
+     * position to its limit; valid until the next call. Fails, naming the file, when it ends first.
      */
-    public void read(ByteBuffer buf, long at) throws IOException {
-        int want = buf.remaining();
+    public ByteBuffer read(long at, int n) throws IOException {
+        if (n < 0 || n > WINDOW) {
+            throw new IllegalArgumentException("read of " + n + " bytes; at most " + WINDOW);
+        }
+        if (at < windowStart || at + n > windowStart + windowLength) {
+            fill(at, n);
+        }
+        int from = (int) (at - windowStart);
+        return window.duplicate().limit(from + n).position(from);
+    }
+
+    /** Reads a window starting at {@code at}: {@code n} bytes, or up to the end of the extent holding it. */
+    private void fill(long at, int n) throws IOException {
+        int len = Math.max(n, (int) Math.min(WINDOW, extentEnd(at) - at));
+        windowStart = at;
+        windowLength = 0;
         if (channel != null) {
-            while (buf.hasRemaining()) {
-                if (channel.read(buf, base + at + (want - buf.remaining())) < 0) {
-                    throw ended(base + at + (want - buf.remaining()));
+            ByteBuffer b = window.duplicate().position(0).limit(len);
+            while (b.hasRemaining()) {
+                if (channel.read(b, base + at + b.position()) < 0) {
+                    throw ended(base + at + b.position());
                 }
             }
+            windowLength = len;
             return;
         }
-        advise();
-        long address = Pointer.nativeValue(Native.getDirectBufferPointer(buf)) + buf.position();
-        int done = 0;
-        while (done < want) {
-            long r;
-            try {
-                r = Pread.pread(fd, address + done, want - done, base + at + done);
-            } catch (LastErrorException e) {
-                throw new IOException(file + ": reading " + (want - done) + " bytes at " + (base + at + done)
-                        + " failed: " + e.getMessage(), e);
+        long address = Pointer.nativeValue(Native.getDirectBufferPointer(window));
+        long pos = base + at;
+        if (directFd >= 0 && pos % ALIGN == 0 && Syscalls.cached(fd, pos, len, stat) == 0) {
+            int want = (len + ALIGN - 1) / ALIGN * ALIGN; // the tail past len is a hole or the file's end
+            int done = 0;
+            while (done < len) {
+                long r = pread(directFd, address + done, want - done, pos + done);
+                if (r == 0) {
+                    throw ended(pos + done);
+                }
+                done += (int) r;
+                if (done % ALIGN != 0 && done < len) { // a short read not at the end: finish it buffered
+                    done += readFully(fd, address + done, len - done, pos + done);
+                }
             }
+            directBytes += done;
+        } else {
+            if (directFd < 0) {
+                advise();
+            }
+            bufferedBytes += readFully(fd, address, len, pos);
+        }
+        windowLength = len;
+        readData += len;
+    }
+
+    private int readFully(int from, long address, int len, long pos) throws IOException {
+        int done = 0;
+        while (done < len) {
+            long r = pread(from, address + done, len - done, pos + done);
             if (r == 0) {
-                throw ended(base + at + done);
+                throw ended(pos + done);
             }
             done += (int) r;
         }
-        buf.position(buf.position() + want);
-        readData += want;
+        return done;
+    }
+
+    private long pread(int from, long address, int len, long pos) throws IOException {
+        try {
+            return Syscalls.pread(from, address, len, pos);
+        } catch (LastErrorException e) {
+            throw new IOException(file + ": reading " + len + " bytes at " + pos + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** The end of the extent holding {@code at}; {@code at} itself when none does. */
+    private long extentEnd(long at) {
+        while (extentIndex < extents.size() && extents.get(extentIndex).end() <= at) {
+            extentIndex++;
+        }
+        if (extentIndex < extents.size() && extents.get(extentIndex).offset() <= at) {
+            return extents.get(extentIndex).end();
+        }
+        return at;
     }
 
     private IOException ended(long where) {
@@ -154,6 +292,9 @@ public final class ExtentReader implements Closeable {
             channel.close();
         } else {
             closeQuietly(fd);
+            if (directFd >= 0) {
+                closeQuietly(directFd);
+            }
         }
     }
 
@@ -165,18 +306,33 @@ public final class ExtentReader implements Closeable {
         }
     }
 
-    /** {@code pread(2)} bound directly (JNA direct mapping): one call per read, without a proxy's reflection. */
-    private static final class Pread {
+    /** {@code pread(2)} and {@code cachestat(2)} bound directly (JNA direct mapping): no proxy per call. */
+    private static final class Syscalls {
         static final boolean AVAILABLE = register();
+        /** cachestat's number, the same on every architecture (new system calls share one table since 5.x). */
+        private static final long CACHESTAT = 451;
 
         static native long pread(int fd, long buf, long count, long offset) throws LastErrorException;
 
+        static native long syscall(long number, long fd, Pointer range, Pointer stat, long flags);
+
+        /**
+         * Pages of [offset, offset + length) in the page cache, or -1 where cachestat(2) is missing; {@code m}: 56
+         * bytes of scratch (struct cachestat_range, then struct cachestat).
+         */
+        static long cached(int fd, long offset, long length, Memory m) {
+            m.setLong(0, offset);
+            m.setLong(8, length);
+            long r = syscall(CACHESTAT, fd, m, m.share(16), 0);
+            return r == 0 ? m.getLong(16) : -1;
+        }
+
         private static boolean register() {
-            if (!com.sun.jna.Platform.isLinux()) {
+            if (!Platform.isLinux()) {
                 return false;
             }
             try {
-                Native.register(Pread.class, "c");
+                Native.register(Syscalls.class, "c");
                 return true;
             } catch (LinkageError e) {
                 LOG.debug("pread not bound through JNA ({}): reading through FileChannel", e.toString());

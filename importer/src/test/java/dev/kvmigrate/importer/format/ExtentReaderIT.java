@@ -21,8 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@link ExtentReader} against the kernel: the bytes of a sparse file's data extents, and which of its pages the page
- * cache holds after reading them (mincore): data pages yes, the holes between them not, where plain reads (the
- * control) pull the holes in as zero-filled pages.
+ * cache holds after reading them (mincore). Plain reads (the control) pull the holes after each data run in as
+ * zero-filled pages; the reader's buffered reads leave them out, its direct reads leave the data out too, and data
+ * already cached is read from the cache.
  */
 class ExtentReaderIT {
     private static final int MIB = 1 << 20;
@@ -37,12 +38,13 @@ class ExtentReaderIT {
     }
 
     @Test
-    void readsTheDataExtentsAndLeavesTheHolesOutOfThePageCache(@TempDir Path dir) throws IOException {
+    void readsTheDataExtentsAndKeepsHolesAndUncachedDataOutOfThePageCache(@TempDir Path dir) throws IOException {
         assumeTrue(LinuxFiles.libc().isPresent(), "needs Linux and libc");
         Path file = sparse(dir.resolve("disk.raw"));
         List<Extent> extents = Extent.alignToBlocks(SeekData.extents(file, 0, Files.size(file)).orElseThrow(),
                 Files.size(file));
         assumeTrue(extents.size() == RUNS, "the filesystem of " + dir + " reports holes (" + extents + ")");
+        byte[] expected = Files.readAllBytes(file);
 
         // control: plain reads of the data runs, with the kernel's readahead
         evict(file);
@@ -58,54 +60,84 @@ class ExtentReaderIT {
         long[] control = residentDataAndHolePages(file);
         assumeTrue(control[1] > 0, "this filesystem does not read ahead into holes (tmpfs?): nothing to prevent");
 
+        // buffered only: data through the page cache, requested ahead; holes not
         evict(file);
-        byte[] expected = Files.readAllBytes(file); // pulls everything in: evict again before the reader runs
-        evict(file);
-        byte[] got = new byte[expected.length];
-        try (ExtentReader reader = ExtentReader.open(file, 0, extents)) {
+        try (ExtentReader reader = ExtentReader.open(file, 0, extents, false)) {
             assertThat(reader.advising()).isTrue();
-            ByteBuffer bb = ByteBuffer.allocateDirect(256 * 1024);
-            for (Extent e : extents) {
-                for (long at = e.offset(); at < e.end(); at += bb.capacity()) {
-                    bb.clear().limit((int) Math.min(bb.capacity(), e.end() - at));
-                    reader.read(bb, at);
-                    bb.flip().get(got, (int) at, bb.remaining());
-                }
-            }
+            assertThat(reader.direct()).isFalse();
+            assertThat(readAll(reader, extents, expected.length)).isEqualTo(expected);
+            assertThat(reader.bufferedBytes()).isEqualTo(RUNS * RUN);
         }
-        long[] advised = residentDataAndHolePages(file);
-        assertThat(got).isEqualTo(expected);
-        assertThat(advised[0]).as("data pages in the page cache").isEqualTo(RUNS * RUN / PAGE);
-        assertThat(advised[1]).as("hole pages in the page cache (control: %d)", control[1]).isZero();
+        long[] buffered = residentDataAndHolePages(file);
+        assertThat(buffered[0]).as("data pages in the page cache").isEqualTo(RUNS * RUN / PAGE);
+        assertThat(buffered[1]).as("hole pages in the page cache (control: %d)", control[1]).isZero();
+
+        // as products open it: nothing cached, so everything read directly, nothing left in the page cache
+        evict(file);
+        try (ExtentReader reader = ExtentReader.open(file, 0, extents)) {
+            assumeTrue(reader.direct(), "no O_DIRECT or cachestat(2) here (Linux 6.5+ on ext4, XFS, btrfs)");
+            assertThat(readAll(reader, extents, expected.length)).isEqualTo(expected);
+            assertThat(reader.directBytes()).isEqualTo(RUNS * RUN);
+            assertThat(reader.bufferedBytes()).isZero();
+        }
+        assertThat(residentDataAndHolePages(file)).as("pages cached after direct reads").containsExactly(0, 0);
+
+        // cached data is read from the cache: the first run cached, the rest not
+        try (FileChannel ch = FileChannel.open(file)) {
+            ch.read(ByteBuffer.allocate((int) RUN), 0);
+        }
+        try (ExtentReader reader = ExtentReader.open(file, 0, extents)) {
+            assertThat(readAll(reader, extents, expected.length)).isEqualTo(expected);
+            assertThat(reader.bufferedBytes()).isEqualTo(RUN);
+            assertThat(reader.directBytes()).isEqualTo((RUNS - 1) * RUN);
+        }
     }
 
     @Test
     void aFileShorterThanItsExtentsFailsNamingIt(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("short.raw");
         Files.write(file, new byte[100_000]);
-        try (ExtentReader reader = ExtentReader.open(file, 0, List.of(new Extent(0, 256 * 1024)))) {
-            ByteBuffer bb = ByteBuffer.allocateDirect(256 * 1024);
-            assertThatThrownBy(() -> reader.read(bb, 0)).isInstanceOf(IOException.class)
-                    .hasMessageContaining(file.toString()).hasMessageContaining("ended at 100000");
+        for (boolean direct : new boolean[] {true, false}) {
+            try (ExtentReader reader = ExtentReader.open(file, 0, List.of(new Extent(0, 256 * 1024)), direct)) {
+                assertThatThrownBy(() -> reader.read(0, 256 * 1024)).isInstanceOf(IOException.class)
+                        .hasMessageContaining(file.toString()).hasMessageContaining("ended at 10");
+            }
         }
     }
 
     @Test
-    void aSliceIsReadFromItsBase(@TempDir Path dir) throws IOException {
+    void aSliceIsReadFromItsBaseAndATailFromTheFilesEnd(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("member.bin");
-        byte[] all = new byte[3 * MIB];
+        byte[] all = new byte[3 * MIB + 1000]; // not a whole number of blocks
         new Random(3).nextBytes(all);
         Files.write(file, all);
-        long base = 512 + 7; // a tar member's data need not be aligned
+        evict(file);
+        long base = 512 + 7; // a tar member's data need not be aligned: read through the page cache
         try (ExtentReader reader = ExtentReader.open(file, base, List.of(new Extent(0, 2 * MIB)))) {
-            ByteBuffer bb = ByteBuffer.allocateDirect(64 * 1024);
-            bb.position(100); // reads fill from the position on
-            reader.read(bb, MIB);
-            byte[] got = new byte[bb.capacity() - 100];
-            bb.position(100).get(got);
-            assertThat(got).isEqualTo(java.util.Arrays.copyOfRange(all, (int) base + MIB,
-                    (int) base + MIB + got.length));
+            byte[] got = new byte[64 * 1024];
+            reader.read(MIB + 100, got.length).get(got);
+            assertThat(got).isEqualTo(java.util.Arrays.copyOfRange(all, (int) base + MIB + 100,
+                    (int) base + MIB + 100 + got.length));
+            assertThat(reader.directBytes()).isZero();
         }
+        evict(file);
+        long tail = 3L * MIB - 64 * 1024;
+        try (ExtentReader reader = ExtentReader.open(file, 0, List.of(new Extent(tail, all.length - tail)))) {
+            byte[] got = new byte[(int) (all.length - tail)];
+            reader.read(tail, got.length).get(got);
+            assertThat(got).isEqualTo(java.util.Arrays.copyOfRange(all, (int) tail, all.length));
+        }
+    }
+
+    private static byte[] readAll(ExtentReader reader, List<Extent> extents, int size) throws IOException {
+        byte[] got = new byte[size];
+        for (Extent e : extents) {
+            for (long at = e.offset(); at < e.end(); at += 256 * 1024) {
+                int n = (int) Math.min(256 * 1024, e.end() - at);
+                reader.read(at, n).get(got, (int) at, n);
+            }
+        }
+        return got;
     }
 
     /** RUNS data runs of random bytes, each followed by a hole, the file ending in a hole. */
@@ -137,7 +169,6 @@ class ExtentReaderIT {
         } finally {
             c.close(fd);
         }
-        assertThat(residentDataAndHolePages(file)[0]).as("data pages left after eviction").isZero();
     }
 
     /** Pages of the file in the page cache: {data runs, holes}. */
