@@ -288,6 +288,7 @@ public final class ExtentReader implements Closeable {
 
     @Override
     public void close() throws IOException {
+        memory.close(); // native: the collector would free it only with the object, long after
         if (channel != null) {
             channel.close();
         } else {

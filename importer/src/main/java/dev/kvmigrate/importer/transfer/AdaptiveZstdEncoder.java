@@ -366,9 +366,23 @@ final class AdaptiveZstdEncoder implements BlockVisitor {
         close();
     }
 
-    /** Stops the workers (also after a failure). */
+    /** Stops the workers (also after a failure), then frees their zstd contexts once they have stopped. */
     void close() {
         pool.shutdownNow();
+        try {
+            if (pool.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                meter.close();
+            } else {
+                LOG.warn("zstd workers still running 30 s after the upload ended; their contexts stay allocated");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The zstd contexts not yet freed (for tests). */
+    int openContexts() {
+        return meter.openContexts();
     }
 
     /** Share of the data (input bytes) per level, largest first, e.g. {@code zstd1:92%,none:8%}; empty when none. */

@@ -33,7 +33,19 @@ final class LevelMeter {
     private final int chunk;
     /** Per level: input bytes, nanoseconds, output bytes (decayed at each read); guarded by itself. */
     private final Map<Integer, double[]> sums = new HashMap<>();
-    private final ThreadLocal<ZstdCompressCtx> ctx = ThreadLocal.withInitial(ZstdCompressCtx::new);
+    /**
+     * Every zstd context made, to free at {@link #close()}: zstd-jni frees a context only when it is closed (no
+     * cleaner), and each held its level's tables (megabytes) per disk for the rest of the run: bench/fleet's RSS grew
+     * ~3 MiB per disk.
+     */
+    private final List<ZstdCompressCtx> contexts = new ArrayList<>();
+    private final ThreadLocal<ZstdCompressCtx> ctx = ThreadLocal.withInitial(() -> {
+        ZstdCompressCtx c = new ZstdCompressCtx();
+        synchronized (contexts) {
+            contexts.add(c);
+        }
+        return c;
+    });
     private final ThreadLocal<Boolean> warm = ThreadLocal.withInitial(() -> false);
     private final ThreadLocal<byte[]> outBuffer = ThreadLocal.withInitial(() -> new byte[0]);
 
@@ -84,6 +96,21 @@ final class LevelMeter {
             }
         }
         return sample;
+    }
+
+    /** Frees the zstd contexts; only once no frame or probe runs (the workers have stopped). */
+    void close() {
+        synchronized (contexts) {
+            contexts.forEach(ZstdCompressCtx::close);
+            contexts.clear();
+        }
+    }
+
+    /** Contexts made and not yet freed (for tests). */
+    int openContexts() {
+        synchronized (contexts) {
+            return contexts.size();
+        }
     }
 
     /** Compresses {@code sample} at each of {@code levels}, recording speed and ratio. */

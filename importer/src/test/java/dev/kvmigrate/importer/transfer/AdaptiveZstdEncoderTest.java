@@ -82,11 +82,13 @@ class AdaptiveZstdEncoderTest {
         ByteArrayOutputStream wire = new ByteArrayOutputStream();
         AdaptiveZstdEncoder e = new AdaptiveZstdEncoder(throttled(wire, 25e6), 1);
         byte[] disk = mixed(e, 96, 1);
+        assertThat(e.openContexts()).as("the worker's zstd context").isPositive();
         e.finish();
         assertThat(decode(wire.toByteArray())).isEqualTo(disk);
         assertThat(e.levels()).as("measures %s, link %d B/s", e.measures(), e.linkBytesPerSecond())
                 .doesNotStartWith("none");
         assertThat(e.linkBytesPerSecond()).isBetween(10_000_000L, 40_000_000L);
+        assertThat(e.openContexts()).as("zstd contexts freed once finished").isZero();
         // 60 % of the disk is data, two thirds of that text: compressed it is well under half the data
         assertThat((long) wire.size()).isLessThan((long) (0.4 * disk.length));
     }
