@@ -36,7 +36,7 @@ import java.util.concurrent.Future;
  *
  * <p>Measured: total wall time (kv-migrate: the whole {@code plan run}, JVM start-up, DataVolumes, waits and VM
  * creation included; curl: the 4 streams, DataVolumes and tokens made beforehand), median of {@code --runs}, the
- * ratio being the quotient of the medians;
+ * ratio being the quotient of the medians; the two alternate which goes first, and each starts after a {@code sync};
  * kv-migrate's peak RSS (GNU time's maximum resident set, the largest over the runs); body bytes that reached the
  * upload proxy ({@code wire_bytes}); and whether every volume's guest-visible bytes match its source (the stand-in
  * runs in discard mode: it digests what it receives, XXH3 over 64 KiB blocks, converting qcow2 as CDI does, and keeps
@@ -122,8 +122,21 @@ public final class FleetBench {
             long rss = 0;
             long wire = 0;
             for (int r = 0; r < runs; r++) {
-                curl[r] = curlRun(dir, disks, r);
-                Kv k = kvRun(dir, disks, kv, vms, "uncapped-" + r, null);
+                // the order alternates (curl first in even rounds, kv-migrate first in odd ones), and each timed run
+                // starts once the previous one's writes are on disk (settle): the stand-in's qemu-img conversions
+                // of curl's qcow2 files left gigabytes to write back, which the next run's reads competed with
+                Kv k;
+                if (r % 2 == 0) {
+                    settle();
+                    curl[r] = curlRun(dir, disks, r);
+                    settle();
+                    k = kvRun(dir, disks, kv, vms, "uncapped-" + r, null);
+                } else {
+                    settle();
+                    k = kvRun(dir, disks, kv, vms, "uncapped-" + r, null);
+                    settle();
+                    curl[r] = curlRun(dir, disks, r);
+                }
                 kvS[r] = k.seconds();
                 rss = Math.max(rss, k.rssMib());
                 wire = k.wire();
@@ -139,6 +152,7 @@ public final class FleetBench {
                     + " runs=%d", kvMedian, curlMedian, kvMedian / curlMedian, wire, identical ? "yes" : "no", rss,
                     disks.size(), virtual / (double) (1L << 30), runs));
 
+            settle();
             Kv capped = kvRun(dir, disks, kv, vms, "capped", cap);
             identical &= capped.identical();
             double capBps = bytesPerSecond(cap);
@@ -266,6 +280,16 @@ public final class FleetBench {
     // ---------------------------------------------------------------- the runs
 
     /** The baseline: 4 {@code curl -T} streams taking the images off one queue; DataVolumes and tokens made first. */
+    /** Waits until the page cache's dirty data is written ({@code sync}), so a timed run does not pay for another. */
+    private static void settle() throws Exception {
+        long t0 = System.nanoTime();
+        BenchKit.run(List.of("sync"), Map.of(), false);
+        double s = (System.nanoTime() - t0) / 1e9;
+        if (s > 0.5) {
+            info(String.format(Locale.ROOT, "settle: sync took %.1f s", s));
+        }
+    }
+
     private static double curlRun(Path dir, List<Disk> disks, int run) throws Exception {
         try (ClusterStandIn cluster = standIn(dir)) {
             ConcurrentLinkedQueue<List<String>> queue = new ConcurrentLinkedQueue<>();
