@@ -5,10 +5,13 @@ import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.Platform;
 import com.sun.jna.Pointer;
+import dev.kvmigrate.common.io.ReadOnlyChannel;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -119,6 +122,46 @@ public final class ExtentReader implements Closeable {
         return new ExtentReader(file, base, extents, FileChannel.open(file, StandardOpenOption.READ), -1, -1);
     }
 
+    /**
+     * A read-only channel over the whole of {@code file} whose reads (up to {@link #WINDOW} bytes each, exactly what
+     * is asked) go through a reader without extents: random reads, such as a qcow2 image's tables and clusters, with
+     * the same page-cache handling.
+     */
+    public static SeekableByteChannel channel(Path file) throws IOException {
+        long size = Files.size(file);
+        ExtentReader reader = open(file, 0, List.of());
+        return new ReadOnlyChannel(size) {
+            private boolean open = true;
+
+            @Override
+            public int read(ByteBuffer dst) throws IOException {
+                if (!open) {
+                    throw new ClosedChannelException();
+                }
+                if (position >= size) {
+                    return -1;
+                }
+                int n = (int) Math.min(Math.min(dst.remaining(), WINDOW), size - position);
+                dst.put(reader.read(position, n));
+                position += n;
+                return n;
+            }
+
+            @Override
+            public boolean isOpen() {
+                return open;
+            }
+
+            @Override
+            public void close() throws IOException {
+                if (open) {
+                    open = false;
+                    reader.close();
+                }
+            }
+        };
+    }
+
     /** A descriptor opened with O_DIRECT where direct reads make sense and cachestat answers; else -1. */
     private static int directFd(Path file, int fd) {
         int flag = oDirect();
@@ -128,8 +171,13 @@ public final class ExtentReader implements Closeable {
         } catch (IOException e) {
             return -1;
         }
-        if (flag == 0 || !LOCAL_BLOCK.contains(type) || Syscalls.cached(fd, 0, ALIGN, new Memory(56)) < 0) {
+        if (flag == 0 || !LOCAL_BLOCK.contains(type)) {
             return -1;
+        }
+        try (Memory scratch = new Memory(56)) {
+            if (Syscalls.cached(fd, 0, ALIGN, scratch) < 0) {
+                return -1; // no cachestat(2): nothing tells which windows are cached
+            }
         }
         try {
             return LinuxFiles.libc().get().open(file.toString(), LinuxFiles.O_RDONLY | flag);
@@ -289,6 +337,7 @@ public final class ExtentReader implements Closeable {
     @Override
     public void close() throws IOException {
         memory.close(); // native: the collector would free it only with the object, long after
+        stat.close();
         if (channel != null) {
             channel.close();
         } else {

@@ -10,10 +10,8 @@ import dev.kvmigrate.importer.transfer.RunBuilder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.OptionalLong;
 
@@ -65,7 +63,7 @@ public final class Qcow2RawSource implements ExtentSource {
      */
     public static Qcow2RawSource open(Path file) {
         return open(file.toString(), DiskNames.fromFileName(file.getFileName().toString()),
-                () -> FileChannel.open(file, StandardOpenOption.READ));
+                () -> dev.kvmigrate.importer.format.ExtentReader.channel(file));
     }
 
     /**

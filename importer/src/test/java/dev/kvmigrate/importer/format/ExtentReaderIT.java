@@ -129,6 +129,29 @@ class ExtentReaderIT {
         }
     }
 
+    @Test
+    void theChannelReadsExactlyWhatIsAskedAndEndsAtTheFilesEnd(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("image.qcow2");
+        byte[] all = new byte[2 * MIB + 100];
+        new Random(5).nextBytes(all);
+        Files.write(file, all);
+        evict(file);
+        try (java.nio.channels.SeekableByteChannel ch = ExtentReader.channel(file)) {
+            assertThat(ch.size()).isEqualTo(all.length);
+            ByteBuffer b = ByteBuffer.allocate(64 * 1024);
+            assertThat(ch.position(MIB).read(b)).isEqualTo(64 * 1024);
+            assertThat(b.array()).isEqualTo(java.util.Arrays.copyOfRange(all, MIB, MIB + 64 * 1024));
+            assertThat(ch.position()).isEqualTo(MIB + 64 * 1024);
+            ByteBuffer tail = ByteBuffer.allocate(4096);
+            assertThat(ch.position(2 * MIB).read(tail)).isEqualTo(100);
+            assertThat(java.util.Arrays.copyOf(tail.array(), 100)).isEqualTo(
+                    java.util.Arrays.copyOfRange(all, 2 * MIB, all.length));
+            assertThat(ch.read(ByteBuffer.allocate(10))).isEqualTo(-1);
+            assertThatThrownBy(() -> ch.write(ByteBuffer.allocate(1)))
+                    .isInstanceOf(java.nio.channels.NonWritableChannelException.class);
+        }
+    }
+
     private static byte[] readAll(ExtentReader reader, List<Extent> extents, int size) throws IOException {
         byte[] got = new byte[size];
         for (Extent e : extents) {
