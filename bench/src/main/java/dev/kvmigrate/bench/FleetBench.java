@@ -36,7 +36,8 @@ import java.util.concurrent.Future;
  *
  * <p>Measured: total wall time (kv-migrate: the whole {@code plan run}, JVM start-up, DataVolumes, waits and VM
  * creation included; curl: the 4 streams, DataVolumes and tokens made beforehand), median of {@code --runs}, the
- * ratio being the quotient of the medians; the two alternate which goes first, and each starts after a {@code sync};
+ * ratio being the quotient of the medians; the two alternate which goes first, and each starts after a {@code sync}
+ * with the page cache dropped where the bench may (root: cold reads, as of a shut-down VM's disks);
  * kv-migrate's peak RSS (GNU time's maximum resident set, the largest over the runs); body bytes that reached the
  * upload proxy ({@code wire_bytes}); and whether every volume's guest-visible bytes match its source (the stand-in
  * runs in discard mode: it digests what it receives, XXH3 over 64 KiB blocks, converting qcow2 as CDI does, and keeps
@@ -280,10 +281,34 @@ public final class FleetBench {
     // ---------------------------------------------------------------- the runs
 
     /** The baseline: 4 {@code curl -T} streams taking the images off one queue; DataVolumes and tokens made first. */
-    /** Waits until the page cache's dirty data is written ({@code sync}), so a timed run does not pay for another. */
+    private static final Path DROP_CACHES = Path.of("/proc/sys/vm/drop_caches");
+    private static boolean dropNoted;
+
+    /**
+     * Starts every timed run from the same state: the page cache's dirty data written ({@code sync}), then, where
+     * this process may (root), the clean page cache dropped, so every run reads the fleet's images cold, as a
+     * migration reads disks of shut-down VMs larger than the host's cache. Without it each run inherited the last
+     * one's cache: kv-migrate right after curl (which had filled the cache with the images) took 35-37 s, after
+     * itself 27 s, within one bench.
+     */
     private static void settle() throws Exception {
         long t0 = System.nanoTime();
         BenchKit.run(List.of("sync"), Map.of(), false);
+        boolean dropped = false;
+        if (Files.isWritable(DROP_CACHES)) {
+            try {
+                Files.writeString(DROP_CACHES, "1");
+                dropped = true;
+            } catch (IOException e) {
+                // not allowed here (a container): runs inherit the cache, as noted below
+            }
+        }
+        if (!dropNoted) {
+            dropNoted = true;
+            info(dropped ? "each timed run starts after sync and with the page cache dropped (cold reads)"
+                    : "each timed run starts after sync; the page cache cannot be dropped here (not root): runs"
+                            + " inherit the previous run's cache");
+        }
         double s = (System.nanoTime() - t0) / 1e9;
         if (s > 0.5) {
             info(String.format(Locale.ROOT, "settle: sync took %.1f s", s));
