@@ -50,8 +50,16 @@ import org.slf4j.LoggerFactory;
  */
 public final class ExtentReader implements Closeable {
     private static final Logger LOG = LoggerFactory.getLogger(ExtentReader.class);
-    /** The largest read: a window holds this much of one extent. */
-    public static final int WINDOW = 1 << 20;
+    /**
+     * The largest read: a window holds this much of one extent. Direct reads fill whole windows, the size of the
+     * device's largest request here ({@code max_sectors_kb} 4096); two are in flight per reader (the read-ahead).
+     */
+    public static final int WINDOW = 4 << 20;
+    /**
+     * The largest read through the page cache: a copy of cached data, which the caller takes while it is still in
+     * the CPU's cache.
+     */
+    static final int BUFFERED = 1 << 20;
     /** Alignment of direct reads (offset, length, buffer address): the largest logical block size in use. */
     static final int ALIGN = 4096;
     /** Data bytes requested ahead of the read position, where reads are buffered only. */
@@ -300,6 +308,7 @@ public final class ExtentReader implements Closeable {
         if (directFd < 0) {
             advise();
         }
+        len = Math.max(n, Math.min(len, BUFFERED));
         bufferedBytes += readFully(fd, address, len, pos);
         windowLength = len;
         readData += len;
