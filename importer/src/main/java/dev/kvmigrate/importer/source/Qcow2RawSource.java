@@ -4,6 +4,7 @@ import dev.kvmigrate.common.KvMigrateException;
 import dev.kvmigrate.common.image.MalformedImageException;
 import dev.kvmigrate.common.image.Qcow2Header;
 import dev.kvmigrate.common.io.BulkInputStream;
+import dev.kvmigrate.importer.format.ExtentReader;
 import dev.kvmigrate.importer.transfer.BlockVisitor;
 import dev.kvmigrate.importer.transfer.LogicalContent;
 import dev.kvmigrate.importer.transfer.RunBuilder;
@@ -63,7 +64,7 @@ public final class Qcow2RawSource implements ExtentSource {
      */
     public static Qcow2RawSource open(Path file) {
         return open(file.toString(), DiskNames.fromFileName(file.getFileName().toString()),
-                () -> dev.kvmigrate.importer.format.ExtentReader.channel(file));
+                () -> ExtentReader.channel(file));
     }
 
     /**

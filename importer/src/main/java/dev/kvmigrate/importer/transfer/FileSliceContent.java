@@ -12,8 +12,8 @@ import java.util.OptionalLong;
 
 /**
  * Raw content held in a local file, or a slice of one (an OVA member). Holes the filesystem reports
- * (SEEK_DATA/SEEK_HOLE) are never read, nor read ahead; data not in the page cache is read past it
- * ({@link ExtentReader}). Allocated blocks are zero-checked per 64 KiB block.
+ * (SEEK_DATA/SEEK_HOLE) are never read, nor read ahead; data not in the page cache is read directly, bypassing
+ * it ({@link ExtentReader}). Allocated blocks are zero-checked per 64 KiB block.
  */
 public final class FileSliceContent implements LogicalContent {
     /**
