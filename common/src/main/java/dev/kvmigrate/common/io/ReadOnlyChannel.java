@@ -1,6 +1,7 @@
 package dev.kvmigrate.common.io;
 
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.NonWritableChannelException;
 import java.nio.channels.SeekableByteChannel;
 
@@ -17,6 +18,17 @@ public abstract class ReadOnlyChannel implements SeekableByteChannel {
 
     protected ReadOnlyChannel(long size) {
         this.size = size;
+    }
+
+    /**
+     * The check every read starts with: fails when the channel is closed; true when the position is at or past the
+     * end (the read then returns -1).
+     */
+    protected final boolean atEnd() throws ClosedChannelException {
+        if (!isOpen()) {
+            throw new ClosedChannelException();
+        }
+        return position >= size;
     }
 
     @Override

@@ -9,7 +9,6 @@ import dev.kvmigrate.common.io.ReadOnlyChannel;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
@@ -170,10 +169,7 @@ public final class ExtentReader implements Closeable {
 
             @Override
             public int read(ByteBuffer dst) throws IOException {
-                if (!open) {
-                    throw new ClosedChannelException();
-                }
-                if (position >= size) {
+                if (atEnd()) {
                     return -1;
                 }
                 int n = (int) Math.min(Math.min(dst.remaining(), WINDOW), size - position);

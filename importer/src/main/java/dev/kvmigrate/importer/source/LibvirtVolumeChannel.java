@@ -3,7 +3,6 @@ package dev.kvmigrate.importer.source;
 import dev.kvmigrate.common.io.ReadOnlyChannel;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -33,10 +32,7 @@ final class LibvirtVolumeChannel extends ReadOnlyChannel {
 
     @Override
     public int read(ByteBuffer dst) throws IOException {
-        if (!open) {
-            throw new ClosedChannelException();
-        }
-        if (position >= size) {
+        if (atEnd()) {
             return -1;
         }
         int total = 0;

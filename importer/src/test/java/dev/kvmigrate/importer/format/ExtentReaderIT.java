@@ -163,6 +163,10 @@ class ExtentReaderIT {
             assertThat(ch.read(ByteBuffer.allocate(10))).isEqualTo(-1);
             assertThatThrownBy(() -> ch.write(ByteBuffer.allocate(1)))
                     .isInstanceOf(java.nio.channels.NonWritableChannelException.class);
+            ch.close();
+            assertThat(ch.isOpen()).isFalse();
+            assertThatThrownBy(() -> ch.position(0).read(ByteBuffer.allocate(10)))
+                    .isInstanceOf(java.nio.channels.ClosedChannelException.class);
         }
     }
 
