@@ -3,7 +3,6 @@ package dev.kvmigrate.importer.format;
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
-import com.sun.jna.Platform;
 import com.sun.jna.Pointer;
 import dev.kvmigrate.common.io.ReadOnlyChannel;
 import java.io.Closeable;
@@ -15,8 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
-import java.util.Locale;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -73,8 +70,6 @@ public final class ExtentReader implements Closeable {
         t.setDaemon(true);
         return t;
     });
-    /** Filesystems on local block devices, where a direct read is one request to the device. */
-    private static final Set<String> LOCAL_BLOCK = Set.of("ext2", "ext3", "ext4", "xfs", "btrfs", "f2fs");
 
     private final Path file;
     private final long base;
@@ -135,14 +130,14 @@ public final class ExtentReader implements Closeable {
 
     /** {@link #open(Path, long, List)}, with direct reads only where {@code allowDirect} (tests: the other way). */
     static ExtentReader open(Path file, long base, List<Extent> extents, boolean allowDirect) throws IOException {
-        if (Syscalls.AVAILABLE && LinuxFiles.libc().isPresent()) {
+        if (DirectIo.AVAILABLE && LinuxFiles.libc().isPresent()) {
             LinuxFiles.LibC c = LinuxFiles.libc().get();
             int fd = -1;
             try {
                 fd = c.open(file.toString(), LinuxFiles.O_RDONLY);
                 int err = c.posix_fadvise(fd, 0, 0, POSIX_FADV_RANDOM);
                 if (err == 0) {
-                    return new ExtentReader(file, base, extents, null, fd, allowDirect ? directFd(file, fd) : -1);
+                    return new ExtentReader(file, base, extents, null, fd, allowDirect ? DirectIo.openDirect(file, fd) : -1);
                 }
                 LOG.debug("{}: posix_fadvise(RANDOM) failed with error {}; reading with the kernel's readahead",
                         file, err);
@@ -191,39 +186,6 @@ public final class ExtentReader implements Closeable {
                 }
             }
         };
-    }
-
-    /** A descriptor opened with O_DIRECT where direct reads make sense and cachestat answers; else -1. */
-    private static int directFd(Path file, int fd) {
-        int flag = oDirect();
-        String type;
-        try {
-            type = Files.getFileStore(file).type().toLowerCase(Locale.ROOT);
-        } catch (IOException e) {
-            return -1;
-        }
-        if (flag == 0 || !LOCAL_BLOCK.contains(type)) {
-            return -1;
-        }
-        try (Memory scratch = new Memory(56)) {
-            if (Syscalls.cached(fd, 0, ALIGN, scratch) < 0) {
-                return -1; // no cachestat(2): nothing tells which windows are cached
-            }
-        }
-        try {
-            return LinuxFiles.libc().get().open(file.toString(), LinuxFiles.O_RDONLY | flag);
-        } catch (LastErrorException e) {
-            LOG.debug("{}: no O_DIRECT ({}); reads go through the page cache", file, e.getMessage());
-            return -1;
-        }
-    }
-
-    /** Linux's O_DIRECT where its value is known (x86-64, aarch64), else 0. */
-    private static int oDirect() {
-        if (!Platform.isLinux() || !Platform.is64Bit()) {
-            return 0;
-        }
-        return Platform.isIntel() ? 0x4000 : Platform.isARM() ? 0x10000 : 0;
     }
 
     /** Whether reads go through own descriptors (readahead off), not FileChannel. */
@@ -298,7 +260,7 @@ public final class ExtentReader implements Closeable {
         long address = Pointer.nativeValue(Native.getDirectBufferPointer(window));
         long pos = base + at;
         boolean known = at >= cachedFrom && at + n <= cachedUntil;
-        long cached = directFd < 0 || known ? -1 : Syscalls.cached(fd, pos, len, stat);
+        long cached = directFd < 0 || known ? -1 : DirectIo.cached(fd, pos, len, stat);
         if (cached >= (len + ALIGN - 1) / ALIGN) { // wholly cached: the reads that follow within need not ask
             cachedFrom = at;
             cachedUntil = at + len;
@@ -339,7 +301,7 @@ public final class ExtentReader implements Closeable {
         long start = Math.max(from, extents.get(i).offset());
         int len = (int) Math.min(WINDOW, extents.get(i).end() - start);
         long pos = base + start;
-        if (pos % ALIGN != 0 || Syscalls.cached(fd, pos, len, stat) != 0) {
+        if (pos % ALIGN != 0 || DirectIo.cached(fd, pos, len, stat) != 0) {
             return;
         }
         long address = Pointer.nativeValue(Native.getDirectBufferPointer(spare));
@@ -393,7 +355,7 @@ public final class ExtentReader implements Closeable {
 
     private long pread(int from, long address, int len, long pos) throws IOException {
         try {
-            return Syscalls.pread(from, address, len, pos);
+            return DirectIo.pread(from, address, len, pos);
         } catch (LastErrorException e) {
             throw new IOException(file + ": reading " + len + " bytes at " + pos + " failed: " + e.getMessage(), e);
         }
@@ -468,41 +430,6 @@ public final class ExtentReader implements Closeable {
             LinuxFiles.libc().get().close(fd);
         } catch (LastErrorException e) {
             LOG.debug("close({}) failed: {}", fd, e.getMessage());
-        }
-    }
-
-    /** {@code pread(2)} and {@code cachestat(2)} bound directly (JNA direct mapping): no proxy per call. */
-    private static final class Syscalls {
-        static final boolean AVAILABLE = register();
-        /** cachestat's number, the same on every architecture (new system calls share one table since 5.x). */
-        private static final long CACHESTAT = 451;
-
-        static native long pread(int fd, long buf, long count, long offset) throws LastErrorException;
-
-        static native long syscall(long number, long fd, Pointer range, Pointer stat, long flags);
-
-        /**
-         * Pages of [offset, offset + length) in the page cache, or -1 where cachestat(2) is missing; {@code m}: 56
-         * bytes of scratch (struct cachestat_range, then struct cachestat).
-         */
-        static long cached(int fd, long offset, long length, Memory m) {
-            m.setLong(0, offset);
-            m.setLong(8, length);
-            long r = syscall(CACHESTAT, fd, m, m.share(16), 0);
-            return r == 0 ? m.getLong(16) : -1;
-        }
-
-        private static boolean register() {
-            if (!Platform.isLinux()) {
-                return false;
-            }
-            try {
-                Native.register(Syscalls.class, "c");
-                return true;
-            } catch (LinkageError e) {
-                LOG.debug("pread not bound through JNA ({}): reading through FileChannel", e.toString());
-                return false;
-            }
         }
     }
 }
