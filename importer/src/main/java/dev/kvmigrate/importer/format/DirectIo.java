@@ -29,6 +29,8 @@ final class DirectIo {
 
     static native long pread(int fd, long buf, long count, long offset) throws LastErrorException;
 
+    static native long pwrite(int fd, long buf, long count, long offset) throws LastErrorException;
+
     static native long syscall(long number, long fd, Pointer range, Pointer stat, long flags);
 
     /**
@@ -47,6 +49,18 @@ final class DirectIo {
      * known O_DIRECT value) and cachestat answers on {@code fd}; else -1.
      */
     static int openDirect(Path file, int fd) {
+        return open(file, fd, LinuxFiles.O_RDONLY);
+    }
+
+    /**
+     * {@link #openDirect}, for writing ({@code O_WRONLY}): where the reads that verify what is written can be direct
+     * too, so that neither fills the page cache.
+     */
+    static int openDirectForWriting(Path file, int fd) {
+        return open(file, fd, LinuxFiles.O_WRONLY);
+    }
+
+    private static int open(Path file, int fd, int mode) {
         int flag = oDirect();
         if (flag == 0) {
             return -1;
@@ -64,9 +78,9 @@ final class DirectIo {
             }
         }
         try {
-            return LinuxFiles.libc().get().open(file.toString(), LinuxFiles.O_RDONLY | flag);
+            return LinuxFiles.libc().get().open(file.toString(), mode | flag);
         } catch (LastErrorException e) {
-            LOG.debug("{}: no O_DIRECT ({}); reads go through the page cache", file, e.getMessage());
+            LOG.debug("{}: no O_DIRECT ({}); the page cache is used", file, e.getMessage());
             return -1;
         }
     }

@@ -115,7 +115,7 @@ public final class ExtentReader implements Closeable {
     }
 
     /** {@link #WINDOW} bytes of {@code m} from its first {@link #ALIGN}-aligned address. */
-    private static ByteBuffer aligned(Memory m) {
+    static ByteBuffer aligned(Memory m) {
         long address = Pointer.nativeValue(m);
         return m.getByteBuffer((address + ALIGN - 1) / ALIGN * ALIGN - address, WINDOW);
     }
@@ -145,7 +145,7 @@ public final class ExtentReader implements Closeable {
                 LOG.debug("{}: libc open failed ({}); reading through FileChannel", file, e.getMessage());
             }
             if (fd >= 0) {
-                closeQuietly(fd);
+                LinuxFiles.closeQuietly(fd);
             }
         }
         return new ExtentReader(file, base, extents, FileChannel.open(file, StandardOpenOption.READ), -1, -1);
@@ -418,18 +418,10 @@ public final class ExtentReader implements Closeable {
         if (channel != null) {
             channel.close();
         } else {
-            closeQuietly(fd);
+            LinuxFiles.closeQuietly(fd);
             if (directFd >= 0) {
-                closeQuietly(directFd);
+                LinuxFiles.closeQuietly(directFd);
             }
-        }
-    }
-
-    private static void closeQuietly(int fd) {
-        try {
-            LinuxFiles.libc().get().close(fd);
-        } catch (LastErrorException e) {
-            LOG.debug("close({}) failed: {}", fd, e.getMessage());
         }
     }
 }

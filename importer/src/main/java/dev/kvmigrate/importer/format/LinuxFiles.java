@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
 public final class LinuxFiles {
     private static final Logger LOG = LoggerFactory.getLogger(LinuxFiles.class);
     public static final int O_RDONLY = 0;
+    public static final int O_WRONLY = 1;
     /** {@code sync_file_range}: start writing back the range's dirty pages, without waiting for them. */
     public static final int SYNC_FILE_RANGE_WRITE = 2;
 
@@ -39,6 +40,15 @@ public final class LinuxFiles {
 
     public static Optional<LibC> libc() {
         return LIBC;
+    }
+
+    /** Closes a descriptor opened through {@link #libc()}; a failure (nothing to do about it) is logged. */
+    public static void closeQuietly(int fd) {
+        try {
+            LIBC.orElseThrow().close(fd);
+        } catch (LastErrorException e) {
+            LOG.debug("close({}) failed: {}", fd, e.getMessage());
+        }
     }
 
     private static Optional<LibC> load() {

@@ -58,7 +58,7 @@ public final class SeekData {
         } catch (LastErrorException e) {
             return Optional.empty();
         } finally {
-            c.close(fd);
+            LinuxFiles.closeQuietly(fd);
         }
     }
 }

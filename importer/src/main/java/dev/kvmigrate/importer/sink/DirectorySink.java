@@ -6,6 +6,7 @@ import dev.kvmigrate.importer.ImportResult;
 import dev.kvmigrate.importer.Phase;
 import dev.kvmigrate.importer.ProgressListener;
 import dev.kvmigrate.importer.TransferSettings;
+import dev.kvmigrate.importer.format.DirectWriter;
 import dev.kvmigrate.importer.source.ScratchCopy;
 import dev.kvmigrate.importer.source.ScratchCopySource;
 import dev.kvmigrate.importer.source.SeekableImageSource;
@@ -33,7 +34,9 @@ import java.util.UUID;
  * a PVC would. Written under a hidden temporary name, verified, then put in place: a crash or a failure leaves
  * nothing that looks complete. An existing {@code NAME.img} is never replaced unless the sink was made with
  * {@link #replacingExisting()}: the write is refused before a byte is read, and the final step links the image
- * into place, which fails rather than replaces when a file of that name appeared meanwhile.
+ * into place, which fails rather than replaces when a file of that name appeared meanwhile. Data runs are written
+ * with O_DIRECT where the filesystem allows ({@link DirectWriter}: a disk image is written once, its pages need not
+ * fill this host's page cache) and read back the same way, as they are written ({@link ReadBack}).
  */
 public final class DirectorySink implements VolumeSink {
     private enum Existing { REFUSE, REPLACE }
@@ -194,28 +197,47 @@ public final class DirectorySink implements VolumeSink {
         Meter meter = new Meter(disk, image.virtualSize().orElse(-1L), listener);
         try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
                 Writeback writeback = new Writeback(out, tmp);
-                ReadBack readBack = new ReadBack(tmp, settings.checksum().start())) {
+                ReadBack readBack = new ReadBack(tmp, settings.checksum().start());
+                DirectWriter direct = DirectWriter.open(tmp, out, (offset, length, data) -> {
+                    if (data) {
+                        writeback.wrote(offset, length);
+                        readBack.data(offset, length);
+                    } else {
+                        readBack.zeros(offset, length);
+                    }
+                }).orElse(null)) {
             BlockVisitor writer = new BlockVisitor() {
                 @Override
                 public void data(long offset, byte[] buf, int off, int len) throws IOException {
                     settings.limiter().acquire(len);
-                    ByteBuffer bb = ByteBuffer.wrap(buf, off, len);
-                    long at = offset;
-                    while (bb.hasRemaining()) {
-                        at += out.write(bb, at);
+                    if (direct != null) {
+                        direct.data(offset, buf, off, len);
+                    } else {
+                        ByteBuffer bb = ByteBuffer.wrap(buf, off, len);
+                        long at = offset;
+                        while (bb.hasRemaining()) {
+                            at += out.write(bb, at);
+                        }
+                        writeback.wrote(offset, len);
+                        readBack.data(offset, len);
                     }
-                    writeback.wrote(offset, len);
-                    readBack.data(offset, len);
                     meterAdvance(meter, len);
                 }
 
                 @Override
                 public void zeros(long offset, long length) throws IOException {
-                    readBack.zeros(offset, length);
+                    if (direct != null) {
+                        direct.zeros(offset, length);
+                    } else {
+                        readBack.zeros(offset, length);
+                    }
                     meterAdvance(meter, length);
                 }
             };
             long size = Transfer.logical(image).accept(BlockVisitor.tee(digest, writer));
+            if (direct != null) {
+                direct.finish();
+            }
             // Trailing holes: the file gets its full length without writing a byte.
             try (var raf = new java.io.RandomAccessFile(tmp.toFile(), "rw")) {
                 raf.setLength(size);

@@ -1,6 +1,7 @@
 package dev.kvmigrate.importer.sink;
 
 import dev.kvmigrate.importer.format.Extent;
+import dev.kvmigrate.importer.format.ExtentReader;
 import dev.kvmigrate.importer.format.SeekData;
 import dev.kvmigrate.importer.transfer.BlockVisitor;
 import dev.kvmigrate.importer.transfer.ContentDigest;
@@ -8,10 +9,7 @@ import dev.kvmigrate.importer.transfer.FileSliceContent;
 import dev.kvmigrate.importer.transfer.RunBuilder;
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -40,7 +38,11 @@ final class ReadBack implements AutoCloseable {
     private record Run(long offset, long length, boolean data) {}
 
     static final int QUEUE = 256;
-    private static final int CHUNK = 256 * 1024;
+    /**
+     * The largest read: written data not in the page cache (written directly) is read back directly, a device request
+     * of up to this much.
+     */
+    private static final int CHUNK = ExtentReader.WINDOW;
     private static final Run END = new Run(-1, 0, false);
 
     private final Path file;
@@ -170,9 +172,8 @@ final class ReadBack implements AutoCloseable {
     }
 
     private void readAll() {
-        FileChannel ch = null;
+        ExtentReader in = null;
         try {
-            ByteBuffer bb = ByteBuffer.allocateDirect(CHUNK);
             byte[] buf = new byte[CHUNK];
             RunBuilder out = new RunBuilder(BlockVisitor.tee(check, new BlockVisitor() {
                 @Override
@@ -190,20 +191,13 @@ final class ReadBack implements AutoCloseable {
                     out.zeros(run.offset(), run.length());
                     continue;
                 }
-                if (ch == null) {
-                    ch = FileChannel.open(file, StandardOpenOption.READ);
+                if (in == null) {
+                    in = ExtentReader.open(file, 0, List.of()); // reads as asked: no read-ahead of unwritten ranges
                 }
                 long end = run.offset() + run.length();
                 for (long at = run.offset(); at < end; ) {
                     int n = (int) Math.min(CHUNK, end - at);
-                    bb.clear().limit(n);
-                    while (bb.hasRemaining()) {
-                        if (ch.read(bb, at + bb.position()) < 0) {
-                            throw new IOException(file + " ends at " + (at + bb.position()) + ", before bytes written"
-                                    + " up to " + end);
-                        }
-                    }
-                    bb.flip().get(buf, 0, n);
+                    in.read(at, n).get(buf, 0, n);
                     out.scan(at, buf, n);
                     at += n;
                 }
@@ -214,9 +208,9 @@ final class ReadBack implements AutoCloseable {
         } catch (InterruptedException e) {
             failure = new InterruptedIOException("interrupted");
         } finally {
-            if (ch != null) {
+            if (in != null) {
                 try {
-                    ch.close();
+                    in.close();
                 } catch (IOException e) {
                     if (failure == null) {
                         failure = e;

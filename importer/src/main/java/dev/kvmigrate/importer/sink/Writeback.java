@@ -128,11 +128,7 @@ final class Writeback implements AutoCloseable {
 
     private void closeFd() {
         if (fd >= 0) {
-            try {
-                LinuxFiles.libc().orElseThrow().close(fd);
-            } catch (LastErrorException | LinkageError e) {
-                LOG.debug("{}: closing the write-back descriptor: {}", file, e.toString());
-            }
+            LinuxFiles.closeQuietly(fd);
             fd = -1;
         }
     }

@@ -147,7 +147,7 @@ class ReadBackTest {
             rb.data(0, 2L * BLOCK); // says two blocks, the file holds one
             assertThatThrownBy(() -> rb.finish(2L * BLOCK)).isInstanceOf(IOException.class)
                     .hasMessageContaining("reading " + file + " back failed")
-                    .hasMessageContaining("ends at " + BLOCK);
+                    .hasMessageContaining("ended at " + BLOCK);
         }
     }
 
