@@ -11,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.OptionalDouble;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -79,6 +78,10 @@ final class AdaptiveZstdEncoder implements BlockVisitor {
     private int fill;
     private List<int[]> zeroRuns = new ArrayList<>();
     private int chunks; // data entries in pending
+    private int compressing; // of them, compressed ones
+    private int passed = -1; // bytes of the chunk being passed through, -1 when none is
+    private long passNanos;
+    private long passedBytes;
 
     private int level = LevelChooser.FIRST;
     private LinkEstimate link = LinkEstimate.NONE;
@@ -127,7 +130,21 @@ final class AdaptiveZstdEncoder implements BlockVisitor {
         wroteAnything = true;
         int at = 0;
         while (at < len) {
-            ensureChunk();
+            if (chunk == null && passed < 0) {
+                startChunk();
+            }
+            if (passed >= 0) {
+                int n = Math.min(len - at, CHUNK - passed);
+                long t0 = System.nanoTime();
+                sparse.raw(buf, off + at, n);
+                passNanos += System.nanoTime() - t0;
+                passed += n;
+                at += n;
+                if (passed == CHUNK) {
+                    endPassing();
+                }
+                continue;
+            }
             int n = Math.min(len - at, CHUNK - fill);
             System.arraycopy(buf, off + at, chunk, fill, n);
             fill += n;
@@ -141,6 +158,25 @@ final class AdaptiveZstdEncoder implements BlockVisitor {
     @Override
     public void zeros(long offset, long length) throws IOException {
         wroteAnything = true;
+        if (passed >= 0) {
+            if (passed == 0 || length >= HOLE) {
+                endPassing();
+                sparse.zeros(length); // as a pending hole is written: nothing is pending while passing
+                return;
+            }
+            int n = (int) Math.min(length, CHUNK - passed); // a short run inside the chunk: RLE blocks in its frame
+            long t0 = System.nanoTime();
+            sparse.zeros(n);
+            passNanos += System.nanoTime() - t0;
+            passed += n;
+            if (passed == CHUNK) {
+                endPassing();
+            }
+            if (n < length) {
+                zeros(offset + n, length - n);
+            }
+            return;
+        }
         if (fill == 0 || length >= HOLE) {
             submit();
             pending.add(new Hole(length));
@@ -148,7 +184,13 @@ final class AdaptiveZstdEncoder implements BlockVisitor {
         }
         long left = length;
         while (left > 0) {
-            ensureChunk();
+            if (chunk == null) {
+                startChunk();
+                if (passed >= 0) {
+                    zeros(offset + length - left, left);
+                    return;
+                }
+            }
             int n = (int) Math.min(left, CHUNK - fill);
             Arrays.fill(chunk, fill, fill + n, (byte) 0);
             zeroRuns.add(new int[] {fill, n});
@@ -160,12 +202,53 @@ final class AdaptiveZstdEncoder implements BlockVisitor {
         }
     }
 
-    private void ensureChunk() {
-        if (chunk == null) {
-            chunk = free.isEmpty() ? new byte[CHUNK] : free.poll();
-            fill = 0;
-            zeroRuns = new ArrayList<>();
+    /**
+     * Starts the next chunk: passed through when it goes stored and nothing compressed is ahead of it (the level is
+     * stored, after re-evaluating when due, and no probe is due), else a buffer to fill. A chunk passed through is
+     * written as its data comes, from the caller's array: no copy into a chunk, no wait (on a fast link, where stored
+     * is chosen, that copy was a fifth of the user-space copying per byte sent). Stored chunks and holes still
+     * pending are written first, which never waits.
+     */
+    private void startChunk() throws IOException {
+        if (level == LevelChooser.STORED && compressing == 0 && !probeDue) {
+            long now = System.nanoTime();
+            if (due(now)) {
+                evaluate(now);
+            }
+            if (level == LevelChooser.STORED && !probeDue) {
+                drain(0);
+                passed = 0;
+                return;
+            }
         }
+        chunk = free.isEmpty() ? new byte[CHUNK] : free.poll();
+        fill = 0;
+        zeroRuns = new ArrayList<>();
+    }
+
+    /** Ends the chunk being passed through: its frame, and the accounting a stored chunk gets when written. */
+    private void endPassing() throws IOException {
+        int len = passed;
+        passed = -1;
+        if (len <= 0) {
+            return;
+        }
+        long t0 = System.nanoTime();
+        sparse.endFrame();
+        passNanos += System.nanoTime() - t0;
+        sinceEval += len;
+        passedBytes += len;
+        inputByLevel.merge(LevelChooser.STORED, (long) len, Long::sum);
+        if (trial()) {
+            trialChunks++;
+        }
+        wrote(len, passNanos);
+        passNanos = 0;
+    }
+
+    /** Bytes passed through without a copy (for tests). */
+    long passedBytes() {
+        return passedBytes;
     }
 
     /** Hands the chunk being filled to its level (after re-evaluating when due) and drains what is ready. */
@@ -178,11 +261,7 @@ final class AdaptiveZstdEncoder implements BlockVisitor {
             drain(0); // a trial's verdict comes before more data is committed to stored
         }
         long now = System.nanoTime();
-        boolean due = evaluatedOnce
-                ? sinceEval >= EVERY || now - lastEval >= (evaluations <= EARLY ? EARLY_NANOS : EVERY_NANOS)
-                        || trial() && windowWireBytes >= LINK_SAMPLE
-                : sinceEval >= FIRST_EVAL && windowWireBytes >= LINK_SAMPLE; // the first once the link shows
-        if (due) {
+        if (due(now)) {
             evaluate(now);
         }
         byte[] buf = chunk;
@@ -214,9 +293,18 @@ final class AdaptiveZstdEncoder implements BlockVisitor {
         } else {
             int at = level;
             pending.add(new Compressed(buf, pool.submit(() -> meter.frame(buf, len, at))));
+            compressing++;
         }
         chunks++;
         drain(workers + 2);
+    }
+
+    /** Whether the level is re-evaluated now. */
+    private boolean due(long now) {
+        return evaluatedOnce
+                ? sinceEval >= EVERY || now - lastEval >= (evaluations <= EARLY ? EARLY_NANOS : EVERY_NANOS)
+                        || trial() && windowWireBytes >= LINK_SAMPLE
+                : sinceEval >= FIRST_EVAL && windowWireBytes >= LINK_SAMPLE; // the first once the link shows
     }
 
     private void evaluate(long now) {
@@ -271,28 +359,9 @@ final class AdaptiveZstdEncoder implements BlockVisitor {
                 e.getValue().ratio())).collect(Collectors.joining(", "));
     }
 
-    /**
-     * The candidates worth probing now: all of them, except while data goes stored over a measured link, when a
-     * level whose last measured speed on all workers cannot exceed the link by {@link LevelChooser#MARGIN} is
-     * skipped (heavier levels are slower, so such a level cannot beat stored: its probe would only burn the CPU
-     * the fast link needs). The lightest candidate is always probed: it is cheap and keeps the measure of the
-     * content current. Once a compressing level is chosen again, every candidate is probed again.
-     */
+    /** The candidates worth probing now ({@link LevelChooser#probeLevels}). */
     int[] probeLevels() {
-        return probeLevels(level, link.measured(), lastMeasures, workers);
-    }
-
-    /** {@link #probeLevels()} as a pure function: {@code link} empty while not measured (or only optimistic). */
-    static int[] probeLevels(int level, OptionalDouble link, Map<Integer, LevelChooser.Measure> last, int workers) {
-        if (level != LevelChooser.STORED || link.isEmpty()) {
-            return LevelMeter.CANDIDATES;
-        }
-        double rate = link.getAsDouble();
-        return Arrays.stream(LevelMeter.CANDIDATES).filter(l -> {
-            LevelChooser.Measure m = last.get(l);
-            return l == LevelMeter.CANDIDATES[0] || m == null
-                    || m.bytesPerSecondPerCore() * workers > rate * LevelChooser.MARGIN;
-        }).toArray();
+        return LevelChooser.probeLevels(level, link.measured(), lastMeasures, workers, LevelMeter.CANDIDATES);
     }
 
     /** Writes entries in order until at most {@code keepChunks} data chunks are pending. */
@@ -318,6 +387,7 @@ final class AdaptiveZstdEncoder implements BlockVisitor {
                 wrote(s.len(), System.nanoTime() - t0);
                 release(s.buf());
             } else if (e instanceof Compressed c) {
+                compressing--;
                 long w0 = System.nanoTime();
                 byte[] frame = await(c.frame());
                 windowAwaitNanos += System.nanoTime() - w0;
@@ -356,6 +426,7 @@ final class AdaptiveZstdEncoder implements BlockVisitor {
 
     /** Sends what is pending and ends the last frame; the stream stays open. */
     void finish() throws IOException {
+        endPassing();
         submit();
         drain(0);
         if (!wroteAnything) {

@@ -73,6 +73,27 @@ public final class LevelChooser {
         return best;
     }
 
+    /**
+     * The levels worth probing: all {@code candidates}, except while data goes stored over a measured link, when a
+     * level whose last measured speed on all workers cannot exceed the link by {@link #MARGIN} is skipped (heavier
+     * levels are slower, so such a level cannot beat stored: its probe would only burn the CPU the fast link
+     * needs). The lightest candidate is always probed: it is cheap and keeps the measure of the content current.
+     * Once a compressing level is chosen again, every candidate is probed again.
+     *
+     * @param link measured wire bytes per second; empty while not measured (or only optimistic)
+     */
+    public static int[] probeLevels(int level, OptionalDouble link, Map<Integer, Measure> last, int workers,
+            int[] candidates) {
+        if (level != STORED || link.isEmpty()) {
+            return candidates;
+        }
+        double rate = link.getAsDouble();
+        return java.util.Arrays.stream(candidates).filter(l -> {
+            Measure m = last.get(l);
+            return l == candidates[0] || m == null || m.bytesPerSecondPerCore() * workers > rate * MARGIN;
+        }).toArray();
+    }
+
     /** {@code none} for {@link #STORED}, else {@code zstdN}. */
     public static String label(int level) {
         return level == STORED ? "none" : "zstd" + level;

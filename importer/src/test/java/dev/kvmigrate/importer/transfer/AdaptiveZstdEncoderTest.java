@@ -104,6 +104,29 @@ class AdaptiveZstdEncoderTest {
                 .startsWith("none:");
         assertThat(e.measures()).containsKeys(1, 3, 6);
         assertThat(e.linkBytesPerSecond()).isGreaterThan(1_000_000_000L);
+        // stored chunks go from the caller's array to the wire (only those a probe samples are copied)
+        assertThat(e.passedBytes()).as("bytes passed through without a copy").isGreaterThan(64L * MIB);
+    }
+
+    @Test
+    void aLinkThatSlowsDownEndsThePassingThroughAndCompresses() throws IOException {
+        ByteArrayOutputStream wire = new ByteArrayOutputStream(170 * MIB);
+        OutputStream slow = throttled(wire, 25e6);
+        long[] written = {0};
+        OutputStream link = new FilterOutputStream(wire) {
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                (written[0] < 64L * MIB ? out : slow).write(b, off, len); // fast for 64 MiB, then 25 MB/s
+                written[0] += len;
+            }
+        };
+        AdaptiveZstdEncoder e = new AdaptiveZstdEncoder(link, 1);
+        byte[] disk = mixed(e, 144, 3);
+        e.finish();
+        assertThat(decode(wire.toByteArray())).isEqualTo(disk);
+        assertThat(e.passedBytes()).as("passed through while the link was fast").isPositive();
+        assertThat(e.levels()).as("measures %s, link %d B/s", e.measures(), e.linkBytesPerSecond())
+                .contains("zstd");
     }
 
     @Test
@@ -153,23 +176,5 @@ class AdaptiveZstdEncoderTest {
                 .isEqualTo(java.util.Arrays.copyOfRange(chunk, len - 100, len));
         assertThat(LevelMeter.sample(chunk, len, java.util.List.of(new int[] {0, len}))).isEmpty();
         assertThat(LevelMeter.sample(chunk, 7, java.util.List.of())).hasSize(7);
-    }
-
-    @Test
-    void whileStoredOnAFastLinkOnlyLevelsThatCouldBeatItAreProbed() {
-        java.util.Map<Integer, LevelChooser.Measure> measured = java.util.Map.of(
-                1, new LevelChooser.Measure(400e6, 0.35), 3, new LevelChooser.Measure(200e6, 0.3),
-                6, new LevelChooser.Measure(100e6, 0.28));
-        java.util.OptionalDouble fast = java.util.OptionalDouble.of(800e6);
-        // one worker: no level reaches 800 MB/s, only the cheap lightest one keeps being measured
-        assertThat(AdaptiveZstdEncoder.probeLevels(LevelChooser.STORED, fast, measured, 1)).containsExactly(1);
-        // eight workers: 8 x 200 MB/s could outrun the link, 8 x 100 MB/s cannot beat it by the margin
-        assertThat(AdaptiveZstdEncoder.probeLevels(LevelChooser.STORED, fast, measured, 8)).containsExactly(1, 3);
-        // compressing, an unmeasured (or only optimistic) link, or a level never measured: all candidates
-        assertThat(AdaptiveZstdEncoder.probeLevels(1, fast, measured, 1)).containsExactly(1, 3, 6);
-        assertThat(AdaptiveZstdEncoder.probeLevels(LevelChooser.STORED, java.util.OptionalDouble.empty(), measured,
-                1)).containsExactly(1, 3, 6);
-        assertThat(AdaptiveZstdEncoder.probeLevels(LevelChooser.STORED, fast, java.util.Map.of(), 1))
-                .containsExactly(1, 3, 6);
     }
 }

@@ -70,4 +70,24 @@ class LevelChooserTest {
         assertThat(LevelChooser.label(3)).isEqualTo("zstd3");
         assertThatThrownBy(() -> new Measure(0, 0.5)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void whileStoredOnAFastLinkOnlyLevelsThatCouldBeatItAreProbed() {
+        Map<Integer, Measure> measured = Map.of(
+                1, new Measure(400e6, 0.35), 3, new Measure(200e6, 0.3),
+                6, new Measure(100e6, 0.28));
+        OptionalDouble fast = OptionalDouble.of(800e6);
+        // one worker: no level reaches 800 MB/s, only the cheap lightest one keeps being measured
+        assertThat(probe(LevelChooser.STORED, fast, measured, 1)).containsExactly(1);
+        // eight workers: 8 x 200 MB/s could outrun the link, 8 x 100 MB/s cannot beat it by the margin
+        assertThat(probe(LevelChooser.STORED, fast, measured, 8)).containsExactly(1, 3);
+        // compressing, an unmeasured (or only optimistic) link, or a level never measured: all candidates
+        assertThat(probe(1, fast, measured, 1)).containsExactly(1, 3, 6);
+        assertThat(probe(LevelChooser.STORED, OptionalDouble.empty(), measured, 1)).containsExactly(1, 3, 6);
+        assertThat(probe(LevelChooser.STORED, fast, Map.of(), 1)).containsExactly(1, 3, 6);
+    }
+
+    private static int[] probe(int level, OptionalDouble link, Map<Integer, Measure> last, int workers) {
+        return LevelChooser.probeLevels(level, link, last, workers, LevelMeter.CANDIDATES);
+    }
 }
