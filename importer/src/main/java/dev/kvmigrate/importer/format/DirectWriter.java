@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * are written directly (their unaligned tail, a file's last block, through the page cache); shorter runs (a
  * fragmented image's scattered blocks: one device request each would be slow) and unaligned ones go through the page
  * cache, to be flushed with the rest by the caller's {@code fdatasync}, which a direct write needs too (the file's
- * allocation). Where the filesystem refuses a direct write ({@code EINVAL}), the rest is written through the page cache.
+ * allocation). Where the filesystem refuses a direct write ({@code EINVAL}), the rest is written through the page
+ * cache.
  *
  * <p>{@link Runs#written} hears of every run handed in, data and zeros, in order, once the data before it is written:
  * what a reader of the file may read back.

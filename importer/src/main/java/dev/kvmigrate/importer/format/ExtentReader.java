@@ -137,7 +137,8 @@ public final class ExtentReader implements Closeable {
                 fd = c.open(file.toString(), LinuxFiles.O_RDONLY);
                 int err = c.posix_fadvise(fd, 0, 0, POSIX_FADV_RANDOM);
                 if (err == 0) {
-                    return new ExtentReader(file, base, extents, null, fd, allowDirect ? DirectIo.openDirect(file, fd) : -1);
+                    int directFd = allowDirect ? DirectIo.openDirect(file, fd) : -1;
+                    return new ExtentReader(file, base, extents, null, fd, directFd);
                 }
                 LOG.debug("{}: posix_fadvise(RANDOM) failed with error {}; reading with the kernel's readahead",
                         file, err);

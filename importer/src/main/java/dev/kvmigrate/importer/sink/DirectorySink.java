@@ -191,6 +191,18 @@ public final class DirectorySink implements VolumeSink {
         }
     }
 
+    /** What follows a run reaching the file: data has its write-back started and is read back; zeros are counted. */
+    private static DirectWriter.Runs written(Writeback writeback, ReadBack readBack) {
+        return (offset, length, data) -> {
+            if (data) {
+                writeback.wrote(offset, length);
+                readBack.data(offset, length);
+            } else {
+                readBack.zeros(offset, length);
+            }
+        };
+    }
+
     private Written writeRaw(String disk, InspectedImage image, TransferSettings settings, ProgressListener listener,
             Path tmp) throws IOException {
         ContentDigest digest = settings.checksum().start();
@@ -198,15 +210,10 @@ public final class DirectorySink implements VolumeSink {
         try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
                 Writeback writeback = new Writeback(out, tmp);
                 ReadBack readBack = new ReadBack(tmp, settings.checksum().start());
-                DirectWriter direct = DirectWriter.open(tmp, out, (offset, length, data) -> {
-                    if (data) {
-                        writeback.wrote(offset, length);
-                        readBack.data(offset, length);
-                    } else {
-                        readBack.zeros(offset, length);
-                    }
-                }).orElse(null)) {
+                DirectWriter direct = DirectWriter.open(tmp, out, written(writeback, readBack)).orElse(null)) {
             BlockVisitor writer = new BlockVisitor() {
+                private final DirectWriter.Runs written = written(writeback, readBack);
+
                 @Override
                 public void data(long offset, byte[] buf, int off, int len) throws IOException {
                     settings.limiter().acquire(len);
@@ -218,8 +225,7 @@ public final class DirectorySink implements VolumeSink {
                         while (bb.hasRemaining()) {
                             at += out.write(bb, at);
                         }
-                        writeback.wrote(offset, len);
-                        readBack.data(offset, len);
+                        written.written(offset, len, true);
                     }
                     meterAdvance(meter, len);
                 }
@@ -229,7 +235,7 @@ public final class DirectorySink implements VolumeSink {
                     if (direct != null) {
                         direct.zeros(offset, length);
                     } else {
-                        readBack.zeros(offset, length);
+                        written.written(offset, length, false);
                     }
                     meterAdvance(meter, length);
                 }
