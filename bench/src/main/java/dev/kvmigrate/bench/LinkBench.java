@@ -197,7 +197,9 @@ public final class LinkBench {
             List<String> cmd = List.of("/usr/bin/time", "-f", "%M", "-o", rss.toString(), kv, "import",
                     image.toString(), "--to", "dv/" + dv, "--kubeconfig", kubeconfig.toString(), "-o", "json");
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(err.toFile());
-            pb.environment().put("KV_MIGRATE_JAVA_OPTS", "-Xmx" + xmx);
+            // the bench's heap limit, then what the caller set (e.g. a logger's level to see the level choices)
+            pb.environment().put("KV_MIGRATE_JAVA_OPTS", ("-Xmx" + xmx + " "
+                    + System.getenv().getOrDefault("KV_MIGRATE_JAVA_OPTS", "")).strip());
             Process p = pb.start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (p.waitFor() != 0) {

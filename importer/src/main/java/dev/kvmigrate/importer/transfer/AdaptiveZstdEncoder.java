@@ -90,6 +90,7 @@ final class AdaptiveZstdEncoder implements BlockVisitor {
     private long windowStart = System.nanoTime();
     private int trialChunks;
     private StoredShare storedShare = StoredShare.NONE;
+    private AchievedRates achieved = AchievedRates.NONE;
     private double storedCredit;
     private long windowAwaitNanos;
     private final long started = System.nanoTime();
@@ -311,6 +312,9 @@ final class AdaptiveZstdEncoder implements BlockVisitor {
         if (!link.conclusive(windowWireBytes, windowWriteNanos, now - windowStart, level == LevelChooser.STORED)) {
             return; // buffers may have taken all of it: the trial goes on
         }
+        if (evaluatedOnce && !trial()) { // the first period warms up, a trial's stored data fills empty buffers
+            achieved = achieved.after(level, sinceEval, now - lastEval, now);
+        }
         if (windowWireBytes >= LINK_SAMPLE && windowWriteNanos > 0) {
             link = link.next(windowWireBytes, windowWriteNanos, now - windowStart, level == LevelChooser.STORED);
             StoredShare share = storedShare.next(windowWriteNanos, windowAwaitNanos, now - windowStart);
@@ -327,13 +331,15 @@ final class AdaptiveZstdEncoder implements BlockVisitor {
         }
         Map<Integer, LevelChooser.Measure> seen = meter.measureAndDecay();
         lastMeasures = seen;
-        int next = LevelChooser.choose(link.rate(), seen, workers);
+        int model = LevelChooser.choose(link.rate(), seen, workers);
+        int next = LevelChooser.checked(model, achieved.recent(now));
         if (next != level) {
-            LOG.info("zstd level {} -> {}: link ~{} MB/s, {} compressing thread(s), measured {}",
+            LOG.info("zstd level {} -> {}: link ~{} MB/s, {} compressing thread(s), measured {}{}",
                     LevelChooser.label(level), LevelChooser.label(next),
                     link.rate().isPresent() ? String.format(Locale.ROOT, "%.0f", link.rate().getAsDouble() / 1e6)
                             : "?",
-                    workers, describe(seen));
+                    workers, LevelChooser.describe(seen), next == model ? "" : "; not " + LevelChooser.label(model)
+                            + ": achieved " + LevelChooser.describeRates(achieved.recent(now)));
         }
         level = next;
         evaluatedOnce = true;
@@ -351,12 +357,6 @@ final class AdaptiveZstdEncoder implements BlockVisitor {
      */
     private boolean trial() {
         return level == LevelChooser.STORED && link.optimistic();
-    }
-
-    private static String describe(Map<Integer, LevelChooser.Measure> seen) {
-        return new TreeMap<>(seen).entrySet().stream().map(e -> String.format(Locale.ROOT,
-                "zstd%d %.0f MB/s ratio %.3f", e.getKey(), e.getValue().bytesPerSecondPerCore() / 1e6,
-                e.getValue().ratio())).collect(Collectors.joining(", "));
     }
 
     /** The candidates worth probing now ({@link LevelChooser#probeLevels}). */

@@ -1,9 +1,11 @@
 package dev.kvmigrate.importer.transfer;
 
+import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /**
  * Picks the zstd level for the next chunk of data from what was measured: the link rate and, per level, the
@@ -74,6 +76,25 @@ public final class LevelChooser {
     }
 
     /**
+     * The model's choice checked against what the levels achieved ({@link AchievedRates}): a compressing level is not
+     * taken while data sent stored recently moved faster, by {@link #MARGIN}, than every level up to it did when it was
+     * chosen (a heavier level compresses slower than a lighter one that already lost). Without such rates the model's
+     * choice stands: that is how a level gets tried.
+     *
+     * @param model the level {@link #choose} picked
+     * @param achieved input bytes per second per level, recent ones only
+     */
+    public static int checked(int model, Map<Integer, Double> achieved) {
+        Double stored = achieved.get(STORED);
+        if (model == STORED || stored == null) {
+            return model;
+        }
+        double best = achieved.entrySet().stream().filter(e -> e.getKey() > STORED && e.getKey() <= model)
+                .mapToDouble(Map.Entry::getValue).max().orElse(Double.NaN);
+        return !Double.isNaN(best) && stored > best * MARGIN ? STORED : model;
+    }
+
+    /**
      * The levels worth probing: all {@code candidates}, except while data goes stored over a measured link, when a
      * level whose last measured speed on all workers cannot exceed the link by {@link #MARGIN} is skipped (heavier
      * levels are slower, so such a level cannot beat stored: its probe would only burn the CPU the fast link
@@ -92,6 +113,19 @@ public final class LevelChooser {
             Measure m = last.get(l);
             return l == candidates[0] || m == null || m.bytesPerSecondPerCore() * workers > rate * MARGIN;
         }).toArray();
+    }
+
+    /** Per level its speed and ratio, for a log line. */
+    static String describe(Map<Integer, Measure> seen) {
+        return new TreeMap<>(seen).entrySet().stream().map(e -> String.format(Locale.ROOT,
+                "zstd%d %.0f MB/s ratio %.3f", e.getKey(), e.getValue().bytesPerSecondPerCore() / 1e6,
+                e.getValue().ratio())).collect(Collectors.joining(", "));
+    }
+
+    /** Per level a rate in bytes per second, for a log line. */
+    static String describeRates(Map<Integer, Double> rates) {
+        return new TreeMap<>(rates).entrySet().stream().map(e -> String.format(Locale.ROOT, "%s %.0f MB/s",
+                label(e.getKey()), e.getValue() / 1e6)).collect(Collectors.joining(", "));
     }
 
     /** {@code none} for {@link #STORED}, else {@code zstdN}. */

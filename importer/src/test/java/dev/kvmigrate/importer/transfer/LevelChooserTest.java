@@ -90,4 +90,33 @@ class LevelChooserTest {
     private static int[] probe(int level, OptionalDouble link, Map<Integer, Measure> last, int workers) {
         return LevelChooser.probeLevels(level, link, last, workers, LevelMeter.CANDIDATES);
     }
+
+    @Test
+    void aCompressingLevelThatAchievedLessThanStoredIsNotTaken() {
+        // 10 Gbit, sender and receiver on two cores: a stall made the link look like 1 Gbit, so the model picks zstd1,
+        // but zstd1 moved 300 MB/s of data where stored moved 800
+        int model = choose(125, OS_DISK, 1);
+        assertThat(model).isEqualTo(1);
+        assertThat(LevelChooser.checked(model, Map.of(LevelChooser.STORED, 800 * MB, 1, 300 * MB)))
+                .isEqualTo(LevelChooser.STORED);
+        // a heavier level is not taken either: it compresses slower than zstd1, which already lost
+        assertThat(LevelChooser.checked(3, Map.of(LevelChooser.STORED, 800 * MB, 1, 300 * MB)))
+                .isEqualTo(LevelChooser.STORED);
+    }
+
+    @Test
+    void theModelStandsWhereNothingAchievedSaysOtherwise() {
+        // not tried yet: trying it is how it gets a rate
+        assertThat(LevelChooser.checked(1, Map.of(LevelChooser.STORED, 800 * MB))).isEqualTo(1);
+        // no stored rate to compare with
+        assertThat(LevelChooser.checked(3, Map.of(1, 300 * MB))).isEqualTo(3);
+        // compressing achieved more (a 1 Gbit link): taken
+        assertThat(LevelChooser.checked(1, Map.of(LevelChooser.STORED, 120 * MB, 1, 300 * MB))).isEqualTo(1);
+        // within the margin: the model decides
+        assertThat(LevelChooser.checked(1, Map.of(LevelChooser.STORED, 310 * MB, 1, 300 * MB))).isEqualTo(1);
+        // stored is never overruled
+        assertThat(LevelChooser.checked(LevelChooser.STORED, Map.of(1, 900 * MB))).isEqualTo(LevelChooser.STORED);
+        // only levels up to the choice count: zstd6 losing says nothing of zstd3
+        assertThat(LevelChooser.checked(3, Map.of(LevelChooser.STORED, 800 * MB, 6, 50 * MB))).isEqualTo(3);
+    }
 }
