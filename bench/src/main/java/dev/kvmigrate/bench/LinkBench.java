@@ -152,8 +152,11 @@ public final class LinkBench {
             List<Kv> kv = new ArrayList<>();
             for (int r = 0; r < runs; r++) {
                 info(id + " run " + (r + 1) + "/" + runs);
+                settle();
                 curl.add(curl(image, Files.size(reference)));
+                settle();
                 curlZst.add(curl(zst, Files.size(reference)));
+                settle();
                 kv.add(kv(image, reference));
             }
             double kvS = BenchKit.median(kv.stream().map(Kv::seconds).toList());
@@ -173,6 +176,16 @@ public final class LinkBench {
                     kv.stream().mapToLong(Kv::rssMib).max().orElse(0),
                     last.levels().isEmpty() ? "as-is" : String.join("|", levels), linkBps * 8 / 1e6,
                     Files.size(image) * 8 / curlS / 1e6, runs);
+        }
+
+        /**
+         * Flushes what the previous run left dirty (untimed): the stand-in writes each volume through the page cache,
+         * and a run started while the one before was still being written back had its receiver throttled to the
+         * disk's rate (kv-migrate's 10 Gbit raw upload after curl's: 350 MiB/s for a gigabyte, 1.2 GB/s after curl
+         * of the smaller qcow2).
+         */
+        private static void settle() throws Exception {
+            BenchKit.run(List.of("sync"), Map.of(), false);
         }
 
         /** curl -T into a fresh DataVolume (the virtctl baseline); its time_total. */
