@@ -76,10 +76,11 @@ public final class LevelChooser {
     }
 
     /**
-     * The model's choice checked against what the levels achieved ({@link AchievedRates}): a compressing level is not
-     * taken while data sent stored recently moved faster, by {@link #MARGIN}, than every level up to it did when it was
-     * chosen (a heavier level compresses slower than a lighter one that already lost). Without such rates the model's
-     * choice stands: that is how a level gets tried.
+     * The model's choice checked against what the levels achieved ({@link AchievedRates}): a compressing level is
+     * taken only while some level up to it (a heavier level compresses slower than a lighter one that already lost)
+     * recently moved more data than stored did, by {@link #MARGIN}, as {@link #choose} asks of a heavier level: where
+     * the two move the same, compressing only spends CPU, the sender's and the receiver's. Without such rates the
+     * model's choice stands: that is how a level gets tried.
      *
      * @param model the level {@link #choose} picked
      * @param achieved input bytes per second per level, recent ones only
@@ -91,7 +92,7 @@ public final class LevelChooser {
         }
         double best = achieved.entrySet().stream().filter(e -> e.getKey() > STORED && e.getKey() <= model)
                 .mapToDouble(Map.Entry::getValue).max().orElse(Double.NaN);
-        return !Double.isNaN(best) && stored > best * MARGIN ? STORED : model;
+        return !Double.isNaN(best) && best < stored * MARGIN ? STORED : model;
     }
 
     /**

@@ -112,8 +112,10 @@ class LevelChooserTest {
         assertThat(LevelChooser.checked(3, Map.of(1, 300 * MB))).isEqualTo(3);
         // compressing achieved more (a 1 Gbit link): taken
         assertThat(LevelChooser.checked(1, Map.of(LevelChooser.STORED, 120 * MB, 1, 300 * MB))).isEqualTo(1);
-        // within the margin: the model decides
-        assertThat(LevelChooser.checked(1, Map.of(LevelChooser.STORED, 310 * MB, 1, 300 * MB))).isEqualTo(1);
+        // compressing must move more by the margin: where both move the same it only spends CPU
+        assertThat(LevelChooser.checked(1, Map.of(LevelChooser.STORED, 300 * MB, 1, 310 * MB)))
+                .isEqualTo(LevelChooser.STORED);
+        assertThat(LevelChooser.checked(1, Map.of(LevelChooser.STORED, 300 * MB, 1, 320 * MB))).isEqualTo(1);
         // stored is never overruled
         assertThat(LevelChooser.checked(LevelChooser.STORED, Map.of(1, 900 * MB))).isEqualTo(LevelChooser.STORED);
         // only levels up to the choice count: zstd6 losing says nothing of zstd3
