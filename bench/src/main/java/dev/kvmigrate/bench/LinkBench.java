@@ -179,10 +179,11 @@ public final class LinkBench {
         }
 
         /**
-         * Flushes what the previous run left dirty (untimed): the stand-in writes each volume through the page cache,
-         * and a run started while the one before was still being written back had its receiver throttled to the
-         * disk's rate (kv-migrate's 10 Gbit raw upload after curl's: 350 MiB/s for a gigabyte, 1.2 GB/s after curl
-         * of the smaller qcow2).
+         * Flushes what the previous run left dirty (untimed): the stand-in writes each volume through the page cache
+         * (and flushes it before it answers), so no run pays for the write-back of what the one before it wrote, as
+         * bench/libvirt and bench/fleet settle theirs. (It did not change what bounds a 10 Gbit upload on this
+         * project's machine: kv-migrate's moved ~1.2 GB/s for its first gigabyte and ~350 MB/s after, with or
+         * without it, and so did its uploads run with no curl before them.)
          */
         private static void settle() throws Exception {
             BenchKit.run(List.of("sync"), Map.of(), false);
