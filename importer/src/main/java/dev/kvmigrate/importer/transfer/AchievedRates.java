@@ -11,8 +11,9 @@ import java.util.TreeMap;
  * <p>The model ({@link LevelChooser#choose}) takes the link as fixed and the compressing threads' cores as free. Where
  * the receiver shares the sender's few cores, neither holds: a receiver that stalls for a moment looks like a slow link,
  * and compressing then takes the CPU the receiver needs, so it drains slower still and compression looks right
- * (bench/link at 10 Gbit on two cores: 4.3 s for a 4 GiB image when data went stored, 7.7 s when one short stall
- * turned the upload to zstd1 for most of it). What each level achieved is not fooled by either.
+ * (bench/link at 10 Gbit on two cores, a 4 GiB image: runs that went zstd1 for 65-72 % of the data after one such
+ * stall took 7.6-8.1 s, runs that went stored for 86-95 % 4.7-5.6 s). What each level achieved is not fooled by
+ * either.
  *
  * @param byLevel per level, the last achieved rate (blended with the one before while that was recent) and when
  */
