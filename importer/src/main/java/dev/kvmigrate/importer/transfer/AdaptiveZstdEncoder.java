@@ -332,14 +332,15 @@ final class AdaptiveZstdEncoder implements BlockVisitor {
         Map<Integer, LevelChooser.Measure> seen = meter.measureAndDecay();
         lastMeasures = seen;
         int model = LevelChooser.choose(link.rate(), seen, workers);
-        int next = LevelChooser.checked(model, achieved.recent(now));
+        Map<Integer, Double> rates = achieved.recent(now);
+        int next = LevelChooser.checked(model, rates);
         if (next != level) {
             LOG.info("zstd level {} -> {}: link ~{} MB/s, {} compressing thread(s), measured {}{}",
                     LevelChooser.label(level), LevelChooser.label(next),
                     link.rate().isPresent() ? String.format(Locale.ROOT, "%.0f", link.rate().getAsDouble() / 1e6)
                             : "?",
                     workers, LevelChooser.describe(seen), next == model ? "" : "; not " + LevelChooser.label(model)
-                            + ": achieved " + LevelChooser.describeRates(achieved.recent(now)));
+                            + ": achieved " + LevelChooser.describeRates(rates));
         }
         level = next;
         evaluatedOnce = true;
