@@ -61,7 +61,7 @@ public final class ClusterStandIn implements AutoCloseable {
         this.server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
         server.init();
         this.client = server.createClient();
-        this.controller = new CdiController(server.createClient(), root);
+        this.controller = new CdiController(server.createClient(), dispatcher::changes, root);
         ProxyCertificate cert = tls ? ProxyCertificate.create(root) : null;
         this.caPem = tls ? Optional.of(cert.pem()) : Optional.empty();
         this.proxy = new UploadProxy(tokens, controller::volume, faults,

@@ -34,6 +34,8 @@ final class StandInDispatcher extends Dispatcher {
     private final Tokens tokens;
     private final List<String> violations = new CopyOnWriteArrayList<>();
     private final List<String> writes = new CopyOnWriteArrayList<>();
+    /** Requests that may have changed the store (anything but GET and HEAD), counted once answered. */
+    private final java.util.concurrent.atomic.AtomicLong changes = new java.util.concurrent.atomic.AtomicLong();
 
     StandInDispatcher(SchemaCheck schema, Tokens tokens) {
         this.schema = schema;
@@ -44,6 +46,14 @@ final class StandInDispatcher extends Dispatcher {
         return List.copyOf(violations);
     }
 
+    /**
+     * How many requests that may have changed the store were answered so far: a reader that takes this count before
+     * reading the store sees every change the count covers.
+     */
+    long changes() {
+        return changes.get();
+    }
+
     /** "METHOD path" of every write request, in order. */
     List<String> writes() {
         return List.copyOf(writes);
@@ -51,6 +61,16 @@ final class StandInDispatcher extends Dispatcher {
 
     @Override
     public MockResponse dispatch(RecordedRequest request) {
+        try {
+            return handle(request);
+        } finally {
+            if (!request.getMethod().equals("GET") && !request.getMethod().equals("HEAD")) {
+                changes.incrementAndGet();
+            }
+        }
+    }
+
+    private MockResponse handle(RecordedRequest request) {
         String path = request.getPath();
         String method = request.getMethod();
         boolean write = method.equals("POST") || method.equals("PUT") || method.equals("PATCH");

@@ -21,6 +21,8 @@ public final class Volume {
     private volatile State state = State.PENDING;
     private volatile String failure;
     private volatile int uploads;
+    /** Bumped by every change of state, so the controller knows when to look again. */
+    private final java.util.concurrent.atomic.AtomicInteger version = new java.util.concurrent.atomic.AtomicInteger();
     private volatile String receivedDigest;
     final AtomicBoolean busy = new AtomicBoolean();
 
@@ -84,11 +86,18 @@ public final class Volume {
 
     void state(State s) {
         state = s;
+        version.incrementAndGet();
     }
 
     void fail(String why) {
         failure = why;
         state = State.FAILED;
+        version.incrementAndGet();
+    }
+
+    /** Changes of state so far. */
+    int version() {
+        return version.get();
     }
 
     void countUpload() {
