@@ -13,11 +13,16 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -25,7 +30,49 @@ import java.util.stream.Stream;
 final class BenchKit {
     static final long MIB = 1L << 20;
 
+    private static final Path DROP_CACHES = Path.of("/proc/sys/vm/drop_caches");
+
     private BenchKit() {}
+
+    /** Drops the clean page cache; false where this process may not (not root, a container). */
+    static boolean dropCaches() {
+        if (!Files.isWritable(DROP_CACHES)) {
+            return false;
+        }
+        try {
+            Files.writeString(DROP_CACHES, "1");
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Reads every file through the page cache, {@code streams} at a time; nothing is kept. */
+    static void readThroughCache(List<Path> files, int streams) throws Exception {
+        ConcurrentLinkedQueue<Path> queue = new ConcurrentLinkedQueue<>(files);
+        ExecutorService pool = Executors.newFixedThreadPool(streams);
+        try {
+            List<Future<?>> readers = new ArrayList<>();
+            for (int s = 0; s < streams; s++) {
+                readers.add(pool.submit(() -> {
+                    ByteBuffer buf = ByteBuffer.allocateDirect((int) MIB);
+                    for (Path f; (f = queue.poll()) != null;) {
+                        try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ)) {
+                            while (ch.read(buf.clear()) >= 0) {
+                                // through the cache, nothing kept
+                            }
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : readers) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
 
     /** A raw image: {@code fraction} of it random data in 4 MiB runs spread evenly, the rest holes. */
     static void sparseRandom(Path file, long size, double fraction, long seed) throws IOException {

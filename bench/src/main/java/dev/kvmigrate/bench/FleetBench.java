@@ -37,7 +37,8 @@ import java.util.concurrent.Future;
  * <p>Measured: total wall time (kv-migrate: the whole {@code plan run}, JVM start-up, DataVolumes, waits and VM
  * creation included; curl: the 4 streams, DataVolumes and tokens made beforehand), median of {@code --runs}, the
  * ratio being the quotient of the medians; the two alternate which goes first, and each starts after a {@code sync}
- * with the page cache dropped where the bench may (root: cold reads, as of a shut-down VM's disks);
+ * with, where the bench may (root), the page cache cycled through once and dropped (cold reads, as of a shut-down
+ * VM's disks, on a machine whose memory is in use; see {@link #settle});
  * kv-migrate's peak RSS (GNU time's maximum resident set, the largest over the runs); body bytes that reached the
  * upload proxy ({@code wire_bytes}); and whether every volume's guest-visible bytes match its source (the stand-in
  * runs in discard mode: it digests what it receives, XXH3 over 64 KiB blocks, converting qcow2 as CDI does, and keeps
@@ -128,14 +129,14 @@ public final class FleetBench {
                 // of curl's qcow2 files left gigabytes to write back, which the next run's reads competed with
                 Kv k;
                 if (r % 2 == 0) {
-                    settle();
+                    settle(disks);
                     curl[r] = curlRun(dir, disks, r);
-                    settle();
+                    settle(disks);
                     k = kvRun(dir, disks, kv, vms, "uncapped-" + r, null);
                 } else {
-                    settle();
+                    settle(disks);
                     k = kvRun(dir, disks, kv, vms, "uncapped-" + r, null);
-                    settle();
+                    settle(disks);
                     curl[r] = curlRun(dir, disks, r);
                 }
                 kvS[r] = k.seconds();
@@ -153,7 +154,7 @@ public final class FleetBench {
                     + " runs=%d", kvMedian, curlMedian, kvMedian / curlMedian, wire, identical ? "yes" : "no", rss,
                     disks.size(), virtual / (double) (1L << 30), runs));
 
-            settle();
+            settle(disks);
             Kv capped = kvRun(dir, disks, kv, vms, "capped", cap);
             identical &= capped.identical();
             double capBps = bytesPerSecond(cap);
@@ -280,41 +281,48 @@ public final class FleetBench {
 
     // ---------------------------------------------------------------- the runs
 
-    /** The baseline: 4 {@code curl -T} streams taking the images off one queue; DataVolumes and tokens made first. */
-    private static final Path DROP_CACHES = Path.of("/proc/sys/vm/drop_caches");
     private static boolean dropNoted;
 
     /**
      * Starts every timed run from the same state: the page cache's dirty data written ({@code sync}), then, where
-     * this process may (root), the clean page cache dropped, so every run reads the fleet's images cold, as a
-     * migration reads disks of shut-down VMs larger than the host's cache. Without it each run inherited the last
-     * one's cache: kv-migrate right after curl (which had filled the cache with the images) took 35-37 s, after
-     * itself 27 s, within one bench.
+     * this process may (root), the page cache cycled once and dropped: every image of the fleet read through it
+     * ({@code disks}, 4 readers, untimed) and the clean cache dropped, so that every run reads the images cold, as a
+     * migration reads disks of shut-down VMs larger than the host's cache, with the machine's memory in the state a
+     * busy host's is in.
+     *
+     * <p>Without the drop each run inherited the last one's cache: kv-migrate right after curl (which had filled the
+     * cache with the images) took 35-37 s, after itself 27 s. Without the cycle, each run inherited the last one's
+     * memory: this machine is a VM whose unused memory goes back to its host, and after kv-migrate's run (direct
+     * reads: little of the memory in use) the next page-cache-heavy run paid to get it back. Measured, reading the
+     * fleet's images through the page cache (4 readers, cache dropped before): 34 s (56 s of kernel CPU) right after
+     * direct reads of the same files, 14-16 s (15-18 s) right after another such read; the curl baseline ran 56-59 s
+     * after kv-migrate, 42-44 s after curl, within one bench. The cycle costs 15-35 s per run, outside the timing.
      */
-    private static void settle() throws Exception {
+    private static void settle(List<Disk> disks) throws Exception {
         long t0 = System.nanoTime();
         BenchKit.run(List.of("sync"), Map.of(), false);
-        boolean dropped = false;
-        if (Files.isWritable(DROP_CACHES)) {
-            try {
-                Files.writeString(DROP_CACHES, "1");
-                dropped = true;
-            } catch (IOException e) {
-                // not allowed here (a container): runs inherit the cache, as noted below
-            }
+        boolean dropped = BenchKit.dropCaches();
+        double cycled = -1;
+        if (dropped) {
+            long c0 = System.nanoTime();
+            BenchKit.readThroughCache(disks.stream().map(Disk::file).toList(), STREAMS);
+            dropped = BenchKit.dropCaches();
+            cycled = (System.nanoTime() - c0) / 1e9;
         }
         if (!dropNoted) {
             dropNoted = true;
-            info(dropped ? "each timed run starts after sync and with the page cache dropped (cold reads)"
+            info(dropped ? String.format(Locale.ROOT, "each timed run starts after sync, with the page cache cycled"
+                    + " once (the fleet read through it: %.1f s the first time) and dropped (cold reads)", cycled)
                     : "each timed run starts after sync; the page cache cannot be dropped here (not root): runs"
-                            + " inherit the previous run's cache");
+                            + " inherit the previous run's cache and memory");
         }
         double s = (System.nanoTime() - t0) / 1e9;
-        if (s > 0.5) {
-            info(String.format(Locale.ROOT, "settle: sync took %.1f s", s));
+        if (s - Math.max(0, cycled) > 0.5) {
+            info(String.format(Locale.ROOT, "settle: sync took %.1f s", s - Math.max(0, cycled)));
         }
     }
 
+    /** The baseline: 4 {@code curl -T} streams taking the images off one queue; DataVolumes and tokens made first. */
     private static double curlRun(Path dir, List<Disk> disks, int run) throws Exception {
         try (ClusterStandIn cluster = standIn(dir)) {
             ConcurrentLinkedQueue<List<String>> queue = new ConcurrentLinkedQueue<>();
