@@ -3,6 +3,7 @@ package dev.kvmigrate.importer.standin;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** A volume the stand-in provides: a file standing for the PVC's disk.img, and where its upload stands. */
 public final class Volume {
@@ -22,7 +23,7 @@ public final class Volume {
     private volatile String failure;
     private volatile int uploads;
     /** Bumped by every change of state, so the controller knows when to look again. */
-    private final java.util.concurrent.atomic.AtomicInteger version = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger version = new AtomicInteger();
     private volatile String receivedDigest;
     final AtomicBoolean busy = new AtomicBoolean();
 
