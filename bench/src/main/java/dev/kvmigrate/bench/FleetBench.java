@@ -292,11 +292,12 @@ public final class FleetBench {
      *
      * <p>Without the drop each run inherited the last one's cache: kv-migrate right after curl (which had filled the
      * cache with the images) took 35-37 s, after itself 27 s. Without the cycle, each run inherited the last one's
-     * memory: this machine is a VM whose unused memory goes back to its host, and after kv-migrate's run (direct
-     * reads: little of the memory in use) the next page-cache-heavy run paid to get it back. Measured, reading the
-     * fleet's images through the page cache (4 readers, cache dropped before): 34 s (56 s of kernel CPU) right after
-     * direct reads of the same files, 14-16 s (15-18 s) right after another such read; the curl baseline ran 56-59 s
-     * after kv-migrate, 42-44 s after curl, within one bench. The cycle costs 15-35 s per run, outside the timing.
+     * memory state: on this project's machine (a VM) a page-cache-heavy run right after direct reads paid ~3x the
+     * kernel CPU for the same reads; where that comes from is the host's business (idle time alone did not bring
+     * it). Measured, reading the fleet's images through the page cache (4 readers, cache dropped before): 34 s (56 s
+     * of kernel CPU) right after direct reads of the same files or a kv-migrate run, 14-16 s (14-20 s) right after
+     * another such read, 15 s after one and 60 s idle; the curl baseline ran 56-59 s after kv-migrate, 42-44 s after
+     * curl, within one bench. The cycle costs 15-35 s per run, outside the timing.
      */
     private static void settle(List<Disk> disks) throws Exception {
         long t0 = System.nanoTime();
